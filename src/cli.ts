@@ -1,0 +1,53 @@
+import { pino } from "pino";
+import { startExeclens } from "./app.js";
+import { ConfigError, helpText, loadConfig } from "./config.js";
+
+const EXIT_CONFIG = 2;
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${helpText()}\n`);
+    return;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`execlens: invalid configuration: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: "execlens" } });
+  const execlens = await startExeclens(config, logger);
+  logger.info(
+    {
+      otlpHttp: `${execlens.otlpHttpUrl}/v1/traces`,
+      api: execlens.apiUrl,
+      database: execlens.database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
+    },
+    "execlens is ready",
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    execlens.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`execlens: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

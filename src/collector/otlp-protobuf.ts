@@ -1,0 +1,437 @@
+import protobuf from "protobufjs/minimal.js";
+import { bytesToHex, invalidIdReason } from "./ids.js";
+import {
+  type Attributes,
+  type AttributeValue,
+  type DecodedRequest,
+  emptyAttributes,
+  type InstrumentationScope,
+  type RejectedSpan,
+  type Span,
+  type SpanEvent,
+  type SpanKind,
+  type SpanLink,
+  type StatusCode,
+} from "./span.js";
+
+/*
+ * Decodes opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest straight into the
+ * span model with protobufjs' Reader: no intermediate message objects. Field numbers are the
+ * ones of opentelemetry-proto (trace/v1/trace.proto, common/v1/common.proto).
+ */
+
+const { Reader, Writer } = protobuf;
+type ProtoReader = protobuf.Reader;
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LEN = 2;
+
+/** Nesting bound for AnyValue arrays and kvlists; deeper values are cut with a marker. */
+const MAX_VALUE_DEPTH = 32;
+
+export function decodeProtobufRequest(body: Uint8Array): DecodedRequest {
+  const reader = Reader.create(body);
+  const spans: Span[] = [];
+  const rejected: RejectedSpan[] = [];
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === WIRE_LEN) {
+      readResourceSpans(reader, messageEnd(reader), spans, rejected);
+    } else {
+      skipField(reader, tag);
+    }
+  }
+  return { spans, rejected };
+}
+
+/** Reads a length prefix and returns where that message ends, refusing lengths past the buffer. */
+function messageEnd(reader: ProtoReader): number {
+  const end = reader.uint32() + reader.pos;
+  if (end > reader.len)
+    throw new RangeError(`message length runs past the end of the body at offset ${reader.pos}`);
+  return end;
+}
+
+function skipField(reader: ProtoReader, tag: number): void {
+  reader.skipType(tag & 7);
+}
+
+function expectWire(tag: number, wire: number, what: string): void {
+  if ((tag & 7) !== wire) throw new Error(`${what} has wire type ${tag & 7}, expected ${wire}`);
+}
+
+function readResourceSpans(reader: ProtoReader, end: number, spans: Span[], rejected: RejectedSpan[]): void {
+  let resource = emptyAttributes();
+  // Resource may come after its scope spans on the wire, so spans are finished at the end.
+  const pending: PendingSpan[] = [];
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        expectWire(tag, WIRE_LEN, "resource");
+        resource = readResource(reader, messageEnd(reader));
+        break;
+      case 2:
+        expectWire(tag, WIRE_LEN, "scope_spans");
+        readScopeSpans(reader, messageEnd(reader), pending, rejected);
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  for (const span of pending) spans.push({ ...span, resource });
+}
+
+function readResource(reader: ProtoReader, end: number): Attributes {
+  const attributes: Record<string, AttributeValue> = Object.create(null);
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1) {
+      expectWire(tag, WIRE_LEN, "resource.attributes");
+      readKeyValue(reader, messageEnd(reader), attributes, 0);
+    } else {
+      skipField(reader, tag);
+    }
+  }
+  return attributes;
+}
+
+type PendingSpan = Omit<Span, "resource">;
+
+function readScopeSpans(
+  reader: ProtoReader,
+  end: number,
+  out: PendingSpan[],
+  rejected: RejectedSpan[],
+): void {
+  let scope: InstrumentationScope = { name: "", version: "", attributes: emptyAttributes() };
+  const spans: Array<Omit<PendingSpan, "scope">> = [];
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        expectWire(tag, WIRE_LEN, "scope");
+        scope = readScope(reader, messageEnd(reader));
+        break;
+      case 2: {
+        expectWire(tag, WIRE_LEN, "span");
+        const span = readSpan(reader, messageEnd(reader));
+        if ("reason" in span) rejected.push(span);
+        else spans.push(span);
+        break;
+      }
+      default:
+        skipField(reader, tag);
+    }
+  }
+  for (const span of spans) out.push({ ...span, scope });
+}
+
+function readScope(reader: ProtoReader, end: number): InstrumentationScope {
+  let name = "";
+  let version = "";
+  const attributes: Record<string, AttributeValue> = Object.create(null);
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        name = reader.string();
+        break;
+      case 2:
+        version = reader.string();
+        break;
+      case 3:
+        expectWire(tag, WIRE_LEN, "scope.attributes");
+        readKeyValue(reader, messageEnd(reader), attributes, 0);
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  return { name, version, attributes };
+}
+
+function readFixed64(reader: ProtoReader): bigint {
+  const lo = reader.fixed32();
+  const hi = reader.fixed32();
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> | RejectedSpan {
+  let traceId = "";
+  let spanId = "";
+  let parentSpanId = "";
+  let traceState = "";
+  let name = "";
+  let kind = 0;
+  let startTimeUnixNano = 0n;
+  let endTimeUnixNano = 0n;
+  const attributes: Record<string, AttributeValue> = Object.create(null);
+  const events: SpanEvent[] = [];
+  const links: SpanLink[] = [];
+  let status: Span["status"] = { code: 0, message: "" };
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        traceId = bytesToHex(reader.bytes());
+        break;
+      case 2:
+        spanId = bytesToHex(reader.bytes());
+        break;
+      case 3:
+        traceState = reader.string();
+        break;
+      case 4:
+        parentSpanId = bytesToHex(reader.bytes());
+        break;
+      case 5:
+        name = reader.string();
+        break;
+      case 6:
+        kind = reader.int32();
+        break;
+      case 7:
+        expectWire(tag, WIRE_FIXED64, "start_time_unix_nano");
+        startTimeUnixNano = readFixed64(reader);
+        break;
+      case 8:
+        expectWire(tag, WIRE_FIXED64, "end_time_unix_nano");
+        endTimeUnixNano = readFixed64(reader);
+        break;
+      case 9:
+        expectWire(tag, WIRE_LEN, "span.attributes");
+        readKeyValue(reader, messageEnd(reader), attributes, 0);
+        break;
+      case 11:
+        expectWire(tag, WIRE_LEN, "span.events");
+        events.push(readEvent(reader, messageEnd(reader)));
+        break;
+      case 13:
+        expectWire(tag, WIRE_LEN, "span.links");
+        links.push(readLink(reader, messageEnd(reader)));
+        break;
+      case 15:
+        expectWire(tag, WIRE_LEN, "span.status");
+        status = readStatus(reader, messageEnd(reader));
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  const bad =
+    invalidIdReason(traceId, 16, "trace_id") ??
+    invalidIdReason(spanId, 8, "span_id") ??
+    (parentSpanId === "" ? undefined : invalidIdReason(parentSpanId, 8, "parent_span_id"));
+  if (bad) return { reason: `span ${JSON.stringify(name)}: ${bad}` };
+  return {
+    traceId,
+    spanId,
+    parentSpanId: parentSpanId === "" ? undefined : parentSpanId,
+    traceState,
+    name,
+    kind: (kind >= 0 && kind <= 5 ? kind : 0) as SpanKind,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    attributes,
+    events,
+    links,
+    status,
+  };
+}
+
+function readEvent(reader: ProtoReader, end: number): SpanEvent {
+  let timeUnixNano = 0n;
+  let name = "";
+  const attributes: Record<string, AttributeValue> = Object.create(null);
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        expectWire(tag, WIRE_FIXED64, "event.time_unix_nano");
+        timeUnixNano = readFixed64(reader);
+        break;
+      case 2:
+        name = reader.string();
+        break;
+      case 3:
+        expectWire(tag, WIRE_LEN, "event.attributes");
+        readKeyValue(reader, messageEnd(reader), attributes, 0);
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  return { timeUnixNano, name, attributes };
+}
+
+function readLink(reader: ProtoReader, end: number): SpanLink {
+  let traceId = "";
+  let spanId = "";
+  let traceState = "";
+  const attributes: Record<string, AttributeValue> = Object.create(null);
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        traceId = bytesToHex(reader.bytes());
+        break;
+      case 2:
+        spanId = bytesToHex(reader.bytes());
+        break;
+      case 3:
+        traceState = reader.string();
+        break;
+      case 4:
+        expectWire(tag, WIRE_LEN, "link.attributes");
+        readKeyValue(reader, messageEnd(reader), attributes, 0);
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  return { traceId, spanId, traceState, attributes };
+}
+
+function readStatus(reader: ProtoReader, end: number): Span["status"] {
+  let code = 0;
+  let message = "";
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 2:
+        message = reader.string();
+        break;
+      case 3:
+        code = reader.int32();
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  return { code: (code >= 0 && code <= 2 ? code : 0) as StatusCode, message };
+}
+
+function readKeyValue(
+  reader: ProtoReader,
+  end: number,
+  into: Record<string, AttributeValue>,
+  depth: number,
+): void {
+  let key = "";
+  let value: AttributeValue = null;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        key = reader.string();
+        break;
+      case 2:
+        expectWire(tag, WIRE_LEN, "key_value.value");
+        value = readAnyValue(reader, messageEnd(reader), depth);
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  into[key] = value;
+}
+
+/** int64 as a number when exact, else as a bigint. */
+function readInt64(reader: ProtoReader): number | bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (reader.pos >= reader.len) throw new RangeError("truncated varint");
+    const byte = reader.buf[reader.pos++] as number;
+    result |= BigInt(byte & 0x7f) << shift;
+    if (byte < 0x80) break;
+    shift += 7n;
+    if (shift > 63n) throw new RangeError("varint longer than 10 bytes");
+  }
+  const signed = BigInt.asIntN(64, result);
+  return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(signed)
+    : signed;
+}
+
+function readAnyValue(reader: ProtoReader, end: number, depth: number): AttributeValue {
+  let value: AttributeValue = null;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    switch (tag >>> 3) {
+      case 1:
+        value = reader.string();
+        break;
+      case 2:
+        value = reader.bool();
+        break;
+      case 3:
+        expectWire(tag, WIRE_VARINT, "int_value");
+        value = readInt64(reader);
+        break;
+      case 4:
+        expectWire(tag, WIRE_FIXED64, "double_value");
+        value = reader.double();
+        break;
+      case 5: {
+        expectWire(tag, WIRE_LEN, "array_value");
+        const arrayEnd = messageEnd(reader);
+        if (depth >= MAX_VALUE_DEPTH) {
+          reader.pos = arrayEnd;
+          value = "[execlens: nested too deep]";
+          break;
+        }
+        const values: AttributeValue[] = [];
+        while (reader.pos < arrayEnd) {
+          const inner = reader.uint32();
+          if (inner >>> 3 === 1 && (inner & 7) === WIRE_LEN) {
+            values.push(readAnyValue(reader, messageEnd(reader), depth + 1));
+          } else {
+            skipField(reader, inner);
+          }
+        }
+        value = values;
+        break;
+      }
+      case 6: {
+        expectWire(tag, WIRE_LEN, "kvlist_value");
+        const listEnd = messageEnd(reader);
+        if (depth >= MAX_VALUE_DEPTH) {
+          reader.pos = listEnd;
+          value = "[execlens: nested too deep]";
+          break;
+        }
+        const entries: Record<string, AttributeValue> = Object.create(null);
+        while (reader.pos < listEnd) {
+          const inner = reader.uint32();
+          if (inner >>> 3 === 1 && (inner & 7) === WIRE_LEN) {
+            readKeyValue(reader, messageEnd(reader), entries, depth + 1);
+          } else {
+            skipField(reader, inner);
+          }
+        }
+        value = entries;
+        break;
+      }
+      case 7:
+        value = reader.bytes();
+        break;
+      default:
+        skipField(reader, tag);
+    }
+  }
+  return value;
+}
+
+export function encodeProtobufResponse(rejectedSpans: number, errorMessage: string): Uint8Array {
+  const writer = Writer.create();
+  if (rejectedSpans > 0 || errorMessage !== "") {
+    writer.uint32((1 << 3) | WIRE_LEN).fork();
+    if (rejectedSpans > 0) writer.uint32((1 << 3) | WIRE_VARINT).int64(rejectedSpans);
+    if (errorMessage !== "") writer.uint32((2 << 3) | WIRE_LEN).string(errorMessage);
+    writer.ldelim();
+  }
+  return writer.finish();
+}

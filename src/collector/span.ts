@@ -1,0 +1,85 @@
+/**
+ * The normalised span model every OTLP encoding is decoded into. Ids are lower-case hex,
+ * times are bigint nanoseconds, attribute values keep their OTLP types (int64 as bigint
+ * only when it does not fit a double exactly).
+ */
+export type AttributeValue =
+  | string
+  | boolean
+  | number
+  | bigint
+  | Uint8Array
+  | null
+  | readonly AttributeValue[]
+  | Attributes;
+
+/** Created with a null prototype so that keys such as `__proto__` are plain data. */
+export interface Attributes {
+  readonly [key: string]: AttributeValue;
+}
+
+export const SpanKind = {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+} as const;
+export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
+
+export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
+
+export interface SpanEvent {
+  readonly timeUnixNano: bigint;
+  readonly name: string;
+  readonly attributes: Attributes;
+}
+
+export interface SpanLink {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceState: string;
+  readonly attributes: Attributes;
+}
+
+export interface InstrumentationScope {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: Attributes;
+}
+
+export interface Span {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Undefined for a root span. */
+  readonly parentSpanId: string | undefined;
+  readonly traceState: string;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly events: readonly SpanEvent[];
+  readonly links: readonly SpanLink[];
+  readonly status: { readonly code: StatusCode; readonly message: string };
+  /** Shared by every span of one ResourceSpans. */
+  readonly resource: Attributes;
+  /** Shared by every span of one ScopeSpans. */
+  readonly scope: InstrumentationScope;
+}
+
+/** A span the decoder could not turn into the model, with the reason (reported as partial success). */
+export interface RejectedSpan {
+  readonly reason: string;
+}
+
+export interface DecodedRequest {
+  readonly spans: Span[];
+  readonly rejected: RejectedSpan[];
+}
+
+export function emptyAttributes(): Attributes {
+  return Object.create(null) as Attributes;
+}

@@ -1,0 +1,129 @@
+/** What the mappers hand to the store: one entry per execution span, plus every span's place in its trace. */
+
+export const SKILL_STATUSES = ["pending", "running", "completed", "failed", "timeout"] as const;
+export type SkillStatus = (typeof SKILL_STATUSES)[number];
+export const WORKFLOW_STATUSES = [
+  "pending",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "paused",
+  "timeout",
+] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type SpanRole = "workflow" | "step" | "skill" | "other";
+
+/** A span's edge in its trace; the store walks these to attach executions to their workflow. */
+export interface SpanNode {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+  readonly role: SpanRole;
+  /** The execution row this span is (workflow, step or skill id). */
+  readonly execId: string | null;
+  /** The workflow execution a step belongs to (its parent span's). */
+  readonly wkexId: string | null;
+}
+
+/** Ids shared by skills and workflows; UUID columns hold UUIDv5 of non-UUID source ids. */
+export interface ExecutionContext {
+  readonly companionId: string | null;
+  readonly userId: string | null;
+  readonly organizationId: string | null;
+  readonly sessionId: string | null;
+  readonly conversationId: string | null;
+}
+
+/** What a step span says about its workflow, used until the workflow's own span arrives. */
+export interface WorkflowContext extends Partial<ExecutionContext> {
+  readonly executionId?: string;
+  readonly workflowId?: string;
+  readonly name?: string;
+  readonly totalSteps?: number;
+}
+
+export interface WorkflowAttributes {
+  initial_input: JsonValue;
+  final_output: JsonValue;
+  intermediate_results: JsonObject;
+  ai_sdk_messages: JsonValue[];
+  ai_sdk_steps: JsonValue[];
+  ai_sdk_callbacks: JsonObject;
+  execution_config: JsonObject;
+  metadata: JsonObject;
+}
+
+export interface WorkflowChange extends ExecutionContext {
+  readonly wkexId: string;
+  readonly executionId: string;
+  readonly workflowId: string | null;
+  readonly workflowName: string;
+  readonly status: WorkflowStatus;
+  readonly totalSteps: number | null;
+  readonly startedAt: Date;
+  readonly completedAt: Date | null;
+  readonly durationMs: number;
+  readonly errorMessage: string | null;
+  readonly debugMode: boolean;
+  readonly logLevel: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly attributes: WorkflowAttributes;
+}
+
+export interface StepAttributes {
+  input: JsonValue;
+  output: JsonValue;
+  metadata: JsonObject & { workflow?: JsonObject };
+}
+
+export interface StepChange {
+  readonly wstpId: string;
+  readonly wkexId: string;
+  readonly stepId: string | null;
+  readonly stepOrder: number | null;
+  readonly status: WorkflowStatus;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly durationMs: number;
+  readonly errorMessage: string | null;
+  readonly attributes: StepAttributes;
+}
+
+export interface SkillAttributes {
+  input_data: JsonValue;
+  output_data: JsonValue;
+  metadata: JsonObject;
+}
+
+export interface SkillChange extends ExecutionContext {
+  readonly execId: string;
+  readonly skillId: string | null;
+  readonly skillName: string;
+  readonly status: SkillStatus;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly durationMs: number;
+  readonly stepNumber: number | null;
+  readonly errorMessage: string | null;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly attributes: SkillAttributes;
+}
+
+export interface MappingRejection {
+  readonly reason: string;
+}
+
+export interface ExecutionChanges {
+  readonly nodes: SpanNode[];
+  readonly workflows: WorkflowChange[];
+  readonly steps: StepChange[];
+  readonly skills: SkillChange[];
+  readonly rejected: MappingRejection[];
+}

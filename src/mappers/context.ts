@@ -1,0 +1,55 @@
+import type { ExecutionContext, JsonObject } from "./changes.js";
+import type { SpanReader } from "./span-reader.js";
+import { isUuid, sourceIdToUuid } from "./uuid.js";
+
+/** Longest value of the VARCHAR(100) columns of the seed. */
+export const VARCHAR_ID = 100;
+
+/** A UUID column from a source id; a non-UUID id is stored as its UUIDv5 and kept in source_ids. */
+export function uuidColumn(reader: SpanReader, column: string, ...keys: string[]): string | null {
+  const value = reader.string(...keys);
+  if (value === null) return null;
+  if (!isUuid(value)) reader.sourceIds[column] = value;
+  return sourceIdToUuid(value);
+}
+
+export function executionContext(reader: SpanReader): ExecutionContext {
+  return {
+    companionId: uuidColumn(reader, "companion_id", "companion.id"),
+    userId: uuidColumn(reader, "user_id", "user.id", "enduser.id"),
+    organizationId: uuidColumn(reader, "organization_id", "organization.id"),
+    sessionId: reader.boundedString("session_id", VARCHAR_ID, "session.id"),
+    conversationId: reader.boundedString(
+      "conversation_id",
+      VARCHAR_ID,
+      "conversation.id",
+      "gen_ai.conversation.id",
+    ),
+  };
+}
+
+/** Metadata every execution row carries: where it ran, and the link back to its trace. */
+export function commonMetadata(reader: SpanReader, prefix: string): JsonObject {
+  const metadata = reader.objectFromPrefix(`${prefix}.metadata`);
+  const environment = reader.string("deployment.environment.name", "deployment.environment");
+  const service = reader.string("service.name");
+  const clientVersion = reader.string("service.version");
+  if (environment !== null) metadata.environment = environment;
+  if (service !== null) metadata.service = service;
+  if (clientVersion !== null) metadata.clientVersion = clientVersion;
+  const span = reader.span;
+  metadata.trace = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    spanName: span.name,
+    scope: span.scope.name,
+  };
+  return metadata;
+}
+
+/** Adds what the reader collected (source ids, warnings) once the row is otherwise complete. */
+export function finishMetadata(reader: SpanReader, metadata: JsonObject): JsonObject {
+  if (Object.keys(reader.sourceIds).length > 0) metadata.source_ids = reader.sourceIds;
+  if (reader.warnings.length > 0) metadata.warnings = [...reader.warnings];
+  return metadata;
+}

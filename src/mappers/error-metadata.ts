@@ -1,0 +1,10 @@
+import type { JsonObject } from "./changes.js";
+import type { SpanError } from "./status.js";
+
+export function errorMetadata(error: SpanError): JsonObject {
+  const out: JsonObject = {};
+  if (error.type !== null) out.type = error.type;
+  if (error.message !== null) out.message = error.message;
+  if (error.stacktrace !== null) out.stacktrace = error.stacktrace;
+  return out;
+}

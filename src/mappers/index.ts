@@ -1,0 +1,3 @@
+export * from "./changes.js";
+export { mapSpans, roleOf } from "./map-spans.js";
+export { isUuid, sourceIdToUuid, workflowExecutionId } from "./uuid.js";

@@ -1,0 +1,61 @@
+import type { AttributeValue } from "../collector/index.js";
+import type { JsonObject, JsonValue } from "./changes.js";
+
+/** An OTLP attribute value as JSON: bigint as a decimal string, bytes as base64, NaN/Infinity as strings. */
+export function toJson(value: AttributeValue | undefined): JsonValue {
+  if (value === undefined || value === null) return null;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : String(value);
+    case "bigint":
+      return value.toString();
+    default:
+      break;
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (Array.isArray(value)) return value.map(toJson);
+  const object: JsonObject = {};
+  for (const [key, inner] of Object.entries(value)) object[key] = toJson(inner);
+  return object;
+}
+
+/**
+ * Payload attributes (inputs, outputs, configs) are often JSON serialised into a string by
+ * the app; such a string is parsed, any other string is kept as a string.
+ */
+export function payloadToJson(value: AttributeValue | undefined): JsonValue {
+  if (typeof value === "string") {
+    const trimmed = value.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        return JSON.parse(trimmed) as JsonValue;
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  }
+  return toJson(value);
+}
+
+/** Sets `value` at a dotted path inside `target`, creating objects on the way. */
+export function setPath(target: JsonObject, path: readonly string[], value: JsonValue): void {
+  let node = target;
+  for (const [index, key] of path.entries()) {
+    if (index === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = node[key];
+    if (typeof next === "object" && next !== null && !Array.isArray(next)) {
+      node = next;
+    } else {
+      const created: JsonObject = {};
+      node[key] = created;
+      node = created;
+    }
+  }
+}

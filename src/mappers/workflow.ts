@@ -1,0 +1,50 @@
+import type { WorkflowChange } from "./changes.js";
+import { commonMetadata, executionContext, finishMetadata, uuidColumn, VARCHAR_ID } from "./context.js";
+import { errorMetadata } from "./error-metadata.js";
+import type { SpanReader } from "./span-reader.js";
+import { spanError, workflowStatus } from "./status.js";
+import type { Timing } from "./timing.js";
+import { workflowExecutionId } from "./uuid.js";
+
+/** Statuses in which a workflow execution has not finished, so it has no completed_at. */
+const UNFINISHED = new Set(["pending", "running", "paused"]);
+
+/** A span with workflow.id, workflow.name or workflow.execution.id: one "WorkflowExecutions" row. */
+export function mapWorkflow(reader: SpanReader, timing: Timing): WorkflowChange {
+  const span = reader.span;
+  const error = spanError(span);
+  const wkexId = workflowExecutionId(span.traceId, span.spanId);
+  const metadata = commonMetadata(reader, "workflow");
+  const trigger = reader.string("workflow.trigger");
+  if (trigger !== null) metadata.trigger = trigger;
+  if (error !== null) metadata.error = errorMetadata(error);
+  const status = workflowStatus(reader, error);
+  const context = executionContext(reader);
+  return {
+    wkexId,
+    executionId: reader.boundedString("workflow_execution_id", VARCHAR_ID, "workflow.execution.id") ?? wkexId,
+    workflowId: uuidColumn(reader, "workflow_id", "workflow.id"),
+    workflowName: reader.string("workflow.name") ?? span.name,
+    ...context,
+    status,
+    totalSteps: reader.integer("workflow.total_steps"),
+    startedAt: timing.startedAt,
+    completedAt: UNFINISHED.has(status) ? null : timing.completedAt,
+    durationMs: timing.durationMs,
+    errorMessage: error?.message ?? null,
+    debugMode: reader.boolean("workflow.debug_mode") ?? false,
+    logLevel: reader.boundedString("log_level", 20, "workflow.log_level") ?? "info",
+    traceId: span.traceId,
+    spanId: span.spanId,
+    attributes: {
+      initial_input: reader.payload("workflow.input") ?? {},
+      final_output: reader.payload("workflow.output") ?? {},
+      intermediate_results: {},
+      ai_sdk_messages: [],
+      ai_sdk_steps: [],
+      ai_sdk_callbacks: {},
+      execution_config: reader.objectFromPrefix("workflow.config"),
+      metadata: finishMetadata(reader, metadata),
+    },
+  };
+}

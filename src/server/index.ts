@@ -1,0 +1,1 @@
+export { type ApiOptions, createApiApp } from "./api.js";

@@ -1,0 +1,3 @@
+export { type Database, type DatabaseHandle, type DatabaseTarget, openDatabase } from "./database.js";
+export * from "./schema/index.js";
+export { type WriteSummary, writeChanges } from "./writer.js";

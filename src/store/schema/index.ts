@@ -1,0 +1,4 @@
+export * from "./skill-executions.js";
+export * from "./span-links.js";
+export * from "./workflow-executions.js";
+export * from "./workflow-step-executions.js";

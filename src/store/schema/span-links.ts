@@ -1,0 +1,24 @@
+import { boolean, pgTable, primaryKey, uuid, varchar } from "drizzle-orm/pg-core";
+import type { SpanRole } from "../../mappers/index.js";
+import { createdAt } from "./columns.js";
+
+/**
+ * Every received span's edge in its trace. Children usually arrive before their parents (OTLP
+ * exports ended spans), so a skill is attached to its nearest ancestor workflow by walking these
+ * edges once the chain is complete, whatever batch each span came in.
+ */
+export const spanLinks = pgTable(
+  "SpanLinks",
+  {
+    traceId: varchar("trace_id", { length: 32 }).notNull(),
+    spanId: varchar("span_id", { length: 16 }).notNull(),
+    parentSpanId: varchar("parent_span_id", { length: 16 }),
+    role: varchar("role", { length: 10 }).$type<SpanRole>().notNull(),
+    execId: uuid("exec_id"),
+    wkexId: uuid("wkex_id"),
+    /** For skills: true once the walk up the trace reached a workflow, a step or the root. */
+    resolved: boolean("resolved").notNull().default(false),
+    createdAt: createdAt("created_at"),
+  },
+  (t) => [primaryKey({ name: "spanlinks_pkey", columns: [t.traceId, t.spanId] })],
+);

@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  real,
+  text,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { WORKFLOW_STATUSES, type WorkflowAttributes, type WorkflowStatus } from "../../mappers/index.js";
+import { createdAt, sqlList, timestamptz } from "./columns.js";
+
+/**
+ * The seed's "WorkflowExecutions", plus the workflow name, trace link, tokens and cost, the
+ * `timeout` status, and `wkex_span_received`: whether the workflow's own span has arrived
+ * (until then the row is built from its children and is `running`).
+ */
+export const workflowExecutions = pgTable(
+  "WorkflowExecutions",
+  {
+    wkexId: uuid("wkex_id").primaryKey(),
+    executionId: varchar("wkex_execution_id", { length: 100 }).notNull(),
+    workflowId: uuid("wkfl_id"),
+    workflowName: text("wkex_workflow_name"),
+    companionId: uuid("companion_id"),
+    userId: uuid("user_id"),
+    organizationId: uuid("organization_id"),
+    sessionId: varchar("wkex_session_id", { length: 100 }),
+    conversationId: varchar("wkex_conversation_id", { length: 100 }),
+    status: varchar("wkex_status", { length: 20 }).$type<WorkflowStatus>().notNull().default("pending"),
+    currentStepId: varchar("wkex_current_step_id", { length: 100 }),
+    currentStepOrder: integer("wkex_current_step_order").default(0),
+    totalSteps: integer("wkex_total_steps").default(0),
+    completedSteps: integer("wkex_completed_steps").default(0),
+    startedAt: timestamptz("wkex_started_at").notNull().defaultNow(),
+    completedAt: timestamptz("wkex_completed_at"),
+    totalDurationMs: integer("wkex_total_duration_ms"),
+    avgStepDurationMs: real("wkex_avg_step_duration_ms"),
+    errorMessage: text("wkex_error_message"),
+    errorStep: varchar("wkex_error_step", { length: 100 }),
+    debugMode: boolean("wkex_debug_mode").notNull().default(false),
+    logLevel: varchar("wkex_log_level", { length: 20 }).notNull().default("info"),
+    totalTokens: bigint("wkex_total_tokens", { mode: "number" }),
+    costUsd: numeric("wkex_cost_usd", { precision: 18, scale: 8, mode: "number" }),
+    attributes: jsonb("wkex_attributes")
+      .$type<WorkflowAttributes>()
+      .notNull()
+      .default(
+        sql`'{"initial_input": {}, "final_output": {}, "intermediate_results": {}, "ai_sdk_messages": [], "ai_sdk_steps": [], "ai_sdk_callbacks": {}, "execution_config": {}, "metadata": {}}'::jsonb`,
+      ),
+    traceId: varchar("wkex_trace_id", { length: 32 }),
+    spanId: varchar("wkex_span_id", { length: 16 }),
+    spanReceived: boolean("wkex_span_received").notNull().default(false),
+    createdAt: createdAt("wkex_created_at"),
+    updatedAt: createdAt("wkex_updated_at"),
+  },
+  (t) => [
+    check("workflowexecutions_status_check", sql`${t.status} IN (${sqlList(WORKFLOW_STATUSES)})`),
+    uniqueIndex("idx_workflowexecutions_execution_id").on(t.executionId),
+    index("idx_workflowexecutions_workflow").on(t.workflowId),
+    index("idx_workflowexecutions_companion").on(t.companionId),
+    index("idx_workflowexecutions_user").on(t.userId),
+    index("idx_workflowexecutions_org").on(t.organizationId),
+    index("idx_workflowexecutions_status").on(t.status),
+    index("idx_workflowexecutions_session").on(t.sessionId),
+    index("idx_workflowexecutions_started").on(t.startedAt.desc().nullsFirst()),
+    index("idx_workflowexecutions_status_started").on(t.status, t.startedAt.desc().nullsFirst()),
+    index("idx_workflowexecutions_current_step")
+      .on(t.currentStepOrder)
+      .where(sql`${t.status} IN ('running', 'paused')`),
+    index("idx_workflowexecutions_failed").on(t.errorStep, t.errorMessage).where(sql`${t.status} = 'failed'`),
+  ],
+);
+
+export type WorkflowExecution = typeof workflowExecutions.$inferSelect;
+export type NewWorkflowExecution = typeof workflowExecutions.$inferInsert;
