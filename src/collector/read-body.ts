@@ -1,9 +1,12 @@
+import { pipeline, Readable } from "node:stream";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { createGunzip } from "node:zlib";
 import { IngestError } from "./errors.js";
 
 /**
  * Reads a request body into memory, refusing it once it passes `limit` bytes. A gzip body is
- * inflated as a stream and the limit applies to the inflated bytes, so a small bomb is cut
- * off after `limit` bytes rather than inflated whole.
+ * inflated as a stream with back-pressure and the limit applies to the inflated bytes, so a
+ * small bomb is cut off after `limit` bytes rather than inflated whole.
  */
 export async function readBody(
   stream: ReadableStream<Uint8Array> | null,
@@ -11,35 +14,29 @@ export async function readBody(
   limit: number,
 ): Promise<Uint8Array> {
   if (stream === null) return new Uint8Array(0);
-  const encoding = (contentEncoding ?? "identity").trim().toLowerCase();
-  let source: ReadableStream<Uint8Array>;
-  if (encoding === "gzip" || encoding === "x-gzip") {
-    source = stream.pipeThrough(new DecompressionStream("gzip"));
-  } else if (encoding === "identity" || encoding === "") {
-    source = stream;
-  } else {
+  const encoding = (contentEncoding ?? "identity").trim().toLowerCase() || "identity";
+  const gzip = encoding === "gzip" || encoding === "x-gzip";
+  if (!gzip && encoding !== "identity") {
     await stream.cancel().catch(() => undefined);
     throw IngestError.permanent(
       "unsupported_media_type",
       `unsupported Content-Encoding ${JSON.stringify(encoding)}: use gzip or none`,
     );
   }
+  const input = Readable.fromWeb(stream as NodeWebReadableStream<Uint8Array>);
+  const source: Readable = gzip ? pipeline(input, createGunzip(), () => undefined) : input;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = source.getReader();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+    for await (const chunk of source as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => undefined);
         throw IngestError.permanent(
           "payload_too_large",
-          `request body is larger than the limit of ${limit} bytes${encoding === "identity" ? "" : " after decompression"}`,
+          `request body is larger than the limit of ${limit} bytes${gzip ? " after decompression" : ""}`,
         );
       }
-      chunks.push(value);
+      chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof IngestError) throw error;
@@ -49,14 +46,8 @@ export async function readBody(
       error,
     );
   } finally {
-    reader.releaseLock();
+    source.destroy();
+    input.destroy();
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
 }

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const running: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const child of running.splice(0)) {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  }
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function dataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "execlens-cli-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function start(command: string, args: string[], env: Record<string, string>) {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, detached: true });
+  running.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const ready = (deadlineMs: number) =>
+    new Promise<{ otlpHttp: string; api: string }>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const line = stdout.split("\n").find((l) => l.includes('"execlens is ready"'));
+        if (line !== undefined) {
+          clearInterval(timer);
+          resolve(JSON.parse(line));
+        }
+      }, 50);
+      setTimeout(() => {
+        clearInterval(timer);
+        reject(new Error(`not ready within ${deadlineMs} ms; stderr: ${stderr}`));
+      }, deadlineMs);
+    });
+  return { child, exited, ready, output: () => ({ stdout, stderr }) };
+}
+
+describe("the execlens command", () => {
+  it("`npm start` brings execlens up on embedded PGlite in under 10 s", async () => {
+    const began = Date.now();
+    const app = start("npm", ["start", "--silent", "--", "--otlp-http-port", "0", "--api-port", "0"], {
+      EXECLENS_DATA_DIR: await dataDir(),
+    });
+    const urls = await app.ready(10_000);
+    const ready = await fetch(new URL("/readyz", urls.api));
+    expect(ready.status).toBe(200);
+    expect(Date.now() - began).toBeLessThan(10_000);
+    const ingest = await fetch(urls.otlpHttp, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    expect(ingest.status).toBe(200);
+  });
+
+  it("stops cleanly with exit code 0 on SIGTERM", async () => {
+    const app = start("node", ["bin/execlens.js", "--otlp-http-port", "0", "--api-port", "0"], {
+      EXECLENS_DATA_DIR: await dataDir(),
+    });
+    await app.ready(10_000);
+    app.child.kill("SIGTERM");
+    expect(await app.exited).toBe(0);
+  });
+
+  it("exits 2 with one line naming the invalid variable", async () => {
+    const app = start("node", ["bin/execlens.js"], { EXECLENS_OTLP_HTTP_PORT: "http" });
+    expect(await app.exited).toBe(2);
+    const { stderr } = app.output();
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("EXECLENS_OTLP_HTTP_PORT");
+  });
+
+  it("exits 2 naming DATABASE_URL when it is not a PostgreSQL URL", async () => {
+    const app = start("node", ["bin/execlens.js"], { DATABASE_URL: "mysql://localhost/db" });
+    expect(await app.exited).toBe(2);
+    expect(app.output().stderr).toMatch(/^execlens: invalid configuration: DATABASE_URL: must be a postgres/);
+  });
+
+  it("prints its options with --help", async () => {
+    const app = start("node", ["bin/execlens.js", "--help"], {});
+    expect(await app.exited).toBe(0);
+    for (const name of [
+      "DATABASE_URL",
+      "EXECLENS_DATA_DIR",
+      "EXECLENS_HOST",
+      "EXECLENS_OTLP_HTTP_PORT",
+      "EXECLENS_API_PORT",
+    ]) {
+      expect(app.output().stdout).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,211 @@
+import { sql } from "drizzle-orm";
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { AttributeValue, Span } from "../src/collector/index.js";
+import { mapSpans } from "../src/mappers/index.js";
+import { type DatabaseHandle, openDatabase, writeChanges } from "../src/store/index.js";
+import { describeEachDatabase, type TestDatabase } from "./helpers/databases.js";
+import { snapshot } from "./helpers/rows.js";
+import { span } from "./helpers/spans.js";
+
+/*
+ * DESIGN "Status and arrival order": any order of arrival, any split into batches and any
+ * number of re-deliveries give the same rows as one in-order delivery.
+ */
+
+const hex = (length: number) =>
+  fc
+    .string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: length, maxLength: length })
+    .filter((s) => !/^0+$/.test(s));
+
+const ids = fc.record(
+  {
+    "companion.id": fc.constantFrom("companion-a", "8f6b2c1e-0d3a-4b5c-9e7f-1a2b3c4d5e6f"),
+    "user.id": fc.constantFrom("user-1", "user-2"),
+    "organization.id": fc.constantFrom("org-a", "org-b"),
+    "session.id": fc.constantFrom("s-1", "s-2"),
+    "conversation.id": fc.constantFrom("c-1", "c-2"),
+  },
+  { requiredKeys: [] },
+);
+
+const outcome = fc.constantFrom<"ok" | "error" | "timeout">("ok", "ok", "ok", "error", "timeout");
+
+const skillShape = fc.record({
+  depth: fc.integer({ min: 0, max: 2 }),
+  outcome,
+  ids,
+  stepNumber: fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }),
+});
+
+const traceShape = fc.record({
+  traceId: hex(32),
+  workflow: fc.option(
+    fc.record({
+      underRoot: fc.boolean(),
+      outcome,
+      status: fc.option(fc.constantFrom("cancelled", "paused"), { nil: undefined }),
+      totalSteps: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+      ids,
+      steps: fc.array(
+        fc.record({ outcome, skills: fc.array(skillShape, { maxLength: 2 }), carriesContext: fc.boolean() }),
+        { maxLength: 4 },
+      ),
+      directSkills: fc.array(skillShape, { maxLength: 2 }),
+    }),
+    { nil: undefined },
+  ),
+  standaloneSkills: fc.array(skillShape, { maxLength: 2 }),
+});
+
+type TraceShape = typeof traceShape extends fc.Arbitrary<infer T> ? T : never;
+
+function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
+  const spans: Span[] = [];
+  let counter = 0;
+  let clock = 1_767_225_600_000 + traceIndex * 60_000;
+  const nextId = () => (++counter).toString(16).padStart(16, "0");
+  const errorOf = (o: "ok" | "error" | "timeout", what: string) =>
+    o === "ok" ? undefined : o === "timeout" ? `${what} timed out` : `${what} failed`;
+  const add = (
+    parent: string | undefined,
+    name: string,
+    attributes: Record<string, AttributeValue>,
+    error?: string,
+  ) => {
+    const spanId = nextId();
+    const startMs = clock++;
+    spans.push(
+      span({
+        traceId: shape.traceId,
+        spanId,
+        parentSpanId: parent,
+        name,
+        startMs,
+        endMs: startMs + 5 + counter,
+        attributes,
+        error,
+      }),
+    );
+    return spanId;
+  };
+  const addSkill = (
+    parent: string | undefined,
+    skill: TraceShape["standaloneSkills"][number],
+    name: string,
+  ) => {
+    let at = parent;
+    for (let d = 0; d < skill.depth; d++) at = add(at, `internal ${d}`, {});
+    add(
+      at,
+      name,
+      {
+        "skill.name": name,
+        "skill.id": `skill-${name}`,
+        "skill.input": JSON.stringify({ q: name }),
+        ...(skill.stepNumber === undefined ? {} : { "skill.step_number": skill.stepNumber }),
+        ...skill.ids,
+      },
+      errorOf(skill.outcome, name),
+    );
+  };
+  const root = add(undefined, "http request", {});
+  const w = shape.workflow;
+  if (w !== undefined) {
+    const executionId = `exec-${shape.traceId.slice(0, 12)}`;
+    const workflowSpan = add(
+      w.underRoot ? root : undefined,
+      "workflow",
+      {
+        "workflow.name": "wf",
+        "workflow.execution.id": executionId,
+        ...(w.totalSteps === undefined ? {} : { "workflow.total_steps": w.totalSteps }),
+        ...(w.status === undefined ? {} : { "workflow.status": w.status }),
+        ...w.ids,
+      },
+      errorOf(w.outcome, "workflow"),
+    );
+    for (const [i, step] of w.steps.entries()) {
+      const stepSpan = add(
+        workflowSpan,
+        `step ${i}`,
+        {
+          "workflow.step.id": `step-${i}`,
+          "workflow.step.order": i + 1,
+          "workflow.step.output": JSON.stringify({ i }),
+          ...(step.carriesContext
+            ? { "workflow.execution.id": executionId, "workflow.name": "wf", ...w.ids }
+            : {}),
+        },
+        errorOf(step.outcome, `step-${i}`),
+      );
+      for (const [j, skill] of step.skills.entries()) addSkill(stepSpan, skill, `skill-${i}-${j}`);
+    }
+    for (const [j, skill] of w.directSkills.entries()) addSkill(workflowSpan, skill, `direct-${j}`);
+  }
+  for (const [j, skill] of shape.standaloneSkills.entries()) addSkill(root, skill, `alone-${j}`);
+  return spans;
+}
+
+const delivery = fc.record({
+  traces: fc.uniqueArray(traceShape, { minLength: 1, maxLength: 3, selector: (t) => t.traceId }),
+  order: fc.array(fc.nat(), { minLength: 64, maxLength: 64 }),
+  cuts: fc.array(fc.nat(), { maxLength: 5 }),
+  repeats: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 6, maxLength: 6 }),
+  interleave: fc.array(fc.nat(), { minLength: 24, maxLength: 24 }),
+});
+
+function permute<T>(items: readonly T[], keys: readonly number[]): T[] {
+  return items
+    .map((item, i) => ({ item, key: keys[i % keys.length] ?? 0, i }))
+    .sort((a, b) => a.key - b.key || a.i - b.i)
+    .map((x) => x.item);
+}
+
+describeEachDatabase("merging is commutative and idempotent", (kind) => {
+  let testDatabase: TestDatabase;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    testDatabase = await kind.create();
+    handle = await openDatabase(testDatabase.target);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await testDatabase?.drop();
+  });
+
+  const reset = () =>
+    handle.db.execute(
+      sql`TRUNCATE "SkillExecutions", "WorkflowExecutions", "WorkflowStepExecutions", "SpanLinks"`,
+    );
+  const deliver = async (batches: Span[][]) => {
+    for (const batch of batches) await writeChanges(handle.db, mapSpans(batch));
+    return snapshot(handle.db);
+  };
+
+  it("random traces, permuted, split and re-delivered, give the rows of one in-order delivery", async () => {
+    await fc.assert(
+      fc.asyncProperty(delivery, async (d) => {
+        const spans = d.traces.flatMap((t, i) => buildTrace(t, i));
+        await reset();
+        const expected = await deliver([spans]);
+
+        const shuffled = permute(spans, d.order);
+        const cuts = [...new Set(d.cuts.map((c) => c % (shuffled.length + 1)))].sort((a, b) => a - b);
+        const batches: Span[][] = [];
+        let from = 0;
+        for (const cut of [...cuts, shuffled.length]) {
+          if (cut > from) batches.push(shuffled.slice(from, cut));
+          from = Math.max(from, cut);
+        }
+        const repeated = batches.flatMap((batch, i) =>
+          Array.from({ length: d.repeats[i % 6] ?? 1 }, () => batch),
+        );
+        await reset();
+        const actual = await deliver(permute(repeated, d.interleave));
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: kind.name === "pglite" ? 60 : 60 },
+    );
+  });
+});

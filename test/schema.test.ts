@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase } from "../src/store/index.js";
+import { describeEachDatabase, type TestDatabase } from "./helpers/databases.js";
+
+/** The seed's "ÍNDICES RECOMENDADOS", in execlens' column names: [name, table, columns and predicate]. */
+const SEED_INDEXES: [string, string, string][] = [
+  ["idx_skillexecutions_skill", "SkillExecutions", "(skill_id)"],
+  ["idx_skillexecutions_companion", "SkillExecutions", "(companion_id)"],
+  ["idx_skillexecutions_user", "SkillExecutions", "(user_id)"],
+  ["idx_skillexecutions_status", "SkillExecutions", "(exec_status)"],
+  ["idx_skillexecutions_session", "SkillExecutions", "(exec_session_id)"],
+  ["idx_skillexecutions_created", "SkillExecutions", "(exec_created_at DESC)"],
+  ["idx_skillexecutions_status_created", "SkillExecutions", "(exec_status, exec_created_at DESC)"],
+  ["idx_skillexecutions_duration", "SkillExecutions", "(exec_duration_ms DESC)"],
+  ["idx_workflowexecutions_workflow", "WorkflowExecutions", "(wkfl_id)"],
+  ["idx_workflowexecutions_companion", "WorkflowExecutions", "(companion_id)"],
+  ["idx_workflowexecutions_user", "WorkflowExecutions", "(user_id)"],
+  ["idx_workflowexecutions_org", "WorkflowExecutions", "(organization_id)"],
+  ["idx_workflowexecutions_status", "WorkflowExecutions", "(wkex_status)"],
+  ["idx_workflowexecutions_session", "WorkflowExecutions", "(wkex_session_id)"],
+  ["idx_workflowexecutions_started", "WorkflowExecutions", "(wkex_started_at DESC)"],
+  ["idx_workflowexecutions_status_started", "WorkflowExecutions", "(wkex_status, wkex_started_at DESC)"],
+  [
+    "idx_workflowexecutions_current_step",
+    "WorkflowExecutions",
+    "(wkex_current_step_order) WHERE ((wkex_status)::text = ANY ((ARRAY['running'::character varying, 'paused'::character varying])::text[]))",
+  ],
+  [
+    "idx_workflowexecutions_failed",
+    "WorkflowExecutions",
+    "(wkex_error_step, wkex_error_message) WHERE ((wkex_status)::text = 'failed'::text)",
+  ],
+  ["idx_workflowexecutions_execution_id", "WorkflowExecutions", "UNIQUE (wkex_execution_id)"],
+];
+
+type Rows<T> = { rows: T[] };
+
+describeEachDatabase("schema", (kind) => {
+  let testDatabase: TestDatabase;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    testDatabase = await kind.create();
+    handle = await openDatabase(testDatabase.target);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await testDatabase?.drop();
+  });
+
+  it("has every index of the seed, by its columns and predicate", async () => {
+    const { rows } = (await handle.db.execute(
+      sql`SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`,
+    )) as unknown as Rows<{ indexname: string; tablename: string; indexdef: string }>;
+    const found = new Map(
+      rows.map((r) => {
+        const unique = r.indexdef.startsWith("CREATE UNIQUE") ? "UNIQUE " : "";
+        const shape = r.indexdef.replace(/^.* USING btree /, "");
+        return [r.indexname, [r.tablename, `${unique}${shape}`]];
+      }),
+    );
+    for (const [name, table, shape] of SEED_INDEXES) {
+      expect(found.get(name), name).toEqual([table, shape]);
+    }
+  });
+
+  it("is migrated once: opening it again applies nothing and keeps the rows", async () => {
+    await handle.db.execute(
+      sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id) VALUES ('00000000-0000-4000-8000-000000000001', 'keep-me')`,
+    );
+    await handle.close();
+    handle = await openDatabase(testDatabase.target);
+    const { rows } = (await handle.db.execute(
+      sql`SELECT wkex_execution_id FROM "WorkflowExecutions"`,
+    )) as unknown as Rows<{ wkex_execution_id: string }>;
+    expect(rows.map((r) => r.wkex_execution_id)).toEqual(["keep-me"]);
+  });
+
+  it("stamps wkex_updated_at on every update (trigger)", async () => {
+    await handle.db.execute(
+      sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_updated_at)
+          VALUES ('00000000-0000-4000-8000-000000000002', 'touch-me', '2000-01-01T00:00:00Z')`,
+    );
+    await handle.db.execute(
+      sql`UPDATE "WorkflowExecutions" SET wkex_status = 'running' WHERE wkex_execution_id = 'touch-me'`,
+    );
+    const { rows } = (await handle.db.execute(
+      sql`SELECT wkex_updated_at > '2020-01-01'::timestamptz AS touched FROM "WorkflowExecutions" WHERE wkex_execution_id = 'touch-me'`,
+    )) as unknown as Rows<{ touched: boolean }>;
+    expect(rows[0]?.touched).toBe(true);
+  });
+
+  it("refuses statuses outside the seed's lists", async () => {
+    await expect(
+      handle.db.execute(
+        sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status) VALUES ('00000000-0000-4000-8000-000000000003', 'bad', 'exploded')`,
+      ),
+    ).rejects.toThrow();
+  });
+});
