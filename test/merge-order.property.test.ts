@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { AttributeValue, Span } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
-import { type DatabaseHandle, openDatabase, writeChanges } from "../src/store/index.js";
-import { describeEachDatabase, type TestDatabase } from "./helpers/databases.js";
+import { writeChanges } from "../src/store/index.js";
+import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { snapshot } from "./helpers/rows.js";
 import { span } from "./helpers/spans.js";
 
@@ -163,24 +163,15 @@ function permute<T>(items: readonly T[], keys: readonly number[]): T[] {
 }
 
 describeEachDatabase("merging is commutative and idempotent", (kind) => {
-  let testDatabase: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    testDatabase = await kind.create();
-    handle = await openDatabase(testDatabase.target);
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await testDatabase?.drop();
-  });
+  const database = useOpenDatabase(kind);
 
   const reset = () =>
-    handle.db.execute(
+    database.handle.db.execute(
       sql`TRUNCATE "SkillExecutions", "WorkflowExecutions", "WorkflowStepExecutions", "SpanLinks"`,
     );
   const deliver = async (batches: Span[][]) => {
-    for (const batch of batches) await writeChanges(handle.db, mapSpans(batch));
-    return snapshot(handle.db);
+    for (const batch of batches) await writeChanges(database.handle.db, mapSpans(batch));
+    return snapshot(database.handle.db);
   };
 
   it("random traces, permuted, split and re-delivered, give the rows of one in-order delivery", async () => {

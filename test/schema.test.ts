@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../src/store/index.js";
-import { describeEachDatabase, type TestDatabase } from "./helpers/databases.js";
+import { expect, it } from "vitest";
+import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 
 /** The seed's "ÍNDICES RECOMENDADOS", in execlens' column names: [name, table, columns and predicate]. */
 const SEED_INDEXES: [string, string, string][] = [
@@ -37,19 +36,10 @@ const SEED_INDEXES: [string, string, string][] = [
 type Rows<T> = { rows: T[] };
 
 describeEachDatabase("schema", (kind) => {
-  let testDatabase: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    testDatabase = await kind.create();
-    handle = await openDatabase(testDatabase.target);
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await testDatabase?.drop();
-  });
+  const database = useOpenDatabase(kind);
 
   it("has every index of the seed, by its columns and predicate", async () => {
-    const { rows } = (await handle.db.execute(
+    const { rows } = (await database.handle.db.execute(
       sql`SELECT indexname, tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`,
     )) as unknown as Rows<{ indexname: string; tablename: string; indexdef: string }>;
     const found = new Map(
@@ -65,26 +55,25 @@ describeEachDatabase("schema", (kind) => {
   });
 
   it("is migrated once: opening it again applies nothing and keeps the rows", async () => {
-    await handle.db.execute(
+    await database.handle.db.execute(
       sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id) VALUES ('00000000-0000-4000-8000-000000000001', 'keep-me')`,
     );
-    await handle.close();
-    handle = await openDatabase(testDatabase.target);
-    const { rows } = (await handle.db.execute(
+    await database.reopen();
+    const { rows } = (await database.handle.db.execute(
       sql`SELECT wkex_execution_id FROM "WorkflowExecutions"`,
     )) as unknown as Rows<{ wkex_execution_id: string }>;
     expect(rows.map((r) => r.wkex_execution_id)).toEqual(["keep-me"]);
   });
 
   it("stamps wkex_updated_at on every update (trigger)", async () => {
-    await handle.db.execute(
+    await database.handle.db.execute(
       sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_updated_at)
           VALUES ('00000000-0000-4000-8000-000000000002', 'touch-me', '2000-01-01T00:00:00Z')`,
     );
-    await handle.db.execute(
+    await database.handle.db.execute(
       sql`UPDATE "WorkflowExecutions" SET wkex_status = 'running' WHERE wkex_execution_id = 'touch-me'`,
     );
-    const { rows } = (await handle.db.execute(
+    const { rows } = (await database.handle.db.execute(
       sql`SELECT wkex_updated_at > '2020-01-01'::timestamptz AS touched FROM "WorkflowExecutions" WHERE wkex_execution_id = 'touch-me'`,
     )) as unknown as Rows<{ touched: boolean }>;
     expect(rows[0]?.touched).toBe(true);
@@ -92,7 +81,7 @@ describeEachDatabase("schema", (kind) => {
 
   it("refuses statuses outside the seed's lists", async () => {
     await expect(
-      handle.db.execute(
+      database.handle.db.execute(
         sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status) VALUES ('00000000-0000-4000-8000-000000000003', 'bad', 'exploded')`,
       ),
     ).rejects.toThrow();

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { describe } from "vitest";
-import type { DatabaseTarget } from "../../src/store/index.js";
+import { afterAll, beforeAll, describe } from "vitest";
+import { type DatabaseHandle, type DatabaseTarget, openDatabase } from "../../src/store/index.js";
 
 /**
  * The same tests run on embedded PGlite and on the PostgreSQL server. Each test file gets a
@@ -93,4 +93,34 @@ export const databaseKinds: DatabaseKind[] =
 /** describe() once per database kind. */
 export function describeEachDatabase(title: string, body: (kind: DatabaseKind) => void): void {
   for (const kind of databaseKinds) describe(`${title} [${kind.name}]`, () => body(kind));
+}
+
+export interface OpenTestDatabase {
+  readonly handle: DatabaseHandle;
+  /** Closes and opens the same database again (migrations run again). */
+  reopen(): Promise<void>;
+}
+
+/** A fresh, migrated database of this kind for the enclosing describe(), dropped after it. */
+export function useOpenDatabase(kind: DatabaseKind): OpenTestDatabase {
+  let testDatabase: TestDatabase | undefined;
+  let handle: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    testDatabase = await kind.create();
+    handle = await openDatabase(testDatabase.target);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await testDatabase?.drop();
+  });
+  return {
+    get handle() {
+      if (handle === undefined) throw new Error("the test database is not open yet");
+      return handle;
+    },
+    async reopen() {
+      await handle?.close();
+      handle = await openDatabase((testDatabase as TestDatabase).target);
+    },
+  };
 }
