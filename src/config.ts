@@ -1,17 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-
-export interface Config {
-  /** PostgreSQL server; when absent execlens runs on embedded PGlite in `dataDir`. */
-  readonly databaseUrl: string | undefined;
-  readonly dataDir: string;
-  readonly host: string;
-  readonly otlpHttpPort: number;
-  readonly apiPort: number;
-  /** Largest OTLP request body accepted, after decompression. */
-  readonly maxRequestBytes: number;
-  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-}
+import { DEFAULT_SPAN_LIMITS } from "./collector/index.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -24,6 +13,7 @@ export class ConfigError extends Error {
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /** Every setting: its environment variable, its flag, its schema and default. */
 const SETTINGS = {
@@ -60,15 +50,53 @@ const SETTINGS = {
     schema: port.default(8318),
     help: "query API port, with /healthz and /readyz (default 8318)",
   },
+  otlpGrpcPort: {
+    env: "EXECLENS_OTLP_GRPC_PORT",
+    flag: "otlp-grpc-port",
+    schema: port.default(4317),
+    help: "OTLP/gRPC port, TraceService/Export (default 4317)",
+  },
   maxRequestBytes: {
     env: "EXECLENS_MAX_REQUEST_BYTES",
     flag: "max-request-bytes",
-    schema: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .default(16 * 1024 * 1024),
+    schema: positiveInt(16 * 1024 * 1024),
     help: "largest OTLP request body after decompression (default 16777216)",
+  },
+  maxInflightBytes: {
+    env: "EXECLENS_MAX_INFLIGHT_BYTES",
+    flag: "max-inflight-bytes",
+    schema: positiveInt(64 * 1024 * 1024),
+    help: "request bytes in flight before senders get 429 / UNAVAILABLE (default 67108864)",
+  },
+  maxInflightSpans: {
+    env: "EXECLENS_MAX_INFLIGHT_SPANS",
+    flag: "max-inflight-spans",
+    schema: positiveInt(50_000),
+    help: "spans in flight before senders get 429 / UNAVAILABLE (default 50000)",
+  },
+  maxSpansPerRequest: {
+    env: "EXECLENS_MAX_SPANS_PER_REQUEST",
+    flag: "max-spans-per-request",
+    schema: positiveInt(DEFAULT_SPAN_LIMITS.maxSpansPerRequest),
+    help: "spans taken from one request; the rest are rejected (default 10000)",
+  },
+  maxAttributesPerSpan: {
+    env: "EXECLENS_MAX_ATTRIBUTES_PER_SPAN",
+    flag: "max-attributes-per-span",
+    schema: positiveInt(DEFAULT_SPAN_LIMITS.maxAttributesPerSpan),
+    help: "attributes kept per span; the rest are dropped and noted (default 256)",
+  },
+  maxAttributeValueBytes: {
+    env: "EXECLENS_MAX_ATTRIBUTE_VALUE_BYTES",
+    flag: "max-attribute-value-bytes",
+    schema: positiveInt(DEFAULT_SPAN_LIMITS.maxAttributeValueBytes),
+    help: "longest attribute value; longer ones are cut with a marker (default 65536)",
+  },
+  shutdownTimeoutMs: {
+    env: "EXECLENS_SHUTDOWN_TIMEOUT_MS",
+    flag: "shutdown-timeout-ms",
+    schema: positiveInt(10_000),
+    help: "how long SIGTERM waits for requests in flight (default 10000)",
   },
   logLevel: {
     env: "EXECLENS_LOG_LEVEL",
@@ -79,6 +107,9 @@ const SETTINGS = {
 } as const;
 
 type SettingKey = keyof typeof SETTINGS;
+
+/** The validated configuration: one field per setting above. */
+export type Config = { readonly [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };
 
 export function helpText(): string {
   const lines = Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(26)} ${s.help}`);

@@ -74,3 +74,20 @@ export function rpcCodeOf(error: IngestError): number {
       return 14; // UNAVAILABLE
   }
 }
+
+/** gRPC status codes (@grpc/grpc-js `status`) for the OTLP/gRPC receiver, by the OTLP specification. */
+export function grpcCodeOf(error: IngestError): number {
+  switch (error.reason) {
+    case "bad_request":
+    case "unsupported_media_type":
+    case "method_not_allowed":
+      return 3; // INVALID_ARGUMENT
+    case "not_found":
+      return 12; // UNIMPLEMENTED
+    case "payload_too_large":
+      return 8; // RESOURCE_EXHAUSTED
+    case "busy":
+    case "unavailable":
+      return 14; // UNAVAILABLE: retryable, with RetryInfo
+  }
+}

@@ -1,25 +1,24 @@
 import { Hono } from "hono";
+import type { Admission, AdmissionTicket } from "./admission.js";
 import { type Encoding, encodingFor, jsonEncoding } from "./encodings.js";
 import { httpStatusOf, IngestError, rpcCodeOf } from "./errors.js";
+import { type ExportContext, exportTraces } from "./export-traces.js";
 import { JsonShapeError } from "./otlp-json.js";
 import { readBody } from "./read-body.js";
-import type { DecodedRequest, RejectedSpan, Span } from "./span.js";
-
-/** The next stage: resolves once the spans are durable, naming the spans it could not take. */
-export interface TracesConsumer {
-  consume(spans: readonly Span[]): Promise<{ readonly rejected: readonly RejectedSpan[] }>;
-}
+import type { DecodedRequest } from "./span.js";
 
 export interface HttpReceiverOptions {
-  readonly consumer: TracesConsumer;
+  readonly context: ExportContext;
+  readonly admission: Admission;
   /** Largest accepted body, after decompression. */
   readonly maxRequestBytes: number;
   readonly onError?: (error: unknown) => void;
 }
 
-/** How many rejection reasons the partial-success message lists before summarising. */
-const MAX_REASONS_IN_MESSAGE = 10;
+/** Seconds a sender is asked to wait when the store failed. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 
+/** OTLP/HTTP traces receiver (POST /v1/traces), by the OTLP specification. */
 export function createHttpReceiver(options: HttpReceiverOptions): Hono {
   const app = new Hono();
 
@@ -34,13 +33,25 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
         ),
       );
     }
+    let ticket: AdmissionTicket | undefined;
     try {
-      const body = await readBody(c.req.raw.body, c.req.header("content-encoding"), options.maxRequestBytes);
-      const decoded = decode(encoding, body);
-      const consumed =
-        decoded.spans.length === 0 ? { rejected: [] } : await options.consumer.consume(decoded.spans);
-      const rejected = [...decoded.rejected, ...consumed.rejected];
-      return new Response(encoding.encodeResponse(rejected.length, partialSuccessMessage(rejected)), {
+      const declared = Number(c.req.header("content-length") ?? 0);
+      if (declared > options.maxRequestBytes && c.req.header("content-encoding") === undefined) {
+        throw IngestError.permanent(
+          "payload_too_large",
+          `request body is larger than the limit of ${options.maxRequestBytes} bytes`,
+        );
+      }
+      ticket = options.admission.admit(Number.isFinite(declared) ? declared : 0);
+      const admitted = ticket;
+      const body = await readBody(
+        c.req.raw.body,
+        c.req.header("content-encoding"),
+        options.maxRequestBytes,
+        (n) => admitted.addBytes(n),
+      );
+      const result = await exportTraces(decode(encoding, body), options.context, admitted);
+      return new Response(encoding.encodeResponse(result.rejectedSpans, result.errorMessage), {
         status: 200,
         headers: { "content-type": encoding.contentType },
       });
@@ -49,8 +60,15 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
       options.onError?.(error);
       return failure(
         encoding,
-        IngestError.retryable("unavailable", "execlens could not store the spans; retry later", 5, error),
+        IngestError.retryable(
+          "unavailable",
+          "execlens could not store the spans now; retry later",
+          UNAVAILABLE_RETRY_AFTER_SECONDS,
+          error,
+        ),
       );
+    } finally {
+      ticket?.release();
     }
   });
 
@@ -70,7 +88,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
   return app;
 }
 
-function decode(encoding: Encoding, body: Uint8Array): DecodedRequest {
+export function decode(encoding: Pick<Encoding, "contentType" | "decode">, body: Uint8Array): DecodedRequest {
   try {
     return encoding.decode(body);
   } catch (error) {
@@ -94,11 +112,4 @@ function failure(
     status: httpStatusOf(error),
     headers,
   });
-}
-
-function partialSuccessMessage(rejected: readonly RejectedSpan[]): string {
-  if (rejected.length === 0) return "";
-  const reasons = rejected.slice(0, MAX_REASONS_IN_MESSAGE).map((r) => r.reason);
-  const more = rejected.length - reasons.length;
-  return `${rejected.length} span(s) rejected: ${reasons.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
 }

@@ -11,6 +11,7 @@ import {
   type SpanKind,
   type SpanLink,
   type StatusCode,
+  storableString,
 } from "./span.js";
 
 /*
@@ -98,7 +99,7 @@ function asArray(value: unknown, path: string): readonly unknown[] {
 function asString(value: unknown, path: string): string {
   if (value === undefined || value === null) return "";
   if (typeof value !== "string") throw new JsonShapeError(`${path} must be a string`);
-  return value;
+  return storableString(value);
 }
 
 function asNanos(value: unknown, path: string): bigint {

@@ -12,6 +12,7 @@ import {
   type SpanKind,
   type SpanLink,
   type StatusCode,
+  storableString,
 } from "./span.js";
 
 /*
@@ -43,6 +44,19 @@ export function decodeProtobufRequest(body: Uint8Array): DecodedRequest {
     }
   }
   return { spans, rejected };
+}
+
+/** A string field as UTF-8 (invalid sequences become U+FFFD), storable in PostgreSQL. */
+function readString(reader: ProtoReader): string {
+  const length = reader.uint32();
+  const start = reader.pos;
+  const end = start + length;
+  if (end > reader.len)
+    throw new RangeError(`string length runs past the end of the body at offset ${start}`);
+  reader.pos = end;
+  return storableString(
+    Buffer.from(reader.buf.buffer, reader.buf.byteOffset + start, length).toString("utf8"),
+  );
 }
 
 /** Reads a length prefix and returns where that message ends, refusing lengths past the buffer. */
@@ -136,10 +150,10 @@ function readScope(reader: ProtoReader, end: number): InstrumentationScope {
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1:
-        name = reader.string();
+        name = readString(reader);
         break;
       case 2:
-        version = reader.string();
+        version = readString(reader);
         break;
       case 3:
         expectWire(tag, WIRE_LEN, "scope.attributes");
@@ -181,13 +195,13 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
         spanId = bytesToHex(reader.bytes());
         break;
       case 3:
-        traceState = reader.string();
+        traceState = readString(reader);
         break;
       case 4:
         parentSpanId = bytesToHex(reader.bytes());
         break;
       case 5:
-        name = reader.string();
+        name = readString(reader);
         break;
       case 6:
         kind = reader.int32();
@@ -253,7 +267,7 @@ function readEvent(reader: ProtoReader, end: number): SpanEvent {
         timeUnixNano = readFixed64(reader);
         break;
       case 2:
-        name = reader.string();
+        name = readString(reader);
         break;
       case 3:
         expectWire(tag, WIRE_LEN, "event.attributes");
@@ -281,7 +295,7 @@ function readLink(reader: ProtoReader, end: number): SpanLink {
         spanId = bytesToHex(reader.bytes());
         break;
       case 3:
-        traceState = reader.string();
+        traceState = readString(reader);
         break;
       case 4:
         expectWire(tag, WIRE_LEN, "link.attributes");
@@ -301,7 +315,7 @@ function readStatus(reader: ProtoReader, end: number): Span["status"] {
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 2:
-        message = reader.string();
+        message = readString(reader);
         break;
       case 3:
         code = reader.int32();
@@ -325,7 +339,7 @@ function readKeyValue(
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1:
-        key = reader.string();
+        key = readString(reader);
         break;
       case 2:
         expectWire(tag, WIRE_LEN, "key_value.value");
@@ -362,7 +376,7 @@ function readAnyValue(reader: ProtoReader, end: number, depth: number): Attribut
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1:
-        value = reader.string();
+        value = readString(reader);
         break;
       case 2:
         value = reader.bool();

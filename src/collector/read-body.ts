@@ -6,12 +6,14 @@ import { IngestError } from "./errors.js";
 /**
  * Reads a request body into memory, refusing it once it passes `limit` bytes. A gzip body is
  * inflated as a stream with back-pressure and the limit applies to the inflated bytes, so a
- * small bomb is cut off after `limit` bytes rather than inflated whole.
+ * small bomb is cut off after `limit` bytes rather than inflated whole. `onBytes` sees every
+ * chunk before it is kept and may throw (e.g. when execlens is busy) to stop reading.
  */
 export async function readBody(
   stream: ReadableStream<Uint8Array> | null,
   contentEncoding: string | undefined,
   limit: number,
+  onBytes: (bytes: number) => void = () => undefined,
 ): Promise<Uint8Array> {
   if (stream === null) return new Uint8Array(0);
   const encoding = (contentEncoding ?? "identity").trim().toLowerCase() || "identity";
@@ -36,6 +38,7 @@ export async function readBody(
           `request body is larger than the limit of ${limit} bytes${gzip ? " after decompression" : ""}`,
         );
       }
+      onBytes(chunk.byteLength);
       chunks.push(chunk);
     }
   } catch (error) {

@@ -68,6 +68,8 @@ export interface Span {
   readonly resource: Attributes;
   /** Shared by every span of one ScopeSpans. */
   readonly scope: InstrumentationScope;
+  /** What execlens changed to store the span (values cut to the limits, …), for the row's metadata. */
+  readonly normalisations?: readonly string[];
 }
 
 /** A span the decoder could not turn into the model, with the reason (reported as partial success). */
@@ -82,4 +84,13 @@ export interface DecodedRequest {
 
 export function emptyAttributes(): Attributes {
   return Object.create(null) as Attributes;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000 nor unpaired surrogates: such characters become
+ * U+FFFD, so that no string an app sends can make a batch fail forever.
+ */
+export function storableString(value: string): string {
+  const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
+  return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\uFFFD") : wellFormed;
 }

@@ -50,6 +50,7 @@ export function commonMetadata(reader: SpanReader, prefix: string): JsonObject {
 /** Adds what the reader collected (source ids, warnings) once the row is otherwise complete. */
 export function finishMetadata(reader: SpanReader, metadata: JsonObject): JsonObject {
   if (Object.keys(reader.sourceIds).length > 0) metadata.source_ids = reader.sourceIds;
-  if (reader.warnings.length > 0) metadata.warnings = [...reader.warnings];
+  const warnings = [...(reader.span.normalisations ?? []), ...reader.warnings];
+  if (warnings.length > 0) metadata.warnings = warnings;
   return metadata;
 }

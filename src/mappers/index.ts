@@ -1,3 +1,4 @@
 export * from "./changes.js";
 export { mapSpans, roleOf } from "./map-spans.js";
+export { mergeChanges } from "./merge-changes.js";
 export { isUuid, sourceIdToUuid, workflowExecutionId } from "./uuid.js";

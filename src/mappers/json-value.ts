@@ -1,4 +1,4 @@
-import type { AttributeValue } from "../collector/index.js";
+import { type AttributeValue, storableString } from "../collector/index.js";
 import type { JsonObject, JsonValue } from "./changes.js";
 
 /** An OTLP attribute value as JSON: bigint as a decimal string, bytes as base64, NaN/Infinity as strings. */
@@ -22,16 +22,20 @@ export function toJson(value: AttributeValue | undefined): JsonValue {
   return object;
 }
 
+/** Deepest nesting kept from a parsed payload; PostgreSQL refuses very deep jsonb. */
+export const MAX_JSON_DEPTH = 64;
+
 /**
  * Payload attributes (inputs, outputs, configs) are often JSON serialised into a string by
- * the app; such a string is parsed, any other string is kept as a string.
+ * the app; such a string is parsed, any other string (or JSON nested deeper than
+ * MAX_JSON_DEPTH) is kept as a string.
  */
 export function payloadToJson(value: AttributeValue | undefined): JsonValue {
   if (typeof value === "string") {
     const trimmed = value.trim();
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
       try {
-        return JSON.parse(trimmed) as JsonValue;
+        return storableJson(JSON.parse(trimmed) as JsonValue, 0);
       } catch {
         return value;
       }
@@ -39,6 +43,20 @@ export function payloadToJson(value: AttributeValue | undefined): JsonValue {
     return value;
   }
   return toJson(value);
+}
+
+class TooDeep extends Error {}
+
+/** Parsed JSON made storable: strings and keys as storableString, depth bounded. */
+function storableJson(value: JsonValue, depth: number): JsonValue {
+  if (typeof value === "string") return storableString(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_JSON_DEPTH) throw new TooDeep();
+  if (Array.isArray(value)) return value.map((item) => storableJson(item, depth + 1));
+  const object: JsonObject = {};
+  for (const [key, inner] of Object.entries(value))
+    object[storableString(key)] = storableJson(inner, depth + 1);
+  return object;
 }
 
 /** Sets `value` at a dotted path inside `target`, creating objects on the way. */

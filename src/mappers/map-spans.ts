@@ -22,7 +22,12 @@ export function roleOf(span: Span): SpanRole {
  */
 export function mapSpans(spans: readonly Span[]): ExecutionChanges {
   const changes: ExecutionChanges = { nodes: [], workflows: [], steps: [], skills: [], rejected: [] };
+  const seen = new Set<string>();
   for (const span of spans) {
+    // The same span twice in one request (a retrying client) is one span.
+    const key = `${span.traceId}:${span.spanId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const node = { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? null };
     const role = roleOf(span);
     const plain: SpanNode = { ...node, role: "other", execId: null, wkexId: null };

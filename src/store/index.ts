@@ -1,3 +1,4 @@
 export { type Database, type DatabaseHandle, type DatabaseTarget, openDatabase } from "./database.js";
+export { type GroupCommitOptions, GroupCommitWriter } from "./group-commit.js";
 export * from "./schema/index.js";
 export { type WriteSummary, writeChanges } from "./writer.js";

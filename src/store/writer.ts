@@ -32,13 +32,17 @@ const MAX_ATTEMPTS = 4;
  * Traces are locked first (advisory, in a fixed order) so that two batches of one trace,
  * on any number of execlens processes, are merged one after the other.
  */
-export async function writeChanges(db: Database, changes: ExecutionChanges): Promise<WriteSummary> {
-  const summary = {
+export function summarize(changes: ExecutionChanges): WriteSummary {
+  return {
     workflows: changes.workflows.length,
     steps: changes.steps.length,
     skills: changes.skills.length,
     spans: changes.nodes.length,
   };
+}
+
+export async function writeChanges(db: Database, changes: ExecutionChanges): Promise<WriteSummary> {
+  const summary = summarize(changes);
   if (changes.nodes.length === 0) return summary;
   for (let attempt = 1; ; attempt++) {
     try {

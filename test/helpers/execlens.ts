@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { type Execlens, startExeclens } from "../../src/app.js";
-import type { Config } from "../../src/config.js";
+import { type Config, loadConfig } from "../../src/config.js";
 import type { DatabaseKind, TestDatabase } from "./databases.js";
 
 export interface TestExeclens extends Execlens {
@@ -16,13 +16,9 @@ export async function startTestExeclens(
   const testDatabase = await kind.create();
   const target = testDatabase.target;
   const config: Config = {
+    ...loadConfig({}, ["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0", "--log-level=silent"]),
     databaseUrl: "databaseUrl" in target ? target.databaseUrl : undefined,
     dataDir: "dataDir" in target ? target.dataDir : "",
-    host: "127.0.0.1",
-    otlpHttpPort: 0,
-    apiPort: 0,
-    maxRequestBytes: 16 * 1024 * 1024,
-    logLevel: "silent",
     ...overrides,
   };
   const execlens = await startExeclens(config, pino({ level: "silent" }));

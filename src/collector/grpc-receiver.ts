@@ -1,0 +1,124 @@
+import * as grpc from "@grpc/grpc-js";
+import protobuf from "protobufjs/minimal.js";
+import type { Admission, AdmissionTicket } from "./admission.js";
+import { grpcCodeOf, IngestError } from "./errors.js";
+import { type ExportContext, exportTraces } from "./export-traces.js";
+import { decode, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./http-receiver.js";
+import { decodeProtobufRequest, encodeProtobufResponse } from "./otlp-protobuf.js";
+
+export interface GrpcReceiverOptions {
+  readonly context: ExportContext;
+  readonly admission: Admission;
+  /** Largest accepted message, after decompression. */
+  readonly maxRequestBytes: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface GrpcReceiver {
+  readonly port: number;
+  /** Stops taking calls, lets the running ones finish, then closes. */
+  close(): Promise<void>;
+}
+
+const raw = (buffer: Buffer) => buffer;
+
+/** opentelemetry.proto.collector.trace.v1.TraceService, with the bytes left to our own decoder. */
+const TRACE_SERVICE: grpc.ServiceDefinition = {
+  Export: {
+    path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: raw,
+    requestDeserialize: raw,
+    responseSerialize: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    responseDeserialize: raw,
+    originalName: "export",
+  },
+};
+
+const protobufBody = { contentType: "application/grpc", decode: decodeProtobufRequest };
+
+/** OTLP/gRPC traces receiver on host:port (0 picks a free port). */
+export async function startGrpcReceiver(
+  options: GrpcReceiverOptions,
+  host: string,
+  port: number,
+): Promise<GrpcReceiver> {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": options.maxRequestBytes,
+    "grpc.max_concurrent_streams": 64,
+  });
+  server.addService(TRACE_SERVICE, {
+    Export(call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) {
+      handleExport(call.request, options).then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(toServiceError(error, options)),
+      );
+    },
+  });
+  const boundPort = await new Promise<number>((resolve, reject) => {
+    const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    port: boundPort,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+async function handleExport(request: Buffer, options: GrpcReceiverOptions): Promise<Uint8Array> {
+  let ticket: AdmissionTicket | undefined;
+  try {
+    ticket = options.admission.admit(request.byteLength);
+    ticket.addBytes(request.byteLength);
+    const result = await exportTraces(decode(protobufBody, request), options.context, ticket);
+    return encodeProtobufResponse(result.rejectedSpans, result.errorMessage);
+  } finally {
+    ticket?.release();
+  }
+}
+
+function toServiceError(error: unknown, options: GrpcReceiverOptions): Partial<grpc.StatusObject> {
+  let ingestError: IngestError;
+  if (error instanceof IngestError) {
+    ingestError = error;
+  } else {
+    options.onError?.(error);
+    ingestError = IngestError.retryable(
+      "unavailable",
+      "execlens could not store the spans now; retry later",
+      UNAVAILABLE_RETRY_AFTER_SECONDS,
+      error,
+    );
+  }
+  const code = grpcCodeOf(ingestError);
+  const metadata = new grpc.Metadata();
+  if (ingestError.retryAfterSeconds !== undefined) {
+    metadata.set(
+      "grpc-status-details-bin",
+      retryInfoStatus(code, ingestError.message, ingestError.retryAfterSeconds),
+    );
+  }
+  return { code, details: ingestError.message, metadata };
+}
+
+/** google.rpc.Status carrying a google.rpc.RetryInfo, as OTLP asks of throttling answers. */
+function retryInfoStatus(code: number, message: string, seconds: number): Buffer {
+  const retryInfo = protobuf.Writer.create();
+  retryInfo
+    .uint32((1 << 3) | 2)
+    .fork()
+    .uint32((1 << 3) | 0)
+    .int64(seconds)
+    .ldelim();
+  const any = protobuf.Writer.create();
+  any.uint32((1 << 3) | 2).string("type.googleapis.com/google.rpc.RetryInfo");
+  any.uint32((2 << 3) | 2).bytes(retryInfo.finish());
+  const status = protobuf.Writer.create();
+  status.uint32((1 << 3) | 0).int32(code);
+  status.uint32((2 << 3) | 2).string(message);
+  status.uint32((3 << 3) | 2).bytes(any.finish());
+  return Buffer.from(status.finish());
+}
