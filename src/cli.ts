@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       otlpHttp: `${execlens.otlpHttpUrl}/v1/traces`,
+      otlpGrpc: execlens.otlpGrpcAddress,
       api: execlens.apiUrl,
       database: execlens.database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
     },

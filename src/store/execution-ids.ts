@@ -5,8 +5,9 @@ import { queryRows, type Transaction } from "./transaction.js";
 
 /**
  * wkex_execution_id is unique (seed). When an app reuses an execution id for another workflow
- * execution, the later one is stored under `<id>:<span id>` and keeps the original in
- * metadata.source_ids, instead of failing the whole batch.
+ * execution, the later one is stored under `<id>:<trace id>:<span id>` (unique, since that pair
+ * names one workflow execution) and keeps the original in metadata.source_ids, instead of
+ * failing the whole batch.
  */
 export async function claimExecutionIds(
   tx: Transaction,
@@ -32,7 +33,7 @@ export async function claimExecutionIds(
 }
 
 function renamed(workflow: WorkflowChange): WorkflowChange {
-  const executionId = `${workflow.executionId.slice(0, 83)}:${workflow.spanId}`;
+  const executionId = `${workflow.executionId.slice(0, 50)}:${workflow.traceId}:${workflow.spanId}`;
   const metadata: JsonObject = { ...workflow.attributes.metadata };
   const sourceIds = (metadata.source_ids ?? {}) as JsonObject;
   metadata.source_ids = { ...sourceIds, workflow_execution_id: workflow.executionId };
