@@ -130,9 +130,11 @@ function paths(
   out: (string | number)[][] = [],
 ): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (typeof value === "object" && value !== null)
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) paths(v, [...prefix, i], out);
+  } else if (typeof value === "object" && value !== null) {
     for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
+  }
   return out;
 }
 
