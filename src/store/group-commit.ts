@@ -24,6 +24,8 @@ interface Pending {
 export class GroupCommitWriter {
   private readonly queue: Pending[] = [];
   private active = 0;
+  /** Committed transactions and the batches they held (batches > transactions means grouping happened). */
+  readonly committed = { transactions: 0, batches: 0 };
   private idle: Array<() => void> = [];
 
   constructor(
@@ -70,6 +72,8 @@ export class GroupCommitWriter {
   private async write(group: readonly Pending[]): Promise<void> {
     try {
       await writeChanges(this.db, mergeChanges(group.map((p) => p.changes)));
+      this.committed.transactions++;
+      this.committed.batches += group.length;
       for (const pending of group) pending.resolve(summarize(pending.changes));
       return;
     } catch (error) {
@@ -80,7 +84,10 @@ export class GroupCommitWriter {
     }
     for (const pending of group) {
       try {
-        pending.resolve(await writeChanges(this.db, pending.changes));
+        const summary = await writeChanges(this.db, pending.changes);
+        this.committed.transactions++;
+        this.committed.batches++;
+        pending.resolve(summary);
       } catch (error) {
         pending.reject(error);
       }
