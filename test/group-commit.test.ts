@@ -42,11 +42,10 @@ describeEachDatabase("group commit", (kind) => {
     });
     const good = skillBatch(6);
     const poison = skillBatch(7);
-    const [poisonSkill] = poison.skills;
     // A value the database refuses (the mappers never produce it): exec_span_id is VARCHAR(16).
     const bad: ExecutionChanges = {
       ...poison,
-      skills: [{ ...(poisonSkill as never), spanId: "x".repeat(40) }],
+      skills: poison.skills.map((skill) => ({ ...skill, spanId: "x".repeat(40) })),
     };
     const first = writer.submit(skillBatch(8));
     const outcomes = await Promise.allSettled([writer.submit(good), writer.submit(bad)]);
