@@ -1,5 +1,4 @@
 import { mkdir } from "node:fs/promises";
-import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import {
   Admission,
@@ -78,15 +77,12 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   try {
     otlpHttp = await listen(createHttpReceiver(receiverOptions), config.host, config.otlpHttpPort);
     otlpGrpc = await startGrpcReceiver(receiverOptions, config.host, config.otlpGrpcPort);
-    api = await listen(
-      createApiApp({
-        checkDatabase: async () => {
-          await database.db.execute(sql`SELECT 1`);
-        },
-      }),
-      config.host,
-      config.apiPort,
-    );
+    const apiApp = createApiApp({
+      database,
+      apiKeys: config.apiKeys,
+      onError: (error) => logger.error({ err: error }, "API request failed"),
+    });
+    api = await listen(apiApp, config.host, config.apiPort);
   } catch (error) {
     await closeAll().catch(() => undefined);
     throw error;

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DEFAULT_SPAN_LIMITS } from "./collector/index.js";
+import { parseApiKeys } from "./server/api-keys.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -98,6 +99,23 @@ const SETTINGS = {
     schema: positiveInt(10_000),
     help: "how long SIGTERM waits for requests in flight (default 10000)",
   },
+  apiKeys: {
+    env: "EXECLENS_API_KEYS",
+    flag: "api-keys",
+    schema: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return [];
+        try {
+          return parseApiKeys(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    help: "API keys, hashed: sha256:<hex>=<org>[,<org>] or =*, separated by ';' (unset: API open)",
+  },
   logLevel: {
     env: "EXECLENS_LOG_LEVEL",
     flag: "log-level",
@@ -145,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ConfigError(name, `${issue?.message ?? "invalid value"} (got ${JSON.stringify(raw)})`);
+      // API keys are secrets (even hashed): never echoed.
+      const got = key === "apiKeys" ? "" : ` (got ${JSON.stringify(raw)})`;
+      throw new ConfigError(name, `${issue?.message ?? "invalid value"}${got}`);
     }
     config[key] = parsed.data;
   }

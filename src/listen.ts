@@ -13,8 +13,8 @@ export interface Listening {
 
 type HttpServer = ServerType & { closeIdleConnections(): void; closeAllConnections(): void };
 
-/** Serves a Hono app on host:port (0 picks a free port) and resolves once it listens. */
-export function listen(app: Hono, host: string, port: number): Promise<Listening> {
+/** Serves an app on host:port (0 picks a free port) and resolves once it listens. */
+export function listen(app: Pick<Hono, "fetch">, host: string, port: number): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       server.off("error", reject);

@@ -1,14 +1,68 @@
-import { Hono } from "hono";
-import { createHealthRoutes, type HealthOptions } from "./health.js";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { DatabaseHandle } from "../store/index.js";
+import type { ApiKey } from "./api-keys.js";
+import { type ApiEnv, authenticate } from "./auth.js";
+import { ApiError, errorResponse, validationError } from "./errors.js";
+import { createHealthRoutes } from "./health.js";
+import { DOCS_PAGE } from "./routes/docs-page.js";
+import { eventRoutes } from "./routes/events.js";
+import { executionRoutes } from "./routes/executions.js";
+import { seedEndpointRoutes } from "./routes/seed-endpoints.js";
+import { statsRoutes } from "./routes/stats.js";
 
-export type ApiOptions = HealthOptions;
+export interface ApiOptions {
+  readonly database: DatabaseHandle;
+  readonly apiKeys: readonly ApiKey[];
+  readonly onError?: (error: unknown) => void;
+}
 
-export function createApiApp(options: ApiOptions): Hono {
-  const app = new Hono();
-  app.route("/", createHealthRoutes(options));
-  app.notFound((c) =>
-    c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404),
+/** The query API: typed routes (zod), an OpenAPI document, health without a key. */
+export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.target, result.error);
+    },
+  });
+  const db = options.database.db;
+  app.route(
+    "/",
+    createHealthRoutes({
+      checkDatabase: async () => {
+        await db.execute("SELECT 1");
+      },
+    }),
   );
-  app.onError((_error, c) => c.json({ error: "internal", message: "internal error" }, 500));
+  app.get("/api/openapi.json", (c) =>
+    c.json(
+      app.getOpenAPIDocument({
+        openapi: "3.0.0",
+        info: {
+          title: "execlens query API",
+          version: "1",
+          description: "Skill and workflow executions recognised in OpenTelemetry traces.",
+        },
+        security: options.apiKeys.length > 0 ? [{ bearer: [] }] : [],
+      }),
+    ),
+  );
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.get("/api/docs", (c) => c.html(DOCS_PAGE));
+  app.use("/api/*", async (c, next) => {
+    if (c.req.path === "/api/openapi.json" || c.req.path === "/api/docs") return next();
+    return authenticate(options.apiKeys)(c, next);
+  });
+  executionRoutes(app, db);
+  statsRoutes(app, db);
+  eventRoutes(app, options.database);
+  seedEndpointRoutes(app, db);
+
+  app.notFound((c) =>
+    errorResponse(c, new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    options.onError?.(error);
+    return errorResponse(c, new ApiError("internal", "internal error; see the execlens log"));
+  });
   return app;
 }

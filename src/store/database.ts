@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { type Notifications, pgliteNotifications, postgresNotifications } from "./notifications.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -15,6 +16,7 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export interface DatabaseHandle {
   readonly db: Database;
   readonly kind: "pglite" | "postgres";
+  readonly notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,11 @@ const MIGRATION_LOCK_KEY = 4_318_831_800;
 /** Opens the database and applies the migrations it lacks (under a lock on PostgreSQL, for replicas). */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ("databaseUrl" in target) {
-    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: target.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+    });
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on("error", () => undefined);
     try {
@@ -47,10 +53,15 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       await pool.end().catch(() => undefined);
       throw error;
     }
+    const notifications = postgresNotifications(target.databaseUrl);
     return {
       db: drizzlePg({ client: pool, schema }) as unknown as Database,
       kind: "postgres",
-      close: () => pool.end(),
+      notifications,
+      async close() {
+        await notifications.close();
+        await pool.end();
+      },
     };
   }
   const client = "dataDir" in target ? await PGlite.create(target.dataDir) : await PGlite.create();
@@ -61,5 +72,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     await client.close().catch(() => undefined);
     throw error;
   }
-  return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
+  return {
+    db: db as unknown as Database,
+    kind: "pglite",
+    notifications: pgliteNotifications(client),
+    close: () => client.close(),
+  };
 }

@@ -1,0 +1,251 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  type Database,
+  getSkillExecution,
+  getWorkflowExecution,
+  listSkillExecutions,
+  type SkillExecution,
+  type WorkflowExecutionDetail,
+} from "../../store/index.js";
+import type { ApiEnv } from "../auth.js";
+import { ApiError } from "../errors.js";
+import { ErrorBody, progressOf } from "../schemas.js";
+
+/*
+ * The endpoints the seed names, answered from the same rows: the shapes the chat UI and the
+ * workflow visualizer of the seed read.
+ */
+
+const WorkerStatus = z
+  .object({
+    executionId: z.string(),
+    skillId: z.string().nullable(),
+    skillName: z.string(),
+    status: z.string(),
+    startedAt: z.string(),
+    completedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+    error: z.string().nullable(),
+    input: z.unknown(),
+    output: z.unknown(),
+  })
+  .openapi("WorkerExecutionStatus");
+
+const WorkflowStatus = z
+  .object({
+    executionId: z.string(),
+    workflowId: z.string().nullable(),
+    workflowName: z.string().nullable(),
+    status: z.string(),
+    progress: z.number().nullable(),
+    currentStep: z.object({ id: z.string().nullable(), order: z.number().nullable() }),
+    completedSteps: z.number().nullable(),
+    totalSteps: z.number().nullable(),
+    startedAt: z.string(),
+    completedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+    error: z.object({ step: z.string().nullable(), message: z.string().nullable() }).nullable(),
+  })
+  .openapi("WorkflowExecuteStatus");
+
+const WorkflowDetailedStatus = WorkflowStatus.extend({
+  steps: z.array(
+    z.object({
+      stepId: z.string().nullable(),
+      order: z.number().nullable(),
+      status: z.string(),
+      startedAt: z.string(),
+      completedAt: z.string().nullable(),
+      durationMs: z.number().nullable(),
+      error: z.string().nullable(),
+      output: z.unknown(),
+    }),
+  ),
+  skills: z.array(WorkerStatus),
+  initialInput: z.unknown(),
+  intermediateResults: z.unknown(),
+  finalOutput: z.unknown(),
+}).openapi("WorkflowDetailedStatus");
+
+const ExecutionIdQuery = z.object({
+  executionId: z
+    .string()
+    .min(1)
+    .openapi({ description: "the workflow's execution id (wkex_execution_id or wkex_id)" }),
+});
+
+const errors = {
+  400: { description: "invalid parameters", content: { "application/json": { schema: ErrorBody } } },
+  401: { description: "missing or unknown API key", content: { "application/json": { schema: ErrorBody } } },
+  404: { description: "not found", content: { "application/json": { schema: ErrorBody } } },
+} as const;
+
+function workerStatus(row: SkillExecution): z.infer<typeof WorkerStatus> {
+  return {
+    executionId: row.execId,
+    skillId: row.skillId,
+    skillName: row.skillName,
+    status: row.status,
+    startedAt: row.startedAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+    durationMs: row.durationMs,
+    error: row.errorMessage,
+    input: row.attributes.input_data,
+    output: row.attributes.output_data,
+  };
+}
+
+function workflowStatus(detail: WorkflowExecutionDetail): z.infer<typeof WorkflowStatus> {
+  const w = detail.workflow;
+  return {
+    executionId: w.executionId,
+    workflowId: w.workflowId,
+    workflowName: w.workflowName,
+    status: w.status,
+    progress: progressOf(w),
+    currentStep: { id: w.currentStepId, order: w.currentStepOrder },
+    completedSteps: w.completedSteps,
+    totalSteps: w.totalSteps,
+    startedAt: w.startedAt.toISOString(),
+    completedAt: w.completedAt?.toISOString() ?? null,
+    durationMs: w.totalDurationMs,
+    error:
+      w.errorStep === null && w.errorMessage === null ? null : { step: w.errorStep, message: w.errorMessage },
+  };
+}
+
+async function workflowOrNotFound(
+  db: Database,
+  c: { get(key: "scope"): ApiEnv["Variables"]["scope"] },
+  id: string,
+) {
+  const detail = await getWorkflowExecution(db, c.get("scope"), id);
+  if (detail === undefined) throw new ApiError("not_found", "no such workflow execution");
+  return detail;
+}
+
+export function seedEndpointRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/workers/execute",
+      tags: ["seed endpoints"],
+      summary:
+        "Skill execution status: one by executionId, or a session's executions by sessionId (newest first)",
+      request: {
+        query: z.object({
+          executionId: z.string().optional().openapi({ description: "exec_id of one skill execution" }),
+          sessionId: z.string().optional().openapi({ description: "all skill executions of a chat session" }),
+        }),
+      },
+      responses: {
+        200: {
+          description: "status",
+          content: {
+            "application/json": {
+              schema: z.union([WorkerStatus, z.object({ executions: z.array(WorkerStatus) })]),
+            },
+          },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      if ((q.executionId === undefined) === (q.sessionId === undefined)) {
+        throw new ApiError(
+          "bad_request",
+          "invalid query parameter(s): give executionId or sessionId (one of them)",
+        );
+      }
+      if (q.executionId !== undefined) {
+        const row = await getSkillExecution(db, c.get("scope"), q.executionId);
+        if (row === undefined) throw new ApiError("not_found", "no such skill execution");
+        return c.json(workerStatus(row), 200);
+      }
+      const page = await listSkillExecutions(
+        db,
+        c.get("scope"),
+        { sessionId: q.sessionId },
+        { sort: "started_at", order: "desc", limit: 500 },
+      );
+      return c.json({ executions: page.items.map(workerStatus) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/workflows/execute",
+      tags: ["seed endpoints"],
+      summary: "Workflow execution status: status, progress, current step",
+      request: { query: ExecutionIdQuery },
+      responses: {
+        200: { description: "status", content: { "application/json": { schema: WorkflowStatus } } },
+        ...errors,
+      },
+    }),
+    async (c) =>
+      c.json(workflowStatus(await workflowOrNotFound(db, c, c.req.valid("query").executionId)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/workflows/status",
+      tags: ["seed endpoints"],
+      summary: "Detailed workflow execution status, with its steps, skills and results",
+      request: { query: ExecutionIdQuery },
+      responses: {
+        200: { description: "status", content: { "application/json": { schema: WorkflowDetailedStatus } } },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const detail = await workflowOrNotFound(db, c, c.req.valid("query").executionId);
+      const attributes = detail.workflow.attributes;
+      return c.json(
+        {
+          ...workflowStatus(detail),
+          steps: detail.steps.map((s) => ({
+            stepId: s.stepId,
+            order: s.stepOrder,
+            status: s.status,
+            startedAt: s.startedAt.toISOString(),
+            completedAt: s.completedAt?.toISOString() ?? null,
+            durationMs: s.durationMs,
+            error: s.errorMessage,
+            output: s.attributes.output,
+          })),
+          skills: detail.skills.map(workerStatus),
+          initialInput: attributes.initial_input,
+          intermediateResults: attributes.intermediate_results,
+          finalOutput: attributes.final_output,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/workflows/execute",
+      tags: ["seed endpoints"],
+      summary: "Not here: starting a workflow is the app's job; execlens only observes executions",
+      responses: {
+        405: { description: "always", content: { "application/json": { schema: ErrorBody } } },
+      },
+    }),
+    (c) =>
+      c.json(
+        {
+          error: "method_not_allowed",
+          message:
+            "execlens observes workflow executions and does not start them: POST /api/workflows/execute belongs to your app. Use GET here for status.",
+        },
+        405,
+        { allow: "GET" },
+      ),
+  );
+}

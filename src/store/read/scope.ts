@@ -1,0 +1,22 @@
+import { type SQL, sql } from "drizzle-orm";
+import { pgArray } from "../sql-values.js";
+
+/** Which organisations' rows a reader may see: all, or a list of organization_id UUIDs. */
+export type Scope = { readonly all: true } | { readonly organizationIds: readonly string[] };
+
+export const ALL: Scope = { all: true };
+
+/** Workflow executions of the scope. */
+export function workflowInScope(scope: Scope): SQL | undefined {
+  if ("all" in scope) return undefined;
+  return sql`"WorkflowExecutions".organization_id = ANY(${pgArray(scope.organizationIds)}::uuid[])`;
+}
+
+/** Skill executions of the scope: by their own organisation, or their workflow execution's. */
+export function skillInScope(scope: Scope): SQL | undefined {
+  if ("all" in scope) return undefined;
+  const orgs = pgArray(scope.organizationIds);
+  return sql`("SkillExecutions".organization_id = ANY(${orgs}::uuid[]) OR EXISTS (
+    SELECT 1 FROM "WorkflowExecutions" sw
+    WHERE sw.wkex_id = "SkillExecutions".wkex_id AND sw.organization_id = ANY(${orgs}::uuid[])))`;
+}
