@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { startExeclens } from "./app.js";
 import { ConfigError, helpText, loadConfig } from "./config.js";
+import { newApiKey } from "./server/api-keys.js";
 
 const EXIT_CONFIG = 2;
 
@@ -8,6 +9,13 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${helpText()}\n`);
+    return;
+  }
+  if (argv[0] === "api-key") {
+    const { key, entry } = newApiKey(argv.slice(1));
+    process.stdout.write(
+      `key (give it to the client; it is not stored): ${key}\nEXECLENS_API_KEYS entry: ${entry}\n`,
+    );
     return;
   }
   let config: ReturnType<typeof loadConfig>;

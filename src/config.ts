@@ -133,6 +133,7 @@ export function helpText(): string {
   const lines = Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(26)} ${s.help}`);
   return [
     "Usage: execlens [options]",
+    "       execlens api-key [organisation …]   make an API key (none: every organisation)",
     "",
     "Receives OTLP traces and keeps skill and workflow executions in PostgreSQL.",
     "Each option can also be set by its environment variable; a flag wins over the variable.",

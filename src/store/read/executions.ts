@@ -49,15 +49,11 @@ function workflowExecutionIds(value: string): SQL {
   return sql`(SELECT wkex_id FROM "WorkflowExecutions" WHERE wkex_id = ${uuid} OR wkex_execution_id = ${value})`;
 }
 
-export async function listSkillExecutions(
-  db: Database,
-  scope: Scope,
-  filters: SkillFilters,
-  page: PageRequest,
-): Promise<Page<SkillExecution>> {
+/** The statement the skill list issues (exported so that its plans can be examined). */
+export function skillListQuery(db: Database, scope: Scope, filters: SkillFilters, page: PageRequest) {
   const t = skillExecutions;
   const paging = keyset(page, { started: t.startedAt, duration: t.durationMs, id: t.execId });
-  const rows = await db
+  const query = db
     .select()
     .from(t)
     .where(
@@ -83,20 +79,26 @@ export async function listSkillExecutions(
     )
     .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
-  return pageOf(rows, page.limit, (r) =>
+  return { query, paging };
+}
+
+export async function listSkillExecutions(
+  db: Database,
+  scope: Scope,
+  filters: SkillFilters,
+  page: PageRequest,
+): Promise<Page<SkillExecution>> {
+  const { query, paging } = skillListQuery(db, scope, filters, page);
+  return pageOf(await query, page.limit, (r) =>
     paging.cursorOf({ id: r.execId, started: r.startedAt, duration: r.durationMs }),
   );
 }
 
-export async function listWorkflowExecutions(
-  db: Database,
-  scope: Scope,
-  filters: WorkflowFilters,
-  page: PageRequest,
-): Promise<Page<WorkflowExecution>> {
+/** The statement the workflow list issues (exported so that its plans can be examined). */
+export function workflowListQuery(db: Database, scope: Scope, filters: WorkflowFilters, page: PageRequest) {
   const t = workflowExecutions;
   const paging = keyset(page, { started: t.startedAt, duration: t.totalDurationMs, id: t.wkexId });
-  const rows = await db
+  const query = db
     .select()
     .from(t)
     .where(
@@ -119,7 +121,17 @@ export async function listWorkflowExecutions(
     )
     .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
-  return pageOf(rows, page.limit, (r) =>
+  return { query, paging };
+}
+
+export async function listWorkflowExecutions(
+  db: Database,
+  scope: Scope,
+  filters: WorkflowFilters,
+  page: PageRequest,
+): Promise<Page<WorkflowExecution>> {
+  const { query, paging } = workflowListQuery(db, scope, filters, page);
+  return pageOf(await query, page.limit, (r) =>
     paging.cursorOf({ id: r.wkexId, started: r.startedAt, duration: r.totalDurationMs }),
   );
 }

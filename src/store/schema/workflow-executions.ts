@@ -72,6 +72,13 @@ export const workflowExecutions = pgTable(
     index("idx_workflowexecutions_session").on(t.sessionId),
     index("idx_workflowexecutions_started").on(t.startedAt.desc().nullsFirst()),
     index("idx_workflowexecutions_status_started").on(t.status, t.startedAt.desc().nullsFirst()),
+    index("idx_workflowexecutions_conversation").on(t.conversationId),
+    // Keyset pages by start: (started, id) in one index serves ORDER BY … LIMIT without a sort.
+    index("idx_workflowexecutions_started_id").on(
+      t.startedAt.desc().nullsFirst(),
+      t.wkexId.desc().nullsFirst(),
+    ),
+    index("idx_workflowexecutions_duration").on(t.totalDurationMs.desc().nullsFirst()),
     index("idx_workflowexecutions_current_step")
       .on(t.currentStepOrder)
       .where(sql`${t.status} IN ('running', 'paused')`),
