@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
+import { AlertmanagerNotifier } from "./alerts/alertmanager.js";
 import {
   Admission,
   createHttpReceiver,
@@ -10,26 +11,43 @@ import {
 } from "./collector/index.js";
 import type { Config } from "./config.js";
 import { type Listening, listen } from "./listen.js";
-import { mapSpans } from "./mappers/index.js";
-import { createApiApp } from "./server/index.js";
-import { type DatabaseHandle, type DatabaseTarget, GroupCommitWriter, openDatabase } from "./store/index.js";
+import { type ExecutionOutcome, mapSpans, outcomesOf } from "./mappers/index.js";
+import { createApiApp, ExeclensMetrics } from "./server/index.js";
+import {
+  type DatabaseHandle,
+  type DatabaseTarget,
+  GroupCommitWriter,
+  openDatabase,
+  sweepTimeouts,
+} from "./store/index.js";
 
 export interface Execlens {
   readonly database: DatabaseHandle;
   readonly otlpHttpUrl: string;
   readonly otlpGrpcAddress: string;
   readonly apiUrl: string;
+  /** Runs one timeout sweep now (it also runs every EXECLENS_SWEEP_INTERVAL_MS). */
+  sweep(): Promise<void>;
   /** Graceful: stop accepting, answer what is in flight, close the database (bounded by the shutdown timeout). */
   stop(): Promise<void>;
 }
 
+/** Told of the executions each committed batch (or timeout sweep) reported. */
+export type OutcomeObserver = (outcomes: readonly ExecutionOutcome[]) => void;
+
 /** Decode → map → store: resolves once the rows are committed, so a 200 means durable. */
-export function createIngestPipeline(writer: GroupCommitWriter, logger?: Logger): TracesConsumer {
+export function createIngestPipeline(
+  writer: GroupCommitWriter,
+  observers: readonly OutcomeObserver[] = [],
+  logger?: Logger,
+): TracesConsumer {
   return {
     async consume(spans) {
       const changes = mapSpans(spans);
       const summary = await writer.submit(changes);
       logger?.debug({ ...summary, rejected: changes.rejected.length }, "batch stored");
+      const outcomes = outcomesOf(changes);
+      for (const observe of observers) observe(outcomes);
       return { rejected: changes.rejected };
     },
   };
@@ -47,8 +65,11 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     concurrency: database.kind === "pglite" ? 1 : 4,
     maxSpansPerTransaction: 5_000,
   });
+  const metrics = new ExeclensMetrics({ db: database.db, stuckAfterMs: config.stuckAfterMs });
+  const observers: OutcomeObserver[] = [(outcomes) => metrics.record(outcomes)];
+  let alertmanager: AlertmanagerNotifier | undefined;
   const context: ExportContext = {
-    consumer: createIngestPipeline(writer, logger),
+    consumer: createIngestPipeline(writer, observers, logger),
     limits: {
       maxSpansPerRequest: config.maxSpansPerRequest,
       maxAttributesPerSpan: config.maxAttributesPerSpan,
@@ -65,12 +86,43 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     logger.warn({ err: error }, "could not store a batch; answered retry later");
   const receiverOptions = { context, admission, maxRequestBytes: config.maxRequestBytes, onError };
 
+  const sweep = async () => {
+    const timedOut = await sweepTimeouts(database.db, config.defaultTimeoutMs);
+    if (timedOut.length === 0) return;
+    logger.info({ count: timedOut.length }, "workflow executions marked timeout");
+    const outcomes = timedOut.map(
+      (w): ExecutionOutcome => ({
+        kind: "workflow",
+        name: w.workflowName ?? "",
+        status: "timeout",
+        durationMs: null,
+        organizationId: w.organizationId,
+        executionId: w.executionId,
+        errorMessage: w.errorMessage,
+      }),
+    );
+    for (const observe of observers) observe(outcomes);
+  };
+  let sweeping: Promise<void> | undefined;
+  const sweeper = setInterval(() => {
+    sweeping ??= sweep()
+      .catch((error: unknown) => logger.warn({ err: error }, "timeout sweep failed"))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  }, config.sweepIntervalMs);
+  sweeper.unref();
+
   let otlpHttp: Listening | undefined;
   let otlpGrpc: GrpcReceiver | undefined;
   let api: Listening | undefined;
   const closeAll = async () => {
+    clearInterval(sweeper);
     await Promise.all([otlpHttp?.close(), otlpGrpc?.close()]);
     await writer.drain();
+    await sweeping;
+    await alertmanager?.flush();
+    await metrics.shutdown();
     await api?.close();
     await database.close();
   };
@@ -79,10 +131,20 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     otlpGrpc = await startGrpcReceiver(receiverOptions, config.host, config.otlpGrpcPort);
     const apiApp = createApiApp({
       database,
+      metrics,
       apiKeys: config.apiKeys,
       onError: (error) => logger.error({ err: error }, "API request failed"),
     });
     api = await listen(apiApp, config.host, config.apiPort);
+    if (config.alertmanagerUrl !== undefined) {
+      const notifier = new AlertmanagerNotifier({
+        url: config.alertmanagerUrl,
+        apiUrl: api.url,
+        onError: (error) => logger.warn({ err: error }, "could not post alerts to Alertmanager; retrying"),
+      });
+      alertmanager = notifier;
+      observers.push((outcomes) => notifier.notify(outcomes));
+    }
   } catch (error) {
     await closeAll().catch(() => undefined);
     throw error;
@@ -93,6 +155,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     otlpHttpUrl: otlpHttp.url,
     otlpGrpcAddress: `${grpcHost}:${otlpGrpc.port}`,
     apiUrl: api.url,
+    sweep,
     async stop() {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<"timeout">((resolve) => {

@@ -99,6 +99,30 @@ const SETTINGS = {
     schema: positiveInt(10_000),
     help: "how long SIGTERM waits for requests in flight (default 10000)",
   },
+  sweepIntervalMs: {
+    env: "EXECLENS_SWEEP_INTERVAL_MS",
+    flag: "sweep-interval-ms",
+    schema: positiveInt(30_000),
+    help: "how often workflows past their timeout are marked timeout (default 30000)",
+  },
+  defaultTimeoutMs: {
+    env: "EXECLENS_DEFAULT_TIMEOUT_MS",
+    flag: "default-timeout-ms",
+    schema: positiveInt(60 * 60 * 1000),
+    help: "timeout of workflows without execution_config.timeout (default 3600000)",
+  },
+  stuckAfterMs: {
+    env: "EXECLENS_STUCK_AFTER_MS",
+    flag: "stuck-after-ms",
+    schema: positiveInt(15 * 60 * 1000),
+    help: "running/paused longer than this counts as stuck in /metrics (default 900000)",
+  },
+  alertmanagerUrl: {
+    env: "EXECLENS_ALERTMANAGER_URL",
+    flag: "alertmanager-url",
+    schema: z.string().url().optional(),
+    help: "post failed and timed-out executions to this Alertmanager (optional)",
+  },
   apiKeys: {
     env: "EXECLENS_API_KEYS",
     flag: "api-keys",

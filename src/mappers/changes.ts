@@ -45,6 +45,8 @@ export interface WorkflowContext extends Partial<ExecutionContext> {
   readonly workflowId?: string;
   readonly name?: string;
   readonly totalSteps?: number;
+  /** workflow.config.* as the step saw it (the timeout sweeper reads it). */
+  readonly executionConfig?: JsonObject;
 }
 
 export interface WorkflowAttributes {

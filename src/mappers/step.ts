@@ -51,5 +51,6 @@ function workflowContext(reader: SpanReader): WorkflowContext {
   for (const [key, value] of Object.entries(executionContext(reader))) {
     if (value !== null) context[key] = value;
   }
-  return context;
+  const config = reader.objectFromPrefix("workflow.config");
+  return Object.keys(config).length > 0 ? { ...context, executionConfig: config } : context;
 }

@@ -4,6 +4,7 @@ import type { ApiKey } from "./api-keys.js";
 import { type ApiEnv, authenticate } from "./auth.js";
 import { ApiError, errorResponse, validationError } from "./errors.js";
 import { createHealthRoutes } from "./health.js";
+import type { ExeclensMetrics } from "./metrics.js";
 import { DOCS_PAGE } from "./routes/docs-page.js";
 import { eventRoutes } from "./routes/events.js";
 import { executionRoutes } from "./routes/executions.js";
@@ -12,6 +13,7 @@ import { statsRoutes } from "./routes/stats.js";
 
 export interface ApiOptions {
   readonly database: DatabaseHandle;
+  readonly metrics: ExeclensMetrics;
   readonly apiKeys: readonly ApiKey[];
   readonly onError?: (error: unknown) => void;
 }
@@ -47,6 +49,11 @@ export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
   );
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/api/docs", (c) => c.html(DOCS_PAGE));
+  app.get("/metrics", async (c) =>
+    c.text(await options.metrics.scrape(), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    }),
+  );
   app.use("/api/*", async (c, next) => {
     if (c.req.path === "/api/openapi.json" || c.req.path === "/api/docs") return next();
     return authenticate(options.apiKeys)(c, next);

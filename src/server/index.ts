@@ -1,1 +1,2 @@
 export { type ApiOptions, createApiApp } from "./api.js";
+export { ExeclensMetrics } from "./metrics.js";

@@ -3,4 +3,5 @@ export { type GroupCommitOptions, GroupCommitWriter } from "./group-commit.js";
 export { type Notifications, WORKFLOW_CHANGED_CHANNEL } from "./notifications.js";
 export * from "./read/index.js";
 export * from "./schema/index.js";
+export { sweepTimeouts, type TimedOutWorkflow } from "./timeout-sweeper.js";
 export { type WriteSummary, writeChanges } from "./writer.js";

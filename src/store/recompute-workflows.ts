@@ -37,7 +37,9 @@ st AS (
     min(s.wstp_attributes #>> '{metadata,workflow,userId}') AS p_user_id,
     min(s.wstp_attributes #>> '{metadata,workflow,organizationId}') AS p_organization_id,
     min(s.wstp_attributes #>> '{metadata,workflow,sessionId}') AS p_session_id,
-    min(s.wstp_attributes #>> '{metadata,workflow,conversationId}') AS p_conversation_id
+    min(s.wstp_attributes #>> '{metadata,workflow,conversationId}') AS p_conversation_id,
+    (array_agg(s.wstp_attributes #> '{metadata,workflow,executionConfig}' ORDER BY s.wstp_id)
+      FILTER (WHERE s.wstp_attributes #> '{metadata,workflow,executionConfig}' IS NOT NULL))[1] AS p_execution_config
   FROM "WorkflowStepExecutions" s JOIN ids USING (wkex_id)
   GROUP BY s.wkex_id
 ),
@@ -79,7 +81,10 @@ UPDATE "WorkflowExecutions" w SET
     THEN left(coalesce(d.failed_step_id, d.failed_skill_step_id, d.failed_skill), 100) END,
   wkex_error_message = CASE WHEN d.status IN ('failed', 'timeout')
     THEN left(coalesce(w.wkex_attributes #>> '{metadata,error,message}', d.failed_step_error, d.failed_skill_error), ${ERROR_MESSAGE_COLUMN_LIMIT}) END,
-  wkex_attributes = jsonb_set(w.wkex_attributes, '{intermediate_results}', coalesce(d.results, '{}'::jsonb)),
+  wkex_attributes = jsonb_set(
+    CASE WHEN w.wkex_span_received OR d.p_execution_config IS NULL THEN w.wkex_attributes
+         ELSE jsonb_set(w.wkex_attributes, '{execution_config}', d.p_execution_config) END,
+    '{intermediate_results}', coalesce(d.results, '{}'::jsonb)),
   wkex_started_at = CASE WHEN w.wkex_span_received THEN w.wkex_started_at
     ELSE coalesce(least(d.first_start, d.skill_first_start), w.wkex_started_at) END,
   wkex_execution_id = CASE

@@ -9,7 +9,7 @@ import type {
 } from "../mappers/index.js";
 import type { Database } from "./database.js";
 import { claimExecutionIds } from "./execution-ids.js";
-import { WORKFLOW_CHANGED_CHANNEL } from "./notifications.js";
+import { notifyWorkflowsChanged } from "./notifications.js";
 import { ERROR_MESSAGE_COLUMN_LIMIT, inheritWorkflowIds, recomputeWorkflows } from "./recompute-workflows.js";
 import { resolveSkillWorkflows } from "./resolve-skills.js";
 import { skillExecutions, spanLinks, workflowExecutions, workflowStepExecutions } from "./schema/index.js";
@@ -82,12 +82,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   const affected = [...new Set([...workflows.map((w) => w.wkexId), ...stubIds, ...attached])];
   await recomputeWorkflows(tx, affected);
   await inheritWorkflowIds(tx, affected);
-  if (affected.length > 0) {
-    // Delivered when the transaction commits: live views re-read these workflow executions.
-    await tx.execute(
-      sql`SELECT count(pg_notify(${WORKFLOW_CHANGED_CHANNEL}, id)) FROM unnest(${pgArray(affected)}::text[]) AS id`,
-    );
-  }
+  await notifyWorkflowsChanged(tx, affected);
 }
 
 async function lockTraces(tx: Transaction, sortedTraceIds: readonly string[]): Promise<void> {
