@@ -40,11 +40,13 @@ export function createIngestPipeline(
   writer: GroupCommitWriter,
   observers: readonly OutcomeObserver[] = [],
   logger?: Logger,
+  metrics?: Pick<ExeclensMetrics, "recordSpans">,
 ): TracesConsumer {
   return {
     async consume(spans) {
       const changes = mapSpans(spans);
       const summary = await writer.submit(changes);
+      metrics?.recordSpans(spans.length, changes.rejected.length);
       logger?.debug({ ...summary, rejected: changes.rejected.length }, "batch stored");
       const outcomes = outcomesOf(changes);
       for (const observe of observers) observe(outcomes);
@@ -69,7 +71,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   const observers: OutcomeObserver[] = [(outcomes) => metrics.record(outcomes)];
   let alertmanager: AlertmanagerNotifier | undefined;
   const context: ExportContext = {
-    consumer: createIngestPipeline(writer, observers, logger),
+    consumer: createIngestPipeline(writer, observers, logger, metrics),
     limits: {
       maxSpansPerRequest: config.maxSpansPerRequest,
       maxAttributesPerSpan: config.maxAttributesPerSpan,

@@ -10,7 +10,8 @@ import { span } from "./helpers/spans.js";
 function runningWorkflow(n: number, ageMs: number, timeoutMs?: number) {
   const traceId = `${n.toString(16).padStart(4, "0")}${"cd".repeat(14)}`;
   const start = Date.now() - ageMs;
-  const config = timeoutMs === undefined ? {} : { "workflow.config.timeout": timeoutMs };
+  const config: Record<string, number> =
+    timeoutMs === undefined ? {} : { "workflow.config.timeout": timeoutMs };
   const step = span({
     traceId,
     spanId: "00000000000000b2",
@@ -18,7 +19,12 @@ function runningWorkflow(n: number, ageMs: number, timeoutMs?: number) {
     name: "step 1",
     startMs: start,
     endMs: start + 5,
-    attributes: { "workflow.step.id": "s1", "workflow.step.order": 1, "workflow.execution.id": `sweep-${n}`, ...config },
+    attributes: {
+      "workflow.step.id": "s1",
+      "workflow.step.order": 1,
+      "workflow.execution.id": `sweep-${n}`,
+      ...config,
+    },
   });
   const own = span({
     traceId,
@@ -47,10 +53,16 @@ describeEachDatabase("timeout sweeper", (kind) => {
     await writeChanges(db, mapSpans([late.step, fresh.step]));
     expect((await workflowRows(db, late.traceId))[0]?.wkex_status).toBe("running");
     await expect
-      .poll(async () => (await workflowRows(db, late.traceId))[0]?.wkex_status, { timeout: 2_000, interval: 50 })
+      .poll(async () => (await workflowRows(db, late.traceId))[0]?.wkex_status, {
+        timeout: 2_000,
+        interval: 50,
+      })
       .toBe("timeout");
     const [timedOut] = await workflowRows(db, late.traceId);
-    expect(timedOut).toMatchObject({ wkex_error_step: "s1", wkex_error_message: expect.stringContaining("500 ms") });
+    expect(timedOut).toMatchObject({
+      wkex_error_step: "s1",
+      wkex_error_message: expect.stringContaining("500 ms"),
+    });
     // without a timeout of its own, the default (1 h) applies
     expect((await workflowRows(db, fresh.traceId))[0]?.wkex_status).toBe("running");
     // the real span still wins
@@ -65,7 +77,9 @@ describeEachDatabase("timeout sweeper", (kind) => {
     const stale = Array.from({ length: 40 }, (_, i) => runningWorkflow(100 + i, 5_000, 1_000));
     await writeChanges(db, mapSpans(stale.map((w) => w.step)));
     const [a, b] = await Promise.all([sweepTimeouts(db, 3_600_000), sweepTimeouts(db, 3_600_000)]);
-    const marked = [...(a ?? []), ...(b ?? [])].map((w) => w.executionId).filter((id) => id.startsWith("sweep-1"));
+    const marked = [...(a ?? []), ...(b ?? [])]
+      .map((w) => w.executionId)
+      .filter((id) => id.startsWith("sweep-1"));
     await quiet.stop();
     expect(marked.length).toBe(40);
     expect(new Set(marked).size).toBe(40);

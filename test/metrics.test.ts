@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pglite } from "./helpers/databases.js";
+import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { exportWith } from "./helpers/export.js";
+import { otlpExporter, recordSpans } from "./helpers/sdk.js";
+
+describe("/metrics", () => {
+  let execlens: TestExeclens;
+  beforeAll(async () => {
+    execlens = await startTestExeclens(pglite, { stuckAfterMs: 1 });
+  });
+  afterAll(async () => {
+    await execlens?.stop();
+  });
+
+  it("exposes execution counters and duration histograms by kind, status and name, and stuck workflows", async () => {
+    const spans = await recordSpans((t) => {
+      const w = t.start("workflow", { "workflow.name": "report" });
+      const ok = t.start("skill", { "skill.name": "search" }, w);
+      ok.end();
+      const bad = t.start("skill", { "skill.name": "fetch" }, w);
+      t.fail(bad, "refused");
+      bad.end();
+      w.end();
+      // a step whose workflow never ends: its workflow execution stays running
+      const unfinished = t.start("w2", {});
+      t.start("step", { "workflow.step.id": "s1", "workflow.name": "stuck" }, unfinished).end();
+    });
+    await exportWith(otlpExporter("protobuf", execlens.tracesUrl), spans);
+    const response = await fetch(`${execlens.apiUrl}/metrics`);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
+    expect(text).toMatch(
+      /execlens_executions_total\{kind="skill",status="failed",name="fetch",otel_scope_name="execlens"\} 1/,
+    );
+    expect(text).toMatch(
+      /execlens_executions_total\{kind="skill",status="completed",name="search",otel_scope_name="execlens"\} 1/,
+    );
+    expect(text).toMatch(
+      /execlens_executions_total\{kind="workflow",status="completed",name="report",otel_scope_name="execlens"\} 1/,
+    );
+    expect(text).toMatch(
+      /execlens_execution_duration_seconds_bucket\{kind="skill",status="failed",name="fetch",otel_scope_name="execlens",le="0.01"\} 1/,
+    );
+    expect(text).toMatch(/execlens_workflows_stuck\{status="running",otel_scope_name="execlens"\} 1/);
+    expect(text).toMatch(/execlens_spans_received_total\{otel_scope_name="execlens"\} 4/);
+  });
+});
