@@ -45,6 +45,8 @@ export const skillExecutions = pgTable(
     // Keyset pages by start: (started, id) in one index serves ORDER BY … LIMIT without a sort.
     index("idx_skillexecutions_started").on(t.startedAt.desc().nullsFirst(), t.execId.desc().nullsFirst()),
     index("idx_skillexecutions_conversation").on(t.conversationId),
+    // Dashboards filter and group by the readable name.
+    index("idx_skillexecutions_name_started").on(t.skillName, t.startedAt.desc().nullsFirst()),
   ],
 );
 

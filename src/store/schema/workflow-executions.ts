@@ -79,6 +79,9 @@ export const workflowExecutions = pgTable(
       t.wkexId.desc().nullsFirst(),
     ),
     index("idx_workflowexecutions_duration").on(t.totalDurationMs.desc().nullsFirst()),
+    // Dashboards filter and group by the readable name, and cost by model.
+    index("idx_workflowexecutions_name_started").on(t.workflowName, t.startedAt.desc().nullsFirst()),
+    index("idx_workflowexecutions_model").on(sql`(${t.attributes} #>> '{metadata,cost,model}')`),
     index("idx_workflowexecutions_current_step")
       .on(t.currentStepOrder)
       .where(sql`${t.status} IN ('running', 'paused')`),

@@ -1,0 +1,266 @@
+import type { Dashboard, VariableModel } from "@grafana/schema";
+import { type SqlPanel, toGrafanaPanels } from "./panels.js";
+import {
+  companionVariable,
+  datasourceVariable,
+  organisationVariable,
+  sessionVariable,
+  skillVariable,
+  stuckMinutesVariable,
+  userVariable,
+  where,
+  workflowVariable,
+} from "./variables.js";
+
+/** Rows of a dashboard's skill panels: the time range and every variable, on indexed columns. */
+const skillFilter = [
+  "$__timeFilter(exec_started_at)",
+  where.skill,
+  where.companion("companion_id"),
+  where.organisation("organization_id"),
+  where.user("user_id"),
+  where.session("exec_session_id"),
+].join("\n  AND ");
+
+const workflowScope = [where.workflow, where.companion("companion_id"), where.organisation("organization_id")].join(
+  "\n  AND ",
+);
+const workflowFilter = `$__timeFilter(wkex_started_at)\n  AND ${workflowScope}`;
+
+export interface DashboardDefinition {
+  readonly uid: string;
+  readonly title: string;
+  readonly description: string;
+  readonly variables: readonly VariableModel[];
+  readonly panels: readonly SqlPanel[];
+}
+
+export const skillExecutions: DashboardDefinition = {
+  uid: "execlens-skills",
+  title: "execlens · Skill executions",
+  description: "Throughput, failures, timeouts and durations of skill executions",
+  variables: [datasourceVariable, organisationVariable, companionVariable, skillVariable, userVariable, sessionVariable],
+  panels: [
+    {
+      title: "Throughput by status",
+      kind: "timeseries",
+      description: "Skill executions started per interval, by status",
+      sql: `SELECT $__timeGroupAlias(exec_started_at, $__interval), exec_status AS metric, count(*) AS value
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+GROUP BY 1, 2
+ORDER BY 1`,
+    },
+    {
+      title: "Failure and timeout rate",
+      kind: "timeseries",
+      description: "Share of the executions started per interval that failed or timed out",
+      unit: "percent",
+      sql: `SELECT $__timeGroupAlias(exec_started_at, $__interval),
+  100.0 * count(*) FILTER (WHERE exec_status = 'failed') / count(*) AS "failed %",
+  100.0 * count(*) FILTER (WHERE exec_status = 'timeout') / count(*) AS "timed out %"
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+GROUP BY 1
+ORDER BY 1`,
+    },
+    {
+      title: "Duration per skill (p50, p95, p99)",
+      kind: "table",
+      description: "Duration percentiles of each skill over the time range",
+      sql: `SELECT exec_skill_name AS skill, count(*) AS executions,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY exec_duration_ms) AS p50_ms,
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY exec_duration_ms) AS p95_ms,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY exec_duration_ms) AS p99_ms
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+GROUP BY exec_skill_name
+ORDER BY p95_ms DESC
+LIMIT 100`,
+    },
+    {
+      title: "Slowest executions",
+      kind: "table",
+      description: "The longest skill executions of the time range",
+      sql: `SELECT exec_started_at AS time, exec_skill_name AS skill, exec_status AS status,
+  exec_duration_ms AS duration_ms, exec_error_message AS error, exec_id
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+ORDER BY exec_duration_ms DESC NULLS LAST
+LIMIT 20`,
+    },
+    {
+      title: "Latest failures",
+      kind: "table",
+      description: "The most recent failed or timed-out skill executions, with their error",
+      sql: `SELECT exec_started_at AS time, exec_skill_name AS skill, exec_status AS status,
+  exec_error_message AS error, exec_duration_ms AS duration_ms, exec_id, wkex_id
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+  AND exec_status IN ('failed', 'timeout')
+ORDER BY exec_started_at DESC
+LIMIT 50`,
+    },
+  ],
+};
+
+export const workflowExecutions: DashboardDefinition = {
+  uid: "execlens-workflows",
+  title: "execlens · Workflow executions",
+  description: "Live, completed, failed and stuck workflow executions",
+  variables: [datasourceVariable, organisationVariable, companionVariable, workflowVariable, stuckMinutesVariable],
+  panels: [
+    {
+      title: "Running and paused now",
+      kind: "table",
+      description: "Workflow executions in progress, with their current step and progress",
+      sql: `SELECT wkex_started_at AS time, wkex_execution_id AS execution, wkex_workflow_name AS workflow,
+  wkex_status AS status, wkex_current_step_id AS current_step, wkex_completed_steps AS completed_steps,
+  wkex_total_steps AS total_steps,
+  round(100.0 * wkex_completed_steps / NULLIF(wkex_total_steps, 0), 1) AS progress_percent
+FROM "WorkflowExecutions"
+WHERE wkex_status IN ('running', 'paused')
+  AND ${workflowScope}
+ORDER BY wkex_started_at DESC
+LIMIT 200`,
+    },
+    {
+      title: "Completion rate",
+      kind: "timeseries",
+      description: "Share of the workflow executions started per interval that completed",
+      unit: "percent",
+      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval),
+  100.0 * count(*) FILTER (WHERE wkex_status = 'completed') / count(*) AS "completed %"
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY 1`,
+    },
+    {
+      title: "Duration and average step duration",
+      kind: "timeseries",
+      description: "Average total and per-step duration of the executions started per interval",
+      unit: "ms",
+      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval),
+  avg(wkex_total_duration_ms) AS "duration ms",
+  avg(wkex_avg_step_duration_ms) AS "step duration ms"
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY 1`,
+    },
+    {
+      title: "Failures by error step",
+      kind: "barchart",
+      description: "Failed workflow executions of the time range, by the step that failed",
+      sql: `SELECT coalesce(wkex_error_step, '(none)') AS error_step, count(*) AS failures
+FROM "WorkflowExecutions"
+WHERE wkex_status = 'failed'
+  AND ${workflowFilter}
+GROUP BY 1
+ORDER BY 2 DESC
+LIMIT 50`,
+    },
+    {
+      title: "Stuck executions",
+      kind: "table",
+      description: "Running or paused for longer than the chosen threshold",
+      sql: `SELECT wkex_started_at AS time, wkex_execution_id AS execution, wkex_workflow_name AS workflow,
+  wkex_status AS status, wkex_current_step_id AS current_step,
+  round(extract(epoch FROM now() - wkex_started_at) / 60) AS minutes
+FROM "WorkflowExecutions"
+WHERE wkex_status IN ('running', 'paused')
+  AND wkex_started_at < now() - interval '$stuck_minutes minutes'
+  AND ${workflowScope}
+ORDER BY wkex_started_at
+LIMIT 200`,
+    },
+  ],
+};
+
+export const costAndTokens: DashboardDefinition = {
+  uid: "execlens-cost",
+  title: "execlens · Cost and tokens",
+  description: "Tokens and cost of workflow executions",
+  variables: [datasourceVariable, organisationVariable, companionVariable, workflowVariable],
+  panels: [
+    {
+      title: "Tokens over time",
+      kind: "timeseries",
+      description: "Tokens of the workflow executions started per interval, by workflow",
+      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval), wkex_workflow_name AS metric,
+  coalesce(sum(wkex_total_tokens), 0) AS value
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1, 2
+ORDER BY 1`,
+    },
+    {
+      title: "Cost over time (USD)",
+      kind: "timeseries",
+      description: "Cost of the workflow executions started per interval",
+      unit: "currencyUSD",
+      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval), coalesce(sum(wkex_cost_usd), 0)::float8 AS "cost USD"
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY 1`,
+    },
+    {
+      title: "By workflow",
+      kind: "table",
+      description: "Executions, tokens and cost per workflow",
+      sql: `SELECT wkex_workflow_name AS workflow, count(*) AS executions,
+  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY cost_usd DESC, tokens DESC
+LIMIT 100`,
+    },
+    {
+      title: "By companion",
+      kind: "table",
+      description: "Executions, tokens and cost per companion",
+      sql: `SELECT companion_id AS companion, count(*) AS executions,
+  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY cost_usd DESC, tokens DESC
+LIMIT 100`,
+    },
+    {
+      title: "By model",
+      kind: "table",
+      description: "Executions, tokens and cost per model (metadata.cost.model)",
+      sql: `SELECT coalesce(wkex_attributes #>> '{metadata,cost,model}', '(unknown)') AS model, count(*) AS executions,
+  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY cost_usd DESC, tokens DESC
+LIMIT 100`,
+    },
+  ],
+};
+
+export const DASHBOARDS: readonly DashboardDefinition[] = [skillExecutions, workflowExecutions, costAndTokens];
+
+/** The dashboard JSON Grafana imports (the file provisioning loads). */
+export function toDashboardJson(definition: DashboardDefinition): Dashboard {
+  return {
+    uid: definition.uid,
+    title: definition.title,
+    description: definition.description,
+    tags: ["execlens"],
+    editable: true,
+    schemaVersion: 39,
+    version: 1,
+    time: { from: "now-24h", to: "now" },
+    refresh: "1m",
+    timezone: "browser",
+    templating: { list: [...definition.variables] },
+    panels: toGrafanaPanels(definition.panels),
+  } as Dashboard;
+}

@@ -1,0 +1,3 @@
+CREATE INDEX "idx_skillexecutions_name_started" ON "SkillExecutions" USING btree ("exec_skill_name","exec_started_at" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "idx_workflowexecutions_name_started" ON "WorkflowExecutions" USING btree ("wkex_workflow_name","wkex_started_at" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "idx_workflowexecutions_model" ON "WorkflowExecutions" USING btree (("wkex_attributes" #>> '{metadata,cost,model}'));
