@@ -60,7 +60,7 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
          CASE WHEN s.status = 'failed' THEN 'error ' || (i % 50) END, CASE WHEN s.status = 'failed' THEN 'step-' || (1 + i % 4) END,
          i % 5000, (i % 5000) * 0.000002, lpad(to_hex(i), 32, '0'), lpad(to_hex(i), 16, '0'), true
        FROM generate_series(1, $1::int) AS i
-       CROSS JOIN LATERAL (SELECT now() - ($2::int * 86400 * random()) * interval '1 second' AS started) t
+       CROSS JOIN LATERAL (SELECT now() - ((i % 1) + random()) * $2::int * 86400 * interval '1 second' AS started) t
        CROSS JOIN LATERAL (SELECT (ARRAY['completed','completed','completed','completed','completed','completed',
          'completed','failed','timeout','running','paused','cancelled'])[1 + (i % 12)] AS status) s`,
       [volume.workflows, volume.days],
@@ -79,7 +79,7 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
            jsonb_build_object('results', i % 20), 'metadata', jsonb_build_object('environment', 'production')),
          lpad(to_hex(i), 32, '0'), lpad(to_hex(i), 16, '0'), t.started
        FROM generate_series(1, $1::int) AS i
-       CROSS JOIN LATERAL (SELECT now() - ($2::int * 86400 * random()) * interval '1 second' AS started) t
+       CROSS JOIN LATERAL (SELECT now() - ((i % 1) + random()) * $2::int * 86400 * interval '1 second' AS started) t
        CROSS JOIN LATERAL (SELECT (ARRAY['completed','completed','completed','completed','completed','completed',
          'completed','completed','failed','timeout'])[1 + (i % 10)] AS status) s`,
       [volume.skills, volume.days, volume.workflows],

@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 import { DASHBOARDS, toDashboardJson } from "./dashboards.js";
 
 export function renderedDashboards(): Array<{ file: string; json: string }> {
-  return DASHBOARDS.map((d) => ({ file: `${d.uid}.json`, json: `${JSON.stringify(toDashboardJson(d), null, 2)}\n` }));
+  return DASHBOARDS.map((d) => ({
+    file: `${d.uid}.json`,
+    json: `${JSON.stringify(toDashboardJson(d), null, 2)}\n`,
+  }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

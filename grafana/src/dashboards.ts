@@ -22,9 +22,11 @@ const skillFilter = [
   where.session("exec_session_id"),
 ].join("\n  AND ");
 
-const workflowScope = [where.workflow, where.companion("companion_id"), where.organisation("organization_id")].join(
-  "\n  AND ",
-);
+const workflowScope = [
+  where.workflow,
+  where.companion("companion_id"),
+  where.organisation("organization_id"),
+].join("\n  AND ");
 const workflowFilter = `$__timeFilter(wkex_started_at)\n  AND ${workflowScope}`;
 
 export interface DashboardDefinition {
@@ -39,7 +41,14 @@ export const skillExecutions: DashboardDefinition = {
   uid: "execlens-skills",
   title: "execlens · Skill executions",
   description: "Throughput, failures, timeouts and durations of skill executions",
-  variables: [datasourceVariable, organisationVariable, companionVariable, skillVariable, userVariable, sessionVariable],
+  variables: [
+    datasourceVariable,
+    organisationVariable,
+    companionVariable,
+    skillVariable,
+    userVariable,
+    sessionVariable,
+  ],
   panels: [
     {
       title: "Throughput by status",
@@ -108,7 +117,13 @@ export const workflowExecutions: DashboardDefinition = {
   uid: "execlens-workflows",
   title: "execlens · Workflow executions",
   description: "Live, completed, failed and stuck workflow executions",
-  variables: [datasourceVariable, organisationVariable, companionVariable, workflowVariable, stuckMinutesVariable],
+  variables: [
+    datasourceVariable,
+    organisationVariable,
+    companionVariable,
+    workflowVariable,
+    stuckMinutesVariable,
+  ],
   panels: [
     {
       title: "Running and paused now",
@@ -245,7 +260,11 @@ LIMIT 100`,
   ],
 };
 
-export const DASHBOARDS: readonly DashboardDefinition[] = [skillExecutions, workflowExecutions, costAndTokens];
+export const DASHBOARDS: readonly DashboardDefinition[] = [
+  skillExecutions,
+  workflowExecutions,
+  costAndTokens,
+];
 
 /** The dashboard JSON Grafana imports (the file provisioning loads). */
 export function toDashboardJson(definition: DashboardDefinition): Dashboard {

@@ -23,7 +23,10 @@ const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /** Go's time.RFC3339Nano, as Grafana formats the range in $__timeFilter. */
 function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.000Z$/, "Z").replace(/(\.\d*?)0+Z$/, "$1Z");
+  return date
+    .toISOString()
+    .replace(/\.000Z$/, "Z")
+    .replace(/(\.\d*?)0+Z$/, "$1Z");
 }
 
 export function intervalSeconds(interval: string): number {
@@ -34,7 +37,11 @@ export function intervalSeconds(interval: string): number {
   return n * unit;
 }
 
-function interpolate(variable: VariableModel, value: VariableValue, options: readonly string[] | undefined): string {
+function interpolate(
+  variable: VariableModel,
+  value: VariableValue,
+  options: readonly string[] | undefined,
+): string {
   const multi = Boolean(variable.multi) || Boolean(variable.includeAll);
   if (typeof value === "object" && "all" in value) {
     if (variable.allValue !== undefined && variable.allValue !== null && variable.allValue !== "") {
@@ -60,24 +67,29 @@ export function expandSql(sql: string, options: ExpandOptions): string {
     const value = options.values[variable.name];
     if (value === undefined) continue;
     const text = interpolate(variable, value, options.options?.[variable.name]);
-    out = out.replaceAll(`\${${variable.name}}`, text).replace(new RegExp(`\\$${variable.name}\\b`, "g"), () => text);
+    out = out
+      .replaceAll(`\${${variable.name}}`, text)
+      .replace(new RegExp(`\\$${variable.name}\\b`, "g"), () => text);
   }
   const from = rfc3339(options.from);
   const to = rfc3339(options.to);
-  return out.replace(/\$__(timeFilter|timeGroupAlias|timeGroup|timeFrom|timeTo)\(([^)]*)\)/g, (_, macro: string, args: string) => {
-    const [column, interval] = splitArguments(args);
-    switch (macro) {
-      case "timeFilter":
-        return `${column} BETWEEN '${from}' AND '${to}'`;
-      case "timeFrom":
-        return `'${from}'`;
-      case "timeTo":
-        return `'${to}'`;
-      default: {
-        const seconds = intervalSeconds(interval ?? options.interval);
-        const group = `floor(extract(epoch from ${column})/${seconds})*${seconds}`;
-        return macro === "timeGroupAlias" ? `${group} AS "time"` : group;
+  return out.replace(
+    /\$__(timeFilter|timeGroupAlias|timeGroup|timeFrom|timeTo)\(([^)]*)\)/g,
+    (_, macro: string, args: string) => {
+      const [column, interval] = splitArguments(args);
+      switch (macro) {
+        case "timeFilter":
+          return `${column} BETWEEN '${from}' AND '${to}'`;
+        case "timeFrom":
+          return `'${from}'`;
+        case "timeTo":
+          return `'${to}'`;
+        default: {
+          const seconds = intervalSeconds(interval ?? options.interval);
+          const group = `floor(extract(epoch from ${column})/${seconds})*${seconds}`;
+          return macro === "timeGroupAlias" ? `${group} AS "time"` : group;
+        }
       }
-    }
-  });
+    },
+  );
 }

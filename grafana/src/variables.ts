@@ -1,6 +1,7 @@
 import type { DataSourceRef, VariableModel } from "@grafana/schema";
 
 /** Every panel and variable queries the datasource the `datasource` variable selects. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, interpolated by Grafana
 export const DATASOURCE: DataSourceRef = { type: "grafana-postgresql-datasource", uid: "${datasource}" };
 
 /**
@@ -67,7 +68,15 @@ export const workflowVariable = query(
 );
 
 function textbox(name: string, label: string, description: string): VariableModel {
-  return { type: "textbox", name, label, description, query: "", current: { text: "", value: "" }, hide: 0 } as VariableModel;
+  return {
+    type: "textbox",
+    name,
+    label,
+    description,
+    query: "",
+    current: { text: "", value: "" },
+    hide: 0,
+  } as VariableModel;
 }
 
 export const userVariable = textbox("user", "User (UUID)", "user_id as stored; empty for every user");
