@@ -54,8 +54,13 @@ describe.runIf(installed || process.env.CI === "true")("Alertmanager push", () =
   });
   afterAll(async () => {
     await execlens?.stop();
-    alertmanager?.kill();
-    await rm(dir, { recursive: true, force: true });
+    if (alertmanager !== undefined && alertmanager.exitCode === null) {
+      const exited = new Promise((resolve) => alertmanager.once("exit", resolve));
+      alertmanager.kill();
+      await exited;
+    }
+    // Alertmanager writes its state on the way out; remove the folder after it has gone.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it("receives an alert for a failed skill execution and one for a timed-out workflow, with their labels", async () => {
