@@ -66,14 +66,14 @@ const SETTINGS = {
   maxInflightBytes: {
     env: "EXECLENS_MAX_INFLIGHT_BYTES",
     flag: "max-inflight-bytes",
-    schema: positiveInt(64 * 1024 * 1024),
-    help: "request bytes in flight before senders get 429 / UNAVAILABLE (default 67108864)",
+    schema: positiveInt(16 * 1024 * 1024),
+    help: "request bytes in flight before senders get 429 / UNAVAILABLE (default 16777216)",
   },
   maxInflightSpans: {
     env: "EXECLENS_MAX_INFLIGHT_SPANS",
     flag: "max-inflight-spans",
-    schema: positiveInt(50_000),
-    help: "spans in flight before senders get 429 / UNAVAILABLE (default 50000)",
+    schema: positiveInt(20_000),
+    help: "spans in flight before senders get 429 / UNAVAILABLE (default 20000)",
   },
   maxSpansPerRequest: {
     env: "EXECLENS_MAX_SPANS_PER_REQUEST",

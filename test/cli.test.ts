@@ -106,3 +106,17 @@ describe("the execlens command", () => {
     }
   });
 });
+
+describe("the README", () => {
+  it("documents every configuration variable", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const readme = await readFile(`${root}README.md`, "utf8");
+    const app = start("node", ["bin/execlens.js", "--help"], {});
+    await app.exited;
+    const variables = [...app.output().stdout.matchAll(/\b(DATABASE_URL|EXECLENS_[A-Z_]+)\b/g)].map(
+      (m) => m[1],
+    );
+    expect(variables.length).toBeGreaterThan(15);
+    for (const variable of variables) expect(readme, variable).toContain(`| \`${variable}\``);
+  });
+});

@@ -16,7 +16,8 @@ export interface ChildExeclens {
 
 /** execlens as its own process (`node bin/execlens.js`), for signals, crashes and memory. */
 export function spawnExeclens(args: string[], env: Record<string, string>): ChildExeclens {
-  const child = spawn(process.execPath, ["bin/execlens.js", ...args], {
+  // as `npm start` and the bin's shebang run it: with the heap cap
+  const child = spawn(process.execPath, ["--max-old-space-size=256", "bin/execlens.js", ...args], {
     cwd: root,
     env: { ...process.env, EXECLENS_LOG_LEVEL: "info", ...env },
   });

@@ -3,22 +3,9 @@ import { mapSpans } from "../../src/mappers/index.js";
 import { type Database, writeChanges } from "../../src/store/index.js";
 import { span } from "./spans.js";
 
-/** Deterministic pseudo-random numbers (mulberry32), so a dataset is the same on every run. */
-export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (max: number) => Math.floor(next() * max),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
-  };
-}
+export { seededRandom as random } from "../../bench/seeded-random.js";
+
+import { seededRandom as random } from "../../bench/seeded-random.js";
 
 export const ORGS = ["org-a", "org-b", "org-c"];
 export const COMPANIONS = ["companion-1", "companion-2"];

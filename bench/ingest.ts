@@ -1,0 +1,321 @@
+/**
+ * `npm run bench:ingest`: N concurrent senders POST the workload to a running execlens on the
+ * PostgreSQL server until every request is acknowledged, then the rows are checked. In the same
+ * run, on fresh databases of the same schema: the same rows written with one COPY stream per
+ * table (the limit), and the seed's own way — each execution inserted `pending`, updated to
+ * `running`, then to `completed`, one statement at a time through drizzle (the naive baseline).
+ * Also the same ingest on embedded PGlite (reported). SMOKE=1 runs a small version.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { decodeProtobufRequest } from "../src/collector/index.js";
+import { type ExecutionChanges, mapSpans, mergeChanges } from "../src/mappers/index.js";
+import {
+  openDatabase,
+  skillExecutions,
+  workflowExecutions,
+  workflowStepExecutions,
+} from "../src/store/index.js";
+import { spawnExeclens } from "../test/helpers/child-execlens.js";
+import { freshDatabase } from "./fresh-database.js";
+import { sendBodies } from "./send.js";
+import { ROWS_PER_TRACE, SPANS_PER_TRACE, workloadBodies } from "./workload.js";
+
+const smoke = process.env.SMOKE === "1";
+const TRACES = smoke ? 60 : Number(process.env.TRACES ?? 2000);
+const SENDERS = Number(process.env.SENDERS ?? 4);
+const NAIVE_TRACES = smoke ? 20 : 200;
+
+async function counts(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(
+    `SELECT (SELECT count(*) FROM "WorkflowExecutions")::int AS workflows, (SELECT count(*) FROM "WorkflowStepExecutions")::int AS steps, (SELECT count(*) FROM "SkillExecutions")::int AS skills`,
+  );
+  await client.end();
+  return rows[0] as { workflows: number; steps: number; skills: number };
+}
+
+async function execlensIngest(bodies: Uint8Array[], env: Record<string, string>) {
+  const child = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env);
+  const { otlpHttp } = await child.ready(60_000);
+  const result = await sendBodies(otlpHttp, bodies, SENDERS);
+  child.child.kill("SIGTERM");
+  await child.exited;
+  return result;
+}
+
+/** COPY text format: tab-separated, \N for NULL, backslash escapes. */
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return "\\N";
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : String(value);
+  return text.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
+}
+
+function rowsOf(changes: ExecutionChanges) {
+  return {
+    WorkflowExecutions: {
+      columns: [
+        "wkex_id",
+        "wkex_execution_id",
+        "wkex_workflow_name",
+        "organization_id",
+        "companion_id",
+        "user_id",
+        "wkex_session_id",
+        "wkex_status",
+        "wkex_total_steps",
+        "wkex_started_at",
+        "wkex_completed_at",
+        "wkex_total_duration_ms",
+        "wkex_attributes",
+        "wkex_trace_id",
+        "wkex_span_id",
+        "wkex_span_received",
+      ],
+      rows: changes.workflows.map((w) => [
+        w.wkexId,
+        w.executionId,
+        w.workflowName,
+        w.organizationId,
+        w.companionId,
+        w.userId,
+        w.sessionId,
+        w.status,
+        w.totalSteps,
+        w.startedAt,
+        w.completedAt,
+        w.durationMs,
+        w.attributes,
+        w.traceId,
+        w.spanId,
+        true,
+      ]),
+    },
+    WorkflowStepExecutions: {
+      columns: [
+        "wstp_id",
+        "wkex_id",
+        "wstp_step_id",
+        "wstp_step_order",
+        "wstp_status",
+        "wstp_started_at",
+        "wstp_completed_at",
+        "wstp_duration_ms",
+        "wstp_attributes",
+      ],
+      rows: changes.steps.map((s) => [
+        s.wstpId,
+        s.wkexId,
+        s.stepId,
+        s.stepOrder,
+        s.status,
+        s.startedAt,
+        s.completedAt,
+        s.durationMs,
+        s.attributes,
+      ]),
+    },
+    SkillExecutions: {
+      columns: [
+        "exec_id",
+        "exec_skill_name",
+        "exec_status",
+        "exec_started_at",
+        "exec_completed_at",
+        "exec_duration_ms",
+        "exec_attributes",
+        "exec_trace_id",
+        "exec_span_id",
+      ],
+      rows: changes.skills.map((s) => [
+        s.execId,
+        s.skillName,
+        s.status,
+        s.startedAt,
+        s.completedAt,
+        s.durationMs,
+        s.attributes,
+        s.traceId,
+        s.spanId,
+      ]),
+    },
+  };
+}
+
+async function copyIngest(url: string, changes: ExecutionChanges): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const tables = rowsOf(changes);
+  const began = performance.now();
+  for (const [table, { columns, rows }] of Object.entries(tables)) {
+    const stream = client.query(copyFrom(`COPY "${table}" (${columns.join(", ")}) FROM STDIN`));
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on("finish", () => resolve());
+      stream.on("error", reject);
+    });
+    for (const row of rows) {
+      if (!stream.write(`${row.map(copyValue).join("\t")}\n`))
+        await new Promise((resolve) => stream.once("drain", resolve));
+    }
+    stream.end();
+    await done;
+  }
+  const ms = performance.now() - began;
+  await client.end();
+  return ms;
+}
+
+async function naiveIngest(url: string, changes: ExecutionChanges): Promise<number> {
+  const handle = await openDatabase({ databaseUrl: url });
+  const db = handle.db;
+  const began = performance.now();
+  for (const w of changes.workflows) {
+    await db.insert(workflowExecutions).values({
+      wkexId: w.wkexId,
+      executionId: w.executionId,
+      status: "pending",
+      startedAt: w.startedAt,
+      attributes: w.attributes,
+    });
+    await db
+      .update(workflowExecutions)
+      .set({ status: "running" })
+      .where(eq(workflowExecutions.wkexId, w.wkexId));
+    await db
+      .update(workflowExecutions)
+      .set({
+        status: w.status,
+        completedAt: w.completedAt,
+        totalDurationMs: w.durationMs,
+        totalSteps: w.totalSteps,
+        workflowName: w.workflowName,
+        organizationId: w.organizationId,
+      })
+      .where(eq(workflowExecutions.wkexId, w.wkexId));
+  }
+  for (const s of changes.steps) {
+    await db.insert(workflowStepExecutions).values({
+      wstpId: s.wstpId,
+      wkexId: s.wkexId,
+      stepId: s.stepId,
+      status: "pending",
+      startedAt: s.startedAt,
+      attributes: s.attributes,
+    });
+    await db
+      .update(workflowStepExecutions)
+      .set({ status: "running" })
+      .where(eq(workflowStepExecutions.wstpId, s.wstpId));
+    await db
+      .update(workflowStepExecutions)
+      .set({ status: s.status, completedAt: s.completedAt, durationMs: s.durationMs, stepOrder: s.stepOrder })
+      .where(eq(workflowStepExecutions.wstpId, s.wstpId));
+  }
+  for (const k of changes.skills) {
+    await db.insert(skillExecutions).values({
+      execId: k.execId,
+      skillName: k.skillName,
+      status: "pending",
+      startedAt: k.startedAt,
+      attributes: k.attributes,
+    });
+    await db.update(skillExecutions).set({ status: "running" }).where(eq(skillExecutions.execId, k.execId));
+    await db
+      .update(skillExecutions)
+      .set({ status: k.status, completedAt: k.completedAt, durationMs: k.durationMs })
+      .where(eq(skillExecutions.execId, k.execId));
+  }
+  const ms = performance.now() - began;
+  await handle.close();
+  return ms;
+}
+
+const bodies = await workloadBodies(TRACES);
+const spans = TRACES * SPANS_PER_TRACE;
+const rows = TRACES * ROWS_PER_TRACE;
+const all = mergeChanges(bodies.map((b) => mapSpans(decodeProtobufRequest(b).spans)));
+
+const execlensUrl = await freshDatabase("execlens_bench_ingest");
+const ingest = await execlensIngest(bodies, { DATABASE_URL: execlensUrl });
+const stored = await counts(execlensUrl);
+if (stored.workflows !== TRACES || stored.steps !== 4 * TRACES || stored.skills !== 4 * TRACES) {
+  throw new Error(`rows missing after ingest: ${JSON.stringify(stored)} for ${TRACES} traces`);
+}
+
+const copyMs = await copyIngest(await freshDatabase("execlens_bench_copy"), all);
+const naiveTraces = bodies.length > 0 ? Math.min(NAIVE_TRACES, TRACES) : 0;
+const naiveChanges: ExecutionChanges = {
+  ...all,
+  workflows: all.workflows.slice(0, naiveTraces),
+  steps: all.steps.slice(0, naiveTraces * 4),
+  skills: all.skills.slice(0, naiveTraces * 4),
+};
+const naiveMs = await naiveIngest(await freshDatabase("execlens_bench_naive"), naiveChanges);
+const naiveRows = naiveChanges.workflows.length + naiveChanges.steps.length + naiveChanges.skills.length;
+
+const pgliteDir = await mkdtemp(join(tmpdir(), "execlens-bench-"));
+const pgliteTraces = Math.max(1, Math.floor(TRACES / 4));
+const pgliteBodies = await workloadBodies(pgliteTraces, 7);
+const pglite = await execlensIngest(pgliteBodies, { EXECLENS_DATA_DIR: pgliteDir });
+await rm(pgliteDir, { recursive: true, force: true });
+
+const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const summary = {
+  traces: TRACES,
+  senders: SENDERS,
+  requests: bodies.length,
+  execlens: {
+    ms: Math.round(ingest.ms),
+    spansPerSecond: perSecond(spans, ingest.ms),
+    rowsPerSecond: perSecond(rows, ingest.ms),
+    answers: ingest.statuses,
+  },
+  copy: { ms: Math.round(copyMs), rowsPerSecond: perSecond(rows, copyMs) },
+  naive: { rows: naiveRows, ms: Math.round(naiveMs), rowsPerSecond: perSecond(naiveRows, naiveMs) },
+  pglite: {
+    traces: pgliteTraces,
+    ms: Math.round(pglite.ms),
+    spansPerSecond: perSecond(pgliteTraces * SPANS_PER_TRACE, pglite.ms),
+    rowsPerSecond: perSecond(pgliteTraces * ROWS_PER_TRACE, pglite.ms),
+  },
+  ratios: {
+    "execlens/COPY": Math.round((perSecond(rows, ingest.ms) / perSecond(rows, copyMs)) * 1000) / 1000,
+    "execlens/naive": Math.round((perSecond(rows, ingest.ms) / perSecond(naiveRows, naiveMs)) * 100) / 100,
+  },
+};
+console.table({
+  "execlens (PostgreSQL)": {
+    "rows/s": summary.execlens.rowsPerSecond,
+    "spans/s": summary.execlens.spansPerSecond,
+    ms: summary.execlens.ms,
+  },
+  "COPY (the limit)": { "rows/s": summary.copy.rowsPerSecond, "spans/s": "", ms: summary.copy.ms },
+  "naive (seed's way)": { "rows/s": summary.naive.rowsPerSecond, "spans/s": "", ms: summary.naive.ms },
+  "execlens (PGlite)": {
+    "rows/s": summary.pglite.rowsPerSecond,
+    "spans/s": summary.pglite.spansPerSecond,
+    ms: summary.pglite.ms,
+  },
+});
+console.log(
+  `execlens/COPY = ${summary.ratios["execlens/COPY"]}   execlens/naive = ${summary.ratios["execlens/naive"]}`,
+);
+console.log(JSON.stringify(summary));
+if (!smoke) {
+  // bench:overload offers three times this rate
+  const requestsPerSecond = Math.round((bodies.length / ingest.ms) * 1000 * 10) / 10;
+  await writeFile(
+    new URL("./.last-ingest.json", import.meta.url),
+    JSON.stringify({ requestsPerSecond, ...summary }),
+  );
+}
