@@ -266,5 +266,5 @@ describe("fuzz: random and mutated OTLP payloads", () => {
     expect(http.get(400)).toBeGreaterThan(0);
     expect((await fetch(`${execlens.apiUrl}/healthz`)).status).toBe(200);
     expect(await keptRows()).toEqual(before);
-  });
+  }, 300_000);
 });
