@@ -4,16 +4,16 @@
  * reads the big table through an index. Set SMOKE=1 for a small, quick run.
  */
 import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { ALL, type PageRequest, skillListQuery, workflowListQuery } from "../src/store/index.js";
+import {
+  ALL,
+  type DatabaseHandle,
+  type PageRequest,
+  skillListQuery,
+  workflowListQuery,
+} from "../src/store/index.js";
 import { benchDatabase, ensureVolume } from "./bench-database.js";
-
-const smoke = process.env.SMOKE === "1";
-const volume = smoke
-  ? { skills: 20_000, workflows: 4_000, days: 30 }
-  : { skills: 1_000_000, workflows: 200_000, days: 30 };
-const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_explain");
-await ensureVolume(url, volume, (line) => console.log(line));
 
 const page: PageRequest = { sort: "started_at", order: "desc", limit: 50 };
 const dayAgo = new Date(Date.now() - 86_400_000);
@@ -63,55 +63,69 @@ function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
   return out;
 }
 
-const client = new pg.Client({ connectionString: url });
-await client.connect();
-const results: Array<{
-  list: string;
-  filter: string;
-  sort: string;
-  indexes: string;
-  ok: boolean;
-  ms: number;
-}> = [];
-for (const sort of ["started_at", "duration"] as const) {
-  for (const [list, filters, build, table] of [
-    ["skill-executions", skillFilters, skillListQuery, "SkillExecutions"],
-    ["workflow-executions", workflowFilters, workflowListQuery, "WorkflowExecutions"],
-  ] as const) {
-    for (const [filter, value] of Object.entries(filters)) {
-      const { query } = (build as typeof skillListQuery)(handle.db, ALL, value, { ...page, sort });
-      const statement = query.toSQL();
-      const { rows } = await client.query(
-        `EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`,
-        statement.params,
-      );
-      const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[
-        "QUERY PLAN"
-      ][0];
-      const nodes = walk(plan?.Plan as PlanNode);
-      const prefix = `idx_${table.toLowerCase()}_`;
-      const indexes = [
-        ...new Set(nodes.flatMap((n) => (n["Index Name"]?.startsWith(prefix) ? [n["Index Name"]] : []))),
-      ];
-      const seq = nodes.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === table);
-      results.push({
-        list,
-        filter,
-        sort,
-        indexes: indexes.join(", ") || "(none)",
-        ok: !seq && indexes.length > 0,
-        ms: plan?.["Execution Time"] ?? 0,
-      });
+/** EXPLAIN ANALYZE of every single-filter list query, on the database at `url`. */
+export async function explainApiQueries(url: string, db: DatabaseHandle["db"]) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const results: Array<{
+    list: string;
+    filter: string;
+    sort: string;
+    indexes: string;
+    ok: boolean;
+    ms: number;
+  }> = [];
+  for (const sort of ["started_at", "duration"] as const) {
+    for (const [list, filters, build, table] of [
+      ["skill-executions", skillFilters, skillListQuery, "SkillExecutions"],
+      ["workflow-executions", workflowFilters, workflowListQuery, "WorkflowExecutions"],
+    ] as const) {
+      for (const [filter, value] of Object.entries(filters)) {
+        const { query } = (build as typeof skillListQuery)(db, ALL, value, { ...page, sort });
+        const statement = query.toSQL();
+        const { rows } = await client.query(
+          `EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`,
+          statement.params,
+        );
+        const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[
+          "QUERY PLAN"
+        ][0];
+        const nodes = walk(plan?.Plan as PlanNode);
+        const prefix = `idx_${table.toLowerCase()}_`;
+        const indexes = [
+          ...new Set(nodes.flatMap((n) => (n["Index Name"]?.startsWith(prefix) ? [n["Index Name"]] : []))),
+        ];
+        const seq = nodes.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === table);
+        results.push({
+          list,
+          filter,
+          sort,
+          indexes: indexes.join(", ") || "(none)",
+          ok: !seq && indexes.length > 0,
+          ms: plan?.["Execution Time"] ?? 0,
+        });
+      }
     }
   }
+  await client.end();
+  return results;
 }
-await client.end();
-await handle.close();
 
-console.table(results.map((r) => ({ ...r, ms: r.ms.toFixed(2) })));
-const failures = results.filter((r) => !r.ok);
-console.log(JSON.stringify({ volume, queries: results.length, withoutIndex: failures.length, results }));
-if (failures.length > 0) {
-  console.error(`${failures.length} list queries read ${"a big table"} without an index`);
-  process.exit(1);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const smoke = process.env.SMOKE === "1";
+  const volume = smoke
+    ? { skills: 20_000, workflows: 4_000, days: 30 }
+    : { skills: 1_000_000, workflows: 200_000, days: 30 };
+  const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_explain");
+  await ensureVolume(url, volume, (line) => console.log(line));
+  const results = await explainApiQueries(url, handle.db);
+  await handle.close();
+
+  console.table(results.map((r) => ({ ...r, ms: r.ms.toFixed(2) })));
+  const failures = results.filter((r) => !r.ok);
+  console.log(JSON.stringify({ volume, queries: results.length, withoutIndex: failures.length, results }));
+  if (failures.length > 0) {
+    console.error(`${failures.length} list queries read ${"a big table"} without an index`);
+    process.exit(1);
+  }
 }

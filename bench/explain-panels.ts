@@ -4,6 +4,8 @@
  * every variable "All"), runs EXPLAIN ANALYZE, and fails when one scans a big table sequentially
  * or takes longer than 500 ms. SMOKE=1 runs it on a small database.
  */
+
+import { fileURLToPath } from "node:url";
 import type { VariableModel } from "@grafana/schema";
 import pg from "pg";
 import { DASHBOARDS } from "../grafana/src/dashboards.js";
@@ -11,13 +13,6 @@ import { expandSql } from "../grafana/src/expand.js";
 import { benchDatabase, ensureVolume } from "./bench-database.js";
 
 const LIMIT_MS = 500;
-const smoke = process.env.SMOKE === "1";
-const volume = smoke
-  ? { skills: 20_000, workflows: 4_000, days: 30 }
-  : { skills: 1_000_000, workflows: 200_000, days: 30 };
-const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_explain");
-await ensureVolume(url, volume, (line) => console.log(line));
-await handle.close();
 
 interface PlanNode {
   "Node Type": string;
@@ -31,64 +26,81 @@ const walk = (node: PlanNode, out: PlanNode[] = []): PlanNode[] => {
   return out;
 };
 
-const client = new pg.Client({ connectionString: url });
-await client.connect();
-const to = new Date();
-const from = new Date(to.getTime() - 86_400_000);
-const results: Array<{
-  dashboard: string;
-  panel: string;
-  indexes: string;
-  seqScan: boolean;
-  ms: number;
-  ok: boolean;
-}> = [];
-for (const dashboard of DASHBOARDS) {
-  for (const panel of dashboard.panels) {
-    const text = expandSql(panel.sql, {
-      from,
-      to,
-      interval: "5m",
-      variables: dashboard.variables as VariableModel[],
-      values: {
-        organisation: { all: true },
-        companion: { all: true },
-        skill: { all: true },
-        workflow: { all: true },
-        user: "",
-        session: "",
-        stuck_minutes: "15",
-      },
-    });
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`);
-    const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[
-      "QUERY PLAN"
-    ][0];
-    const nodes = walk(plan?.Plan as PlanNode);
-    const seqScan = nodes.some(
-      (n) =>
-        n["Node Type"] === "Seq Scan" &&
-        ["SkillExecutions", "WorkflowExecutions"].includes(n["Relation Name"] ?? ""),
-    );
-    const indexes = [...new Set(nodes.flatMap((n) => (n["Index Name"] ? [n["Index Name"]] : [])))].join(", ");
-    const ms = plan?.["Execution Time"] ?? 0;
-    results.push({
-      dashboard: dashboard.title,
-      panel: panel.title,
-      indexes,
-      seqScan,
-      ms: Math.round(ms * 100) / 100,
-      ok: !seqScan && ms < LIMIT_MS,
-    });
+/** EXPLAIN ANALYZE of every panel query (last 24 h, variables "All"), on the database at `url`. */
+export async function explainPanels(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const to = new Date();
+  const from = new Date(to.getTime() - 86_400_000);
+  const results: Array<{
+    dashboard: string;
+    panel: string;
+    indexes: string;
+    seqScan: boolean;
+    ms: number;
+    ok: boolean;
+  }> = [];
+  for (const dashboard of DASHBOARDS) {
+    for (const panel of dashboard.panels) {
+      const text = expandSql(panel.sql, {
+        from,
+        to,
+        interval: "5m",
+        variables: dashboard.variables as VariableModel[],
+        values: {
+          organisation: { all: true },
+          companion: { all: true },
+          skill: { all: true },
+          workflow: { all: true },
+          user: "",
+          session: "",
+          stuck_minutes: "15",
+        },
+      });
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`);
+      const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[
+        "QUERY PLAN"
+      ][0];
+      const nodes = walk(plan?.Plan as PlanNode);
+      const seqScan = nodes.some(
+        (n) =>
+          n["Node Type"] === "Seq Scan" &&
+          ["SkillExecutions", "WorkflowExecutions"].includes(n["Relation Name"] ?? ""),
+      );
+      const indexes = [...new Set(nodes.flatMap((n) => (n["Index Name"] ? [n["Index Name"]] : [])))].join(
+        ", ",
+      );
+      const ms = plan?.["Execution Time"] ?? 0;
+      results.push({
+        dashboard: dashboard.title,
+        panel: panel.title,
+        indexes,
+        seqScan,
+        ms: Math.round(ms * 100) / 100,
+        ok: !seqScan && ms < LIMIT_MS,
+      });
+    }
   }
+  await client.end();
+  return results;
 }
-await client.end();
-console.table(results);
-const failures = results.filter((r) => !r.ok);
-console.log(
-  JSON.stringify({ volume, panels: results.length, failing: failures.length, limitMs: LIMIT_MS, results }),
-);
-if (failures.length > 0) {
-  console.error(`${failures.length} panel queries scan a big table or take longer than ${LIMIT_MS} ms`);
-  process.exit(1);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const smoke = process.env.SMOKE === "1";
+  const volume = smoke
+    ? { skills: 20_000, workflows: 4_000, days: 30 }
+    : { skills: 1_000_000, workflows: 200_000, days: 30 };
+  const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_explain");
+  await ensureVolume(url, volume, (line) => console.log(line));
+  await handle.close();
+  const results = await explainPanels(url);
+  console.table(results);
+  const failures = results.filter((r) => !r.ok);
+  console.log(
+    JSON.stringify({ volume, panels: results.length, failing: failures.length, limitMs: LIMIT_MS, results }),
+  );
+  if (failures.length > 0) {
+    console.error(`${failures.length} panel queries scan a big table or take longer than ${LIMIT_MS} ms`);
+    process.exit(1);
+  }
 }

@@ -1,5 +1,5 @@
 import { and, type SQL, sql } from "drizzle-orm";
-import { sourceIdToUuid } from "../../mappers/index.js";
+import { sourceIdToUuid, WORKFLOW_STATUSES } from "../../mappers/index.js";
 import type { Database } from "../database.js";
 import { queryRows } from "../transaction.js";
 import { type Scope, skillInScope, workflowInScope } from "./scope.js";
@@ -80,27 +80,26 @@ async function stats(
     source.scope,
     source.filter,
   );
+  // One pass over the window: counts per status are FILTERed aggregates (the statuses are a
+  // fixed list), percentiles and extras are aggregates of the same GROUP BY.
+  const statusCounts = sql.join(
+    WORKFLOW_STATUSES.map(
+      (status) => sql`${status}::text, NULLIF(count(*) FILTER (WHERE ${source.status} = ${status}), 0)`,
+    ),
+    sql`, `,
+  );
   const rows = await queryRows<StatsRow>(
     db,
     sql`
-WITH g AS (
-  SELECT ${source.keys[0]} AS k1, ${source.keys[1]} AS k2, ${source.status} AS status, count(*)::int AS n
-  FROM ${source.table} WHERE ${where} GROUP BY 1, 2, 3
-)
-SELECT g.k1, g.k2, sum(g.n)::int AS count, jsonb_object_agg(g.status, g.n) AS statuses,
-  p.p50, p.p95, p.p99, p.avg_step, p.tokens, p.cost
-FROM g
-JOIN LATERAL (
-  SELECT
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY ${source.duration}) AS p50,
-    percentile_cont(0.95) WITHIN GROUP (ORDER BY ${source.duration}) AS p95,
-    percentile_cont(0.99) WITHIN GROUP (ORDER BY ${source.duration}) AS p99,
-    ${extra}
-  FROM ${source.table}
-  WHERE ${where} AND ${source.keys[0]} IS NOT DISTINCT FROM g.k1 AND ${source.keys[1]} IS NOT DISTINCT FROM g.k2
-) p ON true
-GROUP BY g.k1, g.k2, p.p50, p.p95, p.p99, p.avg_step, p.tokens, p.cost
-ORDER BY count DESC, g.k2`,
+SELECT ${source.keys[0]} AS k1, ${source.keys[1]} AS k2, count(*)::int AS count,
+  jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${source.duration}) AS p50,
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY ${source.duration}) AS p95,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY ${source.duration}) AS p99,
+  ${extra}
+FROM ${source.table} WHERE ${where}
+GROUP BY 1, 2
+ORDER BY count DESC, k2`,
   );
   if (window.bucketSeconds === undefined) return rows;
   const points = await queryRows<{

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:query`: PostgreSQL loaded with 2M skill and 400k workflow executions over 30
+ * days (generated in SQL, reused between runs). Latency p50/p95/p99 of each API endpoint kind
+ * at concurrency 8 through a running execlens, every Grafana panel query, and the plan (index)
+ * of every list query. SMOKE=1 runs on a small database with few requests.
+ */
+import { createHash } from "node:crypto";
+import { spawnExeclens } from "../test/helpers/child-execlens.js";
+import { benchDatabase, ensureVolume } from "./bench-database.js";
+import { explainApiQueries } from "./explain-api.js";
+import { explainPanels } from "./explain-panels.js";
+
+const smoke = process.env.SMOKE === "1";
+const volume = smoke
+  ? { skills: 20_000, workflows: 4_000, days: 30 }
+  : { skills: 2_000_000, workflows: 400_000, days: 30 };
+const REQUESTS = smoke ? 16 : 200;
+const CONCURRENCY = 8;
+
+const md5Uuid = (label: string) => {
+  const hex = createHash("md5").update(label).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_query");
+await ensureVolume(url, volume, (line) => console.log(line));
+
+const execlens = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], {
+  DATABASE_URL: url,
+});
+const { api } = await execlens.ready(60_000);
+
+async function deepCursor(): Promise<string> {
+  let cursor: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const query = new URLSearchParams({ limit: "100", ...(cursor ? { cursor } : {}) });
+    const body = (await (await fetch(`${api}/api/skill-executions?${query}`)).json()) as {
+      nextCursor: string;
+    };
+    cursor = body.nextCursor;
+  }
+  return cursor as string;
+}
+
+const cursor = await deepCursor();
+const thirtyDays = new Date(Date.now() - 30 * 86_400_000).toISOString();
+let n = 0;
+const pick = () => 1 + ((n++ * 7919) % volume.workflows);
+const kinds: Record<string, { target: number; path: () => string }> = {
+  "list: skills failed": { target: 20, path: () => "/api/skill-executions?status=failed&limit=50" },
+  "list: workflows of an organisation": {
+    target: 20,
+    path: () => `/api/workflow-executions?organization_id=${md5Uuid(`org${pick() % 100}`)}&limit=50`,
+  },
+  "list: skills of a session": {
+    target: 20,
+    path: () => `/api/skill-executions?session_id=session-${pick() % 50000}`,
+  },
+  "deep keyset page (page 21)": {
+    target: 20,
+    path: () => `/api/skill-executions?limit=100&cursor=${cursor}`,
+  },
+  "detail: workflow with steps and skills": {
+    target: 20,
+    path: () => `/api/workflow-executions/bench-${pick()}`,
+  },
+  "detail: skill execution": { target: 20, path: () => `/api/skill-executions/${md5Uuid(`exec${pick()}`)}` },
+  "stats: skills, 24 h": { target: 250, path: () => "/api/stats/skills" },
+  "stats: workflows, 24 h": { target: 250, path: () => "/api/stats/workflows" },
+  "stats: skills, 30 days": { target: 250, path: () => `/api/stats/skills?from=${thirtyDays}` },
+  "stats: workflows, 30 days": { target: 250, path: () => `/api/stats/workflows?from=${thirtyDays}` },
+  "seed: GET /api/workflows/status": {
+    target: 20,
+    path: () => `/api/workflows/status?executionId=bench-${pick()}`,
+  },
+  "seed: GET /api/workflows/execute": {
+    target: 20,
+    path: () => `/api/workflows/execute?executionId=bench-${pick()}`,
+  },
+  "seed: GET /api/workers/execute": {
+    target: 20,
+    path: () => `/api/workers/execute?executionId=${md5Uuid(`exec${pick()}`)}`,
+  },
+};
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+const latencies: Array<{
+  kind: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  targetP95: number;
+  ok: boolean;
+}> = [];
+for (const [kind, { target, path }] of Object.entries(kinds)) {
+  const times: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < REQUESTS) {
+      next++;
+      const began = performance.now();
+      const response = await fetch(`${api}${path()}`);
+      await response.arrayBuffer();
+      if (response.status !== 200 && response.status !== 404) throw new Error(`${kind}: ${response.status}`);
+      times.push(performance.now() - began);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  times.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  const p95 = round(percentile(times, 0.95));
+  latencies.push({
+    kind,
+    p50: round(percentile(times, 0.5)),
+    p95,
+    p99: round(percentile(times, 0.99)),
+    targetP95: target,
+    ok: p95 <= target,
+  });
+}
+execlens.child.kill("SIGTERM");
+await execlens.exited;
+
+const panels = await explainPanels(url);
+const plans = await explainApiQueries(url, handle.db);
+await handle.close();
+
+console.table(latencies);
+console.table(panels.map((p) => ({ panel: p.panel, ms: p.ms, indexes: p.indexes, ok: p.ok })));
+console.log(`list query plans: ${plans.length}, without an index: ${plans.filter((p) => !p.ok).length}`);
+console.log(
+  JSON.stringify({ volume, requestsPerKind: REQUESTS, concurrency: CONCURRENCY, latencies, panels, plans }),
+);
