@@ -13,7 +13,7 @@ import {
   skillListQuery,
   workflowListQuery,
 } from "../src/store/index.js";
-import { benchDatabase, ensureVolume } from "./bench-database.js";
+import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 
 const page: PageRequest = { sort: "started_at", order: "desc", limit: 50 };
 const dayAgo = new Date(Date.now() - 86_400_000);
@@ -50,19 +50,6 @@ const workflowFilters: Record<string, Parameters<typeof workflowListQuery>[2]> =
   min_duration_ms: { minDurationMs: 59_000 },
 };
 
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-
-function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
-  out.push(node);
-  for (const child of node.Plans ?? []) walk(child, out);
-  return out;
-}
-
 /** EXPLAIN ANALYZE of every single-filter list query, on the database at `url`. */
 export async function explainApiQueries(url: string, db: DatabaseHandle["db"]) {
   const client = new pg.Client({ connectionString: url });
@@ -90,7 +77,7 @@ export async function explainApiQueries(url: string, db: DatabaseHandle["db"]) {
         const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[
           "QUERY PLAN"
         ][0];
-        const nodes = walk(plan?.Plan as PlanNode);
+        const nodes = planNodes(plan?.Plan as PlanNode);
         const prefix = `idx_${table.toLowerCase()}_`;
         const indexes = [
           ...new Set(nodes.flatMap((n) => (n["Index Name"]?.startsWith(prefix) ? [n["Index Name"]] : []))),
@@ -112,12 +99,7 @@ export async function explainApiQueries(url: string, db: DatabaseHandle["db"]) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const smoke = process.env.SMOKE === "1";
-  const volume = smoke
-    ? { skills: 20_000, workflows: 4_000, days: 30 }
-    : { skills: 1_000_000, workflows: 200_000, days: 30 };
-  const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_explain");
-  await ensureVolume(url, volume, (line) => console.log(line));
+  const { url, handle, volume } = await planDatabase();
   const results = await explainApiQueries(url, handle.db);
   await handle.close();
 

@@ -10,21 +10,9 @@ import type { VariableModel } from "@grafana/schema";
 import pg from "pg";
 import { DASHBOARDS } from "../grafana/src/dashboards.js";
 import { expandSql } from "../grafana/src/expand.js";
-import { benchDatabase, ensureVolume } from "./bench-database.js";
+import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 
 const LIMIT_MS = 500;
-
-interface PlanNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  Plans?: PlanNode[];
-}
-const walk = (node: PlanNode, out: PlanNode[] = []): PlanNode[] => {
-  out.push(node);
-  for (const child of node.Plans ?? []) walk(child, out);
-  return out;
-};
 
 /** EXPLAIN ANALYZE of every panel query (last 24 h, variables "All"), on the database at `url`. */
 export async function explainPanels(url: string) {
@@ -61,7 +49,7 @@ export async function explainPanels(url: string) {
       const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[
         "QUERY PLAN"
       ][0];
-      const nodes = walk(plan?.Plan as PlanNode);
+      const nodes = planNodes(plan?.Plan as PlanNode);
       const seqScan = nodes.some(
         (n) =>
           n["Node Type"] === "Seq Scan" &&
@@ -86,12 +74,7 @@ export async function explainPanels(url: string) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const smoke = process.env.SMOKE === "1";
-  const volume = smoke
-    ? { skills: 20_000, workflows: 4_000, days: 30 }
-    : { skills: 1_000_000, workflows: 200_000, days: 30 };
-  const { url, handle } = await benchDatabase(smoke ? "execlens_bench_smoke" : "execlens_bench_explain");
-  await ensureVolume(url, volume, (line) => console.log(line));
+  const { url, handle, volume } = await planDatabase();
   await handle.close();
   const results = await explainPanels(url);
   console.table(results);
