@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { startExeclens } from "./app.js";
-import { ConfigError, helpText, loadConfig } from "./config.js";
+import { ConfigError, helpText, loadConfig, printableConfig } from "./config.js";
 import { newApiKey } from "./server/api-keys.js";
 
 const EXIT_CONFIG = 2;
@@ -18,15 +18,20 @@ async function main(): Promise<void> {
     );
     return;
   }
+  const printConfig = argv[0] === "config" && argv[1] === "print";
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env, argv);
+    config = loadConfig(process.env, printConfig ? argv.slice(2) : argv);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`execlens: invalid configuration: ${error.message}\n`);
       process.exit(EXIT_CONFIG);
     }
     throw error;
+  }
+  if (printConfig) {
+    process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
+    return;
   }
   const logger = pino({ level: config.logLevel, base: { service: "execlens" } });
   const execlens = await startExeclens(config, logger);

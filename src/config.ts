@@ -158,6 +158,7 @@ export function helpText(): string {
   return [
     "Usage: execlens [options]",
     "       execlens api-key [organisation …]   make an API key (none: every organisation)",
+    "       execlens config print [options]      the effective configuration, secrets masked",
     "",
     "Receives OTLP traces and keeps skill and workflow executions in PostgreSQL.",
     "Each option can also be set by its environment variable; a flag wins over the variable.",
@@ -195,4 +196,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     config[key] = parsed.data;
   }
   return config as unknown as Config;
+}
+
+/** The effective configuration with secrets masked: the password of DATABASE_URL and the API key hashes. */
+export function printableConfig(config: Config): Record<string, unknown> {
+  const masked: Record<string, unknown> = { ...config };
+  if (config.databaseUrl !== undefined) {
+    const url = new URL(config.databaseUrl);
+    if (url.password !== "") url.password = "***";
+    masked.databaseUrl = url.toString();
+  }
+  masked.apiKeys = config.apiKeys.map((key) => ({ sha256: "***", organizations: key.organizations }));
+  return masked;
 }

@@ -120,3 +120,24 @@ describe("the README", () => {
     for (const variable of variables) expect(readme, variable).toContain(`| \`${variable}\``);
   });
 });
+
+describe("execlens config print", () => {
+  it("prints the effective configuration with secrets masked", async () => {
+    const hash = "a".repeat(64);
+    const app = start("node", ["bin/execlens.js", "config", "print", "--api-port", "9000"], {
+      DATABASE_URL: "postgres://execlens:s3cret@db.internal:5432/execlens",
+      EXECLENS_API_KEYS: `sha256:${hash}=org-a`,
+    });
+    expect(await app.exited).toBe(0);
+    const { stdout } = app.output();
+    const printed = JSON.parse(stdout);
+    expect(printed).toMatchObject({
+      apiPort: 9000,
+      otlpHttpPort: 4318,
+      databaseUrl: "postgres://execlens:***@db.internal:5432/execlens",
+      apiKeys: [{ sha256: "***", organizations: ["org-a"] }],
+    });
+    expect(stdout).not.toContain("s3cret");
+    expect(stdout).not.toContain(hash);
+  });
+});
