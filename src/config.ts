@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEFAULT_SPAN_LIMITS } from "./collector/index.js";
 import { parseApiKeys } from "./server/api-keys.js";
@@ -165,27 +167,36 @@ export function helpText(): string {
     "",
     "  flag                 variable                   meaning",
     ...lines,
+    "  --config             EXECLENS_CONFIG            YAML file of these settings, by name (apiPort: 8318)",
     "  --help                                          this text",
   ].join("\n");
 }
 
 /** Flags first, then environment variables, then defaults; the first invalid value names its key. */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
-  const options = Object.fromEntries(
-    Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }]),
-  );
+  const options = {
+    ...Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }])),
+    config: { type: "string" as const },
+  };
   let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new ConfigError("arguments", (error as Error).message);
   }
+  const configFile = typeof flags.config === "string" ? flags.config : env.EXECLENS_CONFIG || undefined;
+  const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
   const config: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(SETTINGS) as [SettingKey, (typeof SETTINGS)[SettingKey]][]) {
     const fromFlag = flags[setting.flag];
-    const raw =
-      typeof fromFlag === "string" ? fromFlag : env[setting.env] === "" ? undefined : env[setting.env];
-    const name = typeof fromFlag === "string" ? `--${setting.flag}` : setting.env;
+    const fromEnv = env[setting.env] === "" ? undefined : env[setting.env];
+    const raw = typeof fromFlag === "string" ? fromFlag : (fromEnv ?? fromFile[key]);
+    const name =
+      typeof fromFlag === "string"
+        ? `--${setting.flag}`
+        : fromEnv !== undefined
+          ? setting.env
+          : `${configFile}: ${key}`;
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -196,6 +207,38 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     config[key] = parsed.data;
   }
   return config as unknown as Config;
+}
+
+/**
+ * The YAML file of EXECLENS_CONFIG (or --config): the settings by their property names
+ * (`apiPort: 8318`, `apiKeys: [...]`); values below flags and environment variables.
+ */
+function readConfigFile(path: string): Partial<Record<SettingKey, string>> {
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(path, `cannot read the configuration file: ${(error as Error).message}`);
+  }
+  if (document === null || document === undefined) return {};
+  if (typeof document !== "object" || Array.isArray(document)) {
+    throw new ConfigError(path, "the configuration file must be a mapping of settings");
+  }
+  const values: Partial<Record<SettingKey, string>> = {};
+  for (const [key, value] of Object.entries(document)) {
+    if (!(key in SETTINGS)) {
+      throw new ConfigError(
+        `${path}: ${key}`,
+        `unknown setting; use one of ${Object.keys(SETTINGS).join(", ")}`,
+      );
+    }
+    values[key as SettingKey] = Array.isArray(value)
+      ? value.join(";")
+      : value === null
+        ? undefined
+        : String(value);
+  }
+  return values;
 }
 
 /** The effective configuration with secrets masked: the password of DATABASE_URL and the API key hashes. */

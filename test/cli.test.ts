@@ -141,3 +141,43 @@ describe("execlens config print", () => {
     expect(stdout).not.toContain(hash);
   });
 });
+
+describe("the configuration file", () => {
+  it("is read from EXECLENS_CONFIG below flags and variables", async () => {
+    const dir = await dataDir();
+    const file = join(dir, "execlens.yml");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(
+      file,
+      "apiPort: 9100\notlpHttpPort: 9101\nlogLevel: warn\napiKeys:\n  - sha256:" +
+        "b".repeat(64) +
+        "=org-a\n",
+    );
+    const app = start("node", ["bin/execlens.js", "config", "print", "--otlp-http-port", "9200"], {
+      EXECLENS_CONFIG: file,
+      EXECLENS_LOG_LEVEL: "debug",
+    });
+    expect(await app.exited).toBe(0);
+    expect(JSON.parse(app.output().stdout)).toMatchObject({
+      apiPort: 9100,
+      otlpHttpPort: 9200,
+      logLevel: "debug",
+      apiKeys: [{ organizations: ["org-a"] }],
+    });
+  });
+
+  it("fails start-up naming the file and the key", async () => {
+    const dir = await dataDir();
+    const { writeFile } = await import("node:fs/promises");
+    const unknown = join(dir, "unknown.yml");
+    await writeFile(unknown, "apiPorts: 1\n");
+    const first = start("node", ["bin/execlens.js"], { EXECLENS_CONFIG: unknown });
+    expect(await first.exited).toBe(2);
+    expect(first.output().stderr).toContain(`${unknown}: apiPorts: unknown setting`);
+    const invalid = join(dir, "invalid.yml");
+    await writeFile(invalid, "sweepIntervalMs: soon\n");
+    const second = start("node", ["bin/execlens.js", "--config", invalid], {});
+    expect(await second.exited).toBe(2);
+    expect(second.output().stderr).toContain(`${invalid}: sweepIntervalMs`);
+  });
+});
