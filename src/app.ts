@@ -16,6 +16,7 @@ import { createApiApp, ExeclensMetrics } from "./server/index.js";
 import {
   type DatabaseHandle,
   type DatabaseTarget,
+  deleteExpired,
   GroupCommitWriter,
   openDatabase,
   sweepTimeouts,
@@ -31,6 +32,9 @@ export interface Execlens {
   /** Graceful: stop accepting, answer what is in flight, close the database (bounded by the shutdown timeout). */
   stop(): Promise<void>;
 }
+
+/** How often retention deletes executions older than EXECLENS_RETENTION_DAYS. */
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Told of the executions each committed batch (or timeout sweep) reported. */
 export type OutcomeObserver = (outcomes: readonly ExecutionOutcome[]) => void;
@@ -115,14 +119,32 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   }, config.sweepIntervalMs);
   sweeper.unref();
 
+  const retain = async () => {
+    if (config.retentionDays === undefined) return;
+    const cutoff = new Date(Date.now() - config.retentionDays * 86_400_000);
+    const deleted = await deleteExpired(database.db, cutoff, 50);
+    logger.info({ ...deleted, cutoff }, "retention: old executions deleted");
+  };
+  let retaining: Promise<void> | undefined;
+  const retention = setInterval(() => {
+    retaining ??= retain()
+      .catch((error: unknown) => logger.warn({ err: error }, "retention failed"))
+      .finally(() => {
+        retaining = undefined;
+      });
+  }, RETENTION_INTERVAL_MS);
+  retention.unref();
+
   let otlpHttp: Listening | undefined;
   let otlpGrpc: GrpcReceiver | undefined;
   let api: Listening | undefined;
   const closeAll = async () => {
     clearInterval(sweeper);
+    clearInterval(retention);
     await Promise.all([otlpHttp?.close(), otlpGrpc?.close()]);
     await writer.drain();
     await sweeping;
+    await retaining;
     await alertmanager?.flush();
     await metrics.shutdown();
     await api?.close();

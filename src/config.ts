@@ -119,6 +119,12 @@ const SETTINGS = {
     schema: positiveInt(15 * 60 * 1000),
     help: "running/paused longer than this counts as stuck in /metrics (default 900000)",
   },
+  retentionDays: {
+    env: "EXECLENS_RETENTION_DAYS",
+    flag: "retention-days",
+    schema: z.coerce.number().int().min(1).optional(),
+    help: "delete executions older than this many days, hourly in small batches (unset: keep)",
+  },
   alertmanagerUrl: {
     env: "EXECLENS_ALERTMANAGER_URL",
     flag: "alertmanager-url",

@@ -2,6 +2,7 @@ export { type Database, type DatabaseHandle, type DatabaseTarget, openDatabase }
 export { type GroupCommitOptions, GroupCommitWriter } from "./group-commit.js";
 export { type Notifications, WORKFLOW_CHANGED_CHANNEL } from "./notifications.js";
 export * from "./read/index.js";
+export { deleteExpired, type RetentionResult } from "./retention.js";
 export * from "./schema/index.js";
 export { sweepTimeouts, type TimedOutWorkflow } from "./timeout-sweeper.js";
 export { type WriteSummary, writeChanges } from "./writer.js";

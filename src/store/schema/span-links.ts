@@ -1,4 +1,4 @@
-import { boolean, pgTable, primaryKey, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, primaryKey, uuid, varchar } from "drizzle-orm/pg-core";
 import type { SpanRole } from "../../mappers/index.js";
 import { createdAt } from "./columns.js";
 
@@ -20,5 +20,9 @@ export const spanLinks = pgTable(
     resolved: boolean("resolved").notNull().default(false),
     createdAt: createdAt("created_at"),
   },
-  (t) => [primaryKey({ name: "spanlinks_pkey", columns: [t.traceId, t.spanId] })],
+  (t) => [
+    primaryKey({ name: "spanlinks_pkey", columns: [t.traceId, t.spanId] }),
+    // retention deletes the oldest links in batches
+    index("idx_spanlinks_created").on(t.createdAt),
+  ],
 );

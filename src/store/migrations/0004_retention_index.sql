@@ -1,0 +1,1 @@
+CREATE INDEX "idx_spanlinks_created" ON "SpanLinks" USING btree ("created_at");

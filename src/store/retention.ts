@@ -1,0 +1,71 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Database } from "./database.js";
+import { queryRows } from "./transaction.js";
+
+export interface RetentionResult {
+  workflows: number;
+  steps: number;
+  skills: number;
+  spanLinks: number;
+}
+
+/** Rows deleted per statement: short transactions, short locks, vacuum keeps up. */
+const BATCH = 2_000;
+
+/**
+ * Deletes executions that started before `cutoff` (with their steps, and span links older than
+ * it) in bounded batches, each its own short transaction found through the started_at and
+ * created_at indexes, so a busy database never sees a long lock or one huge delete. Workflow
+ * executions still pending, running or paused are kept.
+ */
+export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Promise<RetentionResult> {
+  const totals: RetentionResult = { workflows: 0, steps: 0, skills: 0, spanLinks: 0 };
+  const at = cutoff.toISOString();
+  const repeat = async (statement: SQL, add: (row: Record<string, number>) => number) => {
+    for (;;) {
+      const [row] = await queryRows<Record<string, number>>(db, statement);
+      if (add(row ?? {}) < BATCH) return;
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  };
+  await repeat(
+    sql`WITH batch AS (
+      SELECT wkex_id FROM "WorkflowExecutions"
+      WHERE wkex_started_at < ${at}::timestamptz AND wkex_status NOT IN ('pending', 'running', 'paused')
+      LIMIT ${BATCH}
+    ), steps AS (
+      DELETE FROM "WorkflowStepExecutions" s USING batch WHERE s.wkex_id = batch.wkex_id RETURNING 1
+    ), gone AS (
+      DELETE FROM "WorkflowExecutions" w USING batch WHERE w.wkex_id = batch.wkex_id RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM gone)::int AS workflows, (SELECT count(*) FROM steps)::int AS steps`,
+    (row) => {
+      totals.workflows += Number(row.workflows ?? 0);
+      totals.steps += Number(row.steps ?? 0);
+      return Number(row.workflows ?? 0);
+    },
+  );
+  await repeat(
+    sql`WITH gone AS (
+      DELETE FROM "SkillExecutions" WHERE exec_id IN (
+        SELECT exec_id FROM "SkillExecutions" WHERE exec_started_at < ${at}::timestamptz LIMIT ${BATCH})
+      RETURNING 1)
+    SELECT count(*)::int AS skills FROM gone`,
+    (row) => {
+      totals.skills += Number(row.skills ?? 0);
+      return Number(row.skills ?? 0);
+    },
+  );
+  await repeat(
+    sql`WITH gone AS (
+      DELETE FROM "SpanLinks" WHERE (trace_id, span_id) IN (
+        SELECT trace_id, span_id FROM "SpanLinks" WHERE created_at < ${at}::timestamptz LIMIT ${BATCH})
+      RETURNING 1)
+    SELECT count(*)::int AS links FROM gone`,
+    (row) => {
+      totals.spanLinks += Number(row.links ?? 0);
+      return Number(row.links ?? 0);
+    },
+  );
+  return totals;
+}

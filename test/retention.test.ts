@@ -1,0 +1,70 @@
+import { expect, it } from "vitest";
+import { mapSpans } from "../src/mappers/index.js";
+import { deleteExpired, writeChanges } from "../src/store/index.js";
+import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
+import { skillRows, stepRows, workflowRows } from "./helpers/rows.js";
+import { span } from "./helpers/spans.js";
+
+const DAY = 86_400_000;
+
+describeEachDatabase("retention", (kind) => {
+  const database = useOpenDatabase(kind);
+
+  it("deletes executions (and their steps) older than the retention and keeps the newer ones intact", async () => {
+    const db = database.handle.db;
+    const now = Date.now();
+    // one workflow with a step and a skill every 5 days over 4 months
+    for (let age = 2; age <= 120; age += 5) {
+      const traceId = age.toString(16).padStart(32, "a");
+      const start = now - age * DAY;
+      await writeChanges(
+        db,
+        mapSpans([
+          span({
+            traceId,
+            spanId: "0000000000000001",
+            name: "workflow",
+            startMs: start,
+            endMs: start + 100,
+            attributes: { "workflow.name": `w${age}` },
+          }),
+          span({
+            traceId,
+            spanId: "0000000000000002",
+            parentSpanId: "0000000000000001",
+            name: "step",
+            startMs: start + 1,
+            endMs: start + 50,
+            attributes: { "workflow.step.id": "s1", "workflow.step.order": 1 },
+          }),
+          span({
+            traceId,
+            spanId: "0000000000000003",
+            parentSpanId: "0000000000000002",
+            name: "skill",
+            startMs: start + 2,
+            endMs: start + 40,
+            attributes: { "skill.name": `k${age}` },
+          }),
+        ]),
+      );
+    }
+    const before = { workflows: await workflowRows(db), skills: await skillRows(db) };
+    const cutoff = new Date(now - 60 * DAY);
+    const keep = (started: unknown) => Date.parse(started as string) >= cutoff.getTime();
+    const deleted = await deleteExpired(db, cutoff);
+
+    const workflows = await workflowRows(db);
+    expect(workflows.map((w) => w.wkex_id)).toEqual(
+      before.workflows.filter((w) => keep(w.wkex_started_at)).map((w) => w.wkex_id),
+    );
+    // the kept rows are untouched, column for column
+    expect(workflows).toEqual(before.workflows.filter((w) => keep(w.wkex_started_at)));
+    expect(await skillRows(db)).toEqual(before.skills.filter((s) => keep(s.exec_started_at)));
+    const steps = await stepRows(db);
+    expect(new Set(steps.map((s) => s.wkex_id))).toEqual(new Set(workflows.map((w) => w.wkex_id)));
+    expect(deleted.workflows).toBe(before.workflows.length - workflows.length);
+    expect(deleted.steps).toBe(deleted.workflows);
+    expect(deleted.workflows).toBeGreaterThan(5);
+  });
+});
