@@ -60,7 +60,7 @@ describe.runIf(databaseKinds.includes(postgres))("scale-out [postgres]", () => {
     // alternate spans between the replicas, sent concurrently in small requests
     const toA: ReadableSpan[] = [];
     const toB: ReadableSpan[] = [];
-    spans.forEach((span, i) => (i % 2 === 0 ? toA : toB).push(span));
+    for (const [i, span] of spans.entries()) (i % 2 === 0 ? toA : toB).push(span);
     const chunks = (list: ReadableSpan[]) =>
       Array.from({ length: Math.ceil(list.length / 7) }, (_, i) => list.slice(i * 7, i * 7 + 7));
     await Promise.all([
