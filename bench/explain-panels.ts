@@ -10,6 +10,7 @@ import type { VariableModel } from "@grafana/schema";
 import pg from "pg";
 import { DASHBOARDS } from "../grafana/src/dashboards.js";
 import { expandSql } from "../grafana/src/expand.js";
+import { DEFAULT_VALUES } from "../grafana/src/variables.js";
 import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 
 const LIMIT_MS = 500;
@@ -35,15 +36,7 @@ export async function explainPanels(url: string) {
         to,
         interval: "5m",
         variables: dashboard.variables as VariableModel[],
-        values: {
-          organisation: { all: true },
-          companion: { all: true },
-          skill: { all: true },
-          workflow: { all: true },
-          user: "",
-          session: "",
-          stuck_minutes: "15",
-        },
+        values: DEFAULT_VALUES,
       });
       const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`);
       const plan = (rows[0] as { "QUERY PLAN": Array<{ Plan: PlanNode; "Execution Time": number }> })[

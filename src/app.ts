@@ -12,6 +12,7 @@ import {
 import type { Config } from "./config.js";
 import { type Listening, listen } from "./listen.js";
 import { type ExecutionOutcome, mapSpans, outcomesOf } from "./mappers/index.js";
+import { every } from "./periodic.js";
 import { createApiApp, ExeclensMetrics } from "./server/index.js";
 import {
   type DatabaseHandle,
@@ -109,42 +110,31 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     );
     for (const observe of observers) observe(outcomes);
   };
-  let sweeping: Promise<void> | undefined;
-  const sweeper = setInterval(() => {
-    sweeping ??= sweep()
-      .catch((error: unknown) => logger.warn({ err: error }, "timeout sweep failed"))
-      .finally(() => {
-        sweeping = undefined;
-      });
-  }, config.sweepIntervalMs);
-  sweeper.unref();
-
-  const retain = async () => {
-    if (config.retentionDays === undefined) return;
-    const cutoff = new Date(Date.now() - config.retentionDays * 86_400_000);
-    const deleted = await deleteExpired(database.db, cutoff, 50);
-    logger.info({ ...deleted, cutoff }, "retention: old executions deleted");
-  };
-  let retaining: Promise<void> | undefined;
-  const retention = setInterval(() => {
-    retaining ??= retain()
-      .catch((error: unknown) => logger.warn({ err: error }, "retention failed"))
-      .finally(() => {
-        retaining = undefined;
-      });
-  }, RETENTION_INTERVAL_MS);
-  retention.unref();
+  const sweeper = every(config.sweepIntervalMs, sweep, (error) =>
+    logger.warn({ err: error }, "timeout sweep failed"),
+  );
+  const { retentionDays } = config;
+  const retention =
+    retentionDays === undefined
+      ? undefined
+      : every(
+          RETENTION_INTERVAL_MS,
+          async () => {
+            const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
+            const deleted = await deleteExpired(database.db, cutoff, 50);
+            logger.info({ ...deleted, cutoff }, "retention: old executions deleted");
+          },
+          (error) => logger.warn({ err: error }, "retention failed"),
+        );
 
   let otlpHttp: Listening | undefined;
   let otlpGrpc: GrpcReceiver | undefined;
   let api: Listening | undefined;
   const closeAll = async () => {
-    clearInterval(sweeper);
-    clearInterval(retention);
+    const periodic = Promise.all([sweeper.stop(), retention?.stop()]);
     await Promise.all([otlpHttp?.close(), otlpGrpc?.close()]);
     await writer.drain();
-    await sweeping;
-    await retaining;
+    await periodic;
     await alertmanager?.flush();
     await metrics.shutdown();
     await api?.close();

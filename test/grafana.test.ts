@@ -12,6 +12,7 @@ import { renderedDashboards } from "../grafana/src/build.js";
 import { DASHBOARDS, type DashboardDefinition } from "../grafana/src/dashboards.js";
 import { expandSql, type VariableValue } from "../grafana/src/expand.js";
 import { formatOf } from "../grafana/src/panels.js";
+import { DEFAULT_VALUES } from "../grafana/src/variables.js";
 import { mapSpans, sourceIdToUuid } from "../src/mappers/index.js";
 import { type Database, writeChanges } from "../src/store/index.js";
 import { databaseKinds, describeEachDatabase, postgres, useOpenDatabase } from "./helpers/databases.js";
@@ -48,15 +49,7 @@ function variableForms(): Forms {
   const org = sourceIdToUuid(ORGS[0] as string);
   const companion = sourceIdToUuid(COMPANIONS[0] as string);
   return {
-    all: {
-      organisation: { all: true },
-      companion: { all: true },
-      skill: { all: true },
-      workflow: { all: true },
-      user: "",
-      session: "",
-      stuck_minutes: "15",
-    },
+    all: DEFAULT_VALUES,
     single: {
       organisation: org,
       companion,

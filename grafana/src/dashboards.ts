@@ -193,6 +193,22 @@ LIMIT 200`,
   ],
 };
 
+/** Executions, tokens and cost of the time range, grouped by `expression` (named `alias`). */
+function costBy(title: string, description: string, expression: string, alias: string): SqlPanel {
+  return {
+    title,
+    kind: "table",
+    description,
+    sql: `SELECT ${expression} AS ${alias}, count(*) AS executions,
+  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
+FROM "WorkflowExecutions"
+WHERE ${workflowFilter}
+GROUP BY 1
+ORDER BY cost_usd DESC, tokens DESC
+LIMIT 100`,
+  };
+}
+
 export const costAndTokens: DashboardDefinition = {
   uid: "execlens-cost",
   title: "execlens · Cost and tokens",
@@ -221,42 +237,14 @@ WHERE ${workflowFilter}
 GROUP BY 1
 ORDER BY 1`,
     },
-    {
-      title: "By workflow",
-      kind: "table",
-      description: "Executions, tokens and cost per workflow",
-      sql: `SELECT wkex_workflow_name AS workflow, count(*) AS executions,
-  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
-FROM "WorkflowExecutions"
-WHERE ${workflowFilter}
-GROUP BY 1
-ORDER BY cost_usd DESC, tokens DESC
-LIMIT 100`,
-    },
-    {
-      title: "By companion",
-      kind: "table",
-      description: "Executions, tokens and cost per companion",
-      sql: `SELECT companion_id AS companion, count(*) AS executions,
-  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
-FROM "WorkflowExecutions"
-WHERE ${workflowFilter}
-GROUP BY 1
-ORDER BY cost_usd DESC, tokens DESC
-LIMIT 100`,
-    },
-    {
-      title: "By model",
-      kind: "table",
-      description: "Executions, tokens and cost per model (metadata.cost.model)",
-      sql: `SELECT coalesce(wkex_attributes #>> '{metadata,cost,model}', '(unknown)') AS model, count(*) AS executions,
-  coalesce(sum(wkex_total_tokens), 0) AS tokens, coalesce(sum(wkex_cost_usd), 0)::float8 AS cost_usd
-FROM "WorkflowExecutions"
-WHERE ${workflowFilter}
-GROUP BY 1
-ORDER BY cost_usd DESC, tokens DESC
-LIMIT 100`,
-    },
+    costBy("By workflow", "Executions, tokens and cost per workflow", "wkex_workflow_name", "workflow"),
+    costBy("By companion", "Executions, tokens and cost per companion", "companion_id", "companion"),
+    costBy(
+      "By model",
+      "Executions, tokens and cost per model (metadata.cost.model)",
+      "coalesce(wkex_attributes #>> '{metadata,cost,model}', '(unknown)')",
+      "model",
+    ),
   ],
 };
 

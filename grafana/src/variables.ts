@@ -1,4 +1,5 @@
 import type { DataSourceRef, VariableModel } from "@grafana/schema";
+import type { VariableValue } from "./expand.js";
 
 /** Every panel and variable queries the datasource the `datasource` variable selects. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, interpolated by Grafana
@@ -101,4 +102,15 @@ export const where = {
   user: (column: string) =>
     `('$user' = '' OR ${column} = (CASE WHEN '$user' = '' THEN NULL ELSE '$user' END)::uuid)`,
   session: (column: string) => `('$session' = '' OR ${column} = '$session')`,
+};
+
+/** The dashboards as they open: every multi-value variable on "All", the text boxes empty. */
+export const DEFAULT_VALUES: Readonly<Record<string, VariableValue>> = {
+  organisation: { all: true },
+  companion: { all: true },
+  skill: { all: true },
+  workflow: { all: true },
+  user: "",
+  session: "",
+  stuck_minutes: "15",
 };

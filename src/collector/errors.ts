@@ -39,6 +39,24 @@ export class IngestError extends Error {
   }
 }
 
+/** Seconds a sender is asked to wait when the store failed. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Any failure as an IngestError: ours as they are; anything else (the store failing) reported
+ * to `onError` and answered as retryable, since it is not the request's fault.
+ */
+export function asIngestError(error: unknown, onError?: (error: unknown) => void): IngestError {
+  if (error instanceof IngestError) return error;
+  onError?.(error);
+  return IngestError.retryable(
+    "unavailable",
+    "execlens could not store the spans now; retry later",
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    error,
+  );
+}
+
 export function httpStatusOf(error: IngestError): 400 | 404 | 405 | 413 | 415 | 429 | 503 {
   switch (error.reason) {
     case "bad_request":

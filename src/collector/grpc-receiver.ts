@@ -1,9 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
-import { grpcCodeOf, IngestError } from "./errors.js";
+import { asIngestError, grpcCodeOf } from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
-import { decode, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./http-receiver.js";
+import { decode } from "./http-receiver.js";
 import { decodeProtobufRequest, encodeProtobufResponse } from "./otlp-protobuf.js";
 
 export interface GrpcReceiverOptions {
@@ -81,18 +81,7 @@ async function handleExport(request: Buffer, options: GrpcReceiverOptions): Prom
 }
 
 function toServiceError(error: unknown, options: GrpcReceiverOptions): Partial<grpc.StatusObject> {
-  let ingestError: IngestError;
-  if (error instanceof IngestError) {
-    ingestError = error;
-  } else {
-    options.onError?.(error);
-    ingestError = IngestError.retryable(
-      "unavailable",
-      "execlens could not store the spans now; retry later",
-      UNAVAILABLE_RETRY_AFTER_SECONDS,
-      error,
-    );
-  }
+  const ingestError = asIngestError(error, options.onError);
   const code = grpcCodeOf(ingestError);
   const metadata = new grpc.Metadata();
   if (ingestError.retryAfterSeconds !== undefined) {

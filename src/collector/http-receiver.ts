@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Admission, AdmissionTicket } from "./admission.js";
 import { type Encoding, encodingFor, jsonEncoding } from "./encodings.js";
-import { httpStatusOf, IngestError, rpcCodeOf } from "./errors.js";
+import { asIngestError, httpStatusOf, IngestError, rpcCodeOf } from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
 import { JsonShapeError } from "./otlp-json.js";
 import { readBody } from "./read-body.js";
@@ -14,9 +14,6 @@ export interface HttpReceiverOptions {
   readonly maxRequestBytes: number;
   readonly onError?: (error: unknown) => void;
 }
-
-/** Seconds a sender is asked to wait when the store failed. */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
 
 /** OTLP/HTTP traces receiver (POST /v1/traces), by the OTLP specification. */
 export function createHttpReceiver(options: HttpReceiverOptions): Hono {
@@ -56,17 +53,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
         headers: { "content-type": encoding.contentType },
       });
     } catch (error) {
-      if (error instanceof IngestError) return failure(encoding, error);
-      options.onError?.(error);
-      return failure(
-        encoding,
-        IngestError.retryable(
-          "unavailable",
-          "execlens could not store the spans now; retry later",
-          UNAVAILABLE_RETRY_AFTER_SECONDS,
-          error,
-        ),
-      );
+      return failure(encoding, asIngestError(error, options.onError));
     } finally {
       ticket?.release();
     }

@@ -1,11 +1,8 @@
+import { seededRandom } from "../../bench/seeded-random.js";
 import type { AttributeValue, Span } from "../../src/collector/index.js";
 import { mapSpans } from "../../src/mappers/index.js";
 import { type Database, writeChanges } from "../../src/store/index.js";
 import { span } from "./spans.js";
-
-export { seededRandom as random } from "../../bench/seeded-random.js";
-
-import { seededRandom as random } from "../../bench/seeded-random.js";
 
 export const ORGS = ["org-a", "org-b", "org-c"];
 export const COMPANIONS = ["companion-1", "companion-2"];
@@ -25,7 +22,7 @@ export interface DatasetOptions {
 
 /** Spans of `traces` workflow executions, each with 1–3 steps running a skill, plus a standalone skill. */
 export function datasetSpans(options: DatasetOptions): Span[][] {
-  const r = random(options.seed);
+  const r = seededRandom(options.seed);
   const spread = options.spreadMs ?? 3 * 24 * 3600 * 1000;
   const traces: Span[][] = [];
   for (let t = 0; t < options.traces; t++) {

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   CursorError,
   type Database,
+  type ExecutionFilters,
   getSkillExecution,
   getWorkflowExecution,
   listSkillExecutions,
@@ -91,6 +92,21 @@ const getWorkflow = createRoute({
   },
 });
 
+/** The query parameters both lists share, as store filters. */
+function commonFilters(q: Omit<z.infer<typeof WorkflowListQuery>, "workflow_id">): ExecutionFilters {
+  return {
+    companionId: q.companion_id,
+    userId: q.user_id,
+    organizationId: q.organization_id,
+    status: q.status,
+    sessionId: q.session_id,
+    conversationId: q.conversation_id,
+    startedFrom: q.started_from,
+    startedTo: q.started_to,
+    minDurationMs: q.min_duration_ms,
+  };
+}
+
 function page(query: {
   sort: "started_at" | "duration";
   order: "desc" | "asc";
@@ -125,17 +141,9 @@ export function executionRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
         db,
         scope,
         {
+          ...commonFilters(q),
           skillId: q.skill_id,
-          companionId: q.companion_id,
-          userId: q.user_id,
-          organizationId: q.organization_id,
-          status: q.status,
-          sessionId: q.session_id,
-          conversationId: q.conversation_id,
           workflowExecution: q.workflow_execution_id,
-          startedFrom: q.started_from,
-          startedTo: q.started_to,
-          minDurationMs: q.min_duration_ms,
         },
         page(q),
       ),
@@ -152,16 +160,8 @@ export function executionRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
         db,
         scope,
         {
+          ...commonFilters(q),
           workflowId: q.workflow_id,
-          companionId: q.companion_id,
-          userId: q.user_id,
-          organizationId: q.organization_id,
-          status: q.status,
-          sessionId: q.session_id,
-          conversationId: q.conversation_id,
-          startedFrom: q.started_from,
-          startedTo: q.started_to,
-          minDurationMs: q.min_duration_ms,
         },
         page(q),
       ),

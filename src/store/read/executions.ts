@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { isUuid, sourceIdToUuid } from "../../mappers/index.js";
 import type { Database } from "../database.js";
 import {
@@ -43,6 +43,32 @@ export interface Page<T> {
 const byId = (column: Parameters<typeof eq>[0], value: string | undefined) =>
   value === undefined ? undefined : eq(column, sourceIdToUuid(value));
 
+/** The columns the filters both lists share apply to. */
+interface FilterColumns {
+  readonly companionId: AnyColumn;
+  readonly userId: AnyColumn;
+  readonly organizationId: AnyColumn;
+  readonly status: AnyColumn;
+  readonly sessionId: AnyColumn;
+  readonly conversationId: AnyColumn;
+  readonly startedAt: AnyColumn;
+  readonly durationMs: AnyColumn;
+}
+
+function commonConditions(columns: FilterColumns, filters: ExecutionFilters): Array<SQL | undefined> {
+  return [
+    byId(columns.companionId, filters.companionId),
+    byId(columns.userId, filters.userId),
+    byId(columns.organizationId, filters.organizationId),
+    filters.status === undefined ? undefined : inArray(columns.status, [...filters.status]),
+    filters.sessionId === undefined ? undefined : eq(columns.sessionId, filters.sessionId),
+    filters.conversationId === undefined ? undefined : eq(columns.conversationId, filters.conversationId),
+    filters.startedFrom === undefined ? undefined : gte(columns.startedAt, filters.startedFrom),
+    filters.startedTo === undefined ? undefined : lt(columns.startedAt, filters.startedTo),
+    filters.minDurationMs === undefined ? undefined : gte(columns.durationMs, filters.minDurationMs),
+  ];
+}
+
 /** wkex_ids named by a wkex_id or an execution id. */
 function workflowExecutionIds(value: string): SQL {
   const uuid = isUuid(value) ? sql`${value.toLowerCase()}::uuid` : sql`NULL::uuid`;
@@ -60,20 +86,10 @@ export function skillListQuery(db: Database, scope: Scope, filters: SkillFilters
       and(
         skillInScope(scope),
         byId(t.skillId, filters.skillId),
-        byId(t.companionId, filters.companionId),
-        byId(t.userId, filters.userId),
-        byId(t.organizationId, filters.organizationId),
-        filters.status === undefined
-          ? undefined
-          : inArray(t.status, [...filters.status] as SkillExecution["status"][]),
-        filters.sessionId === undefined ? undefined : eq(t.sessionId, filters.sessionId),
-        filters.conversationId === undefined ? undefined : eq(t.conversationId, filters.conversationId),
+        ...commonConditions(t, filters),
         filters.workflowExecution === undefined
           ? undefined
           : sql`${t.wkexId} IN ${workflowExecutionIds(filters.workflowExecution)}`,
-        filters.startedFrom === undefined ? undefined : gte(t.startedAt, filters.startedFrom),
-        filters.startedTo === undefined ? undefined : lt(t.startedAt, filters.startedTo),
-        filters.minDurationMs === undefined ? undefined : gte(t.durationMs, filters.minDurationMs),
         ...paging.where,
       ),
     )
@@ -105,17 +121,7 @@ export function workflowListQuery(db: Database, scope: Scope, filters: WorkflowF
       and(
         workflowInScope(scope),
         byId(t.workflowId, filters.workflowId),
-        byId(t.companionId, filters.companionId),
-        byId(t.userId, filters.userId),
-        byId(t.organizationId, filters.organizationId),
-        filters.status === undefined
-          ? undefined
-          : inArray(t.status, [...filters.status] as WorkflowExecution["status"][]),
-        filters.sessionId === undefined ? undefined : eq(t.sessionId, filters.sessionId),
-        filters.conversationId === undefined ? undefined : eq(t.conversationId, filters.conversationId),
-        filters.startedFrom === undefined ? undefined : gte(t.startedAt, filters.startedFrom),
-        filters.startedTo === undefined ? undefined : lt(t.startedAt, filters.startedTo),
-        filters.minDurationMs === undefined ? undefined : gte(t.totalDurationMs, filters.minDurationMs),
+        ...commonConditions({ ...t, durationMs: t.totalDurationMs }, filters),
         ...paging.where,
       ),
     )
