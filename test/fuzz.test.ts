@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pglite } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";
+import { grpcExport } from "./helpers/grpc-export.js";
 import { snapshot } from "./helpers/rows.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
 
@@ -184,18 +185,6 @@ const jsonPayload: fc.Arbitrary<Uint8Array> = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue().map((v) => new TextEncoder().encode(JSON.stringify(v))) },
 );
 
-function grpcExport(client: grpc.Client, body: Uint8Array): Promise<number> {
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-      (b: Uint8Array) => Buffer.from(b),
-      (b: Buffer) => b,
-      body,
-      (error) => resolve(error ? (error.code ?? -1) : grpc.status.OK),
-    );
-  });
-}
-
 describe("fuzz: random and mutated OTLP payloads", () => {
   let execlens: TestExeclens;
   let client: grpc.Client;
@@ -254,7 +243,7 @@ describe("fuzz: random and mutated OTLP payloads", () => {
         await response.arrayBuffer();
         bump(http, response.status);
         // gRPC carries protobuf only: JSON payloads reach its decoder as arbitrary bytes.
-        bump(grpcCodes, await grpcExport(client, body));
+        bump(grpcCodes, (await grpcExport(client, body)).code);
       }
     }
     console.log(`fuzz answers: HTTP ${JSON.stringify([...http])}, gRPC ${JSON.stringify([...grpcCodes])}`);

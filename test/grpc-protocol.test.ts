@@ -9,6 +9,7 @@ import {
   startGrpcReceiver,
   type TracesConsumer,
 } from "../src/collector/index.js";
+import { grpcExport } from "./helpers/grpc-export.js";
 import { recordSpans } from "./helpers/sdk.js";
 
 /** A test sink in the place of the store (like the Collector's consumertest.TracesSink): it holds calls until released. */
@@ -26,31 +27,6 @@ class HeldSink implements TracesConsumer {
   open(): void {
     this.release();
   }
-}
-
-interface CallResult {
-  readonly code: number;
-  readonly details: string;
-  readonly metadata: grpc.Metadata | undefined;
-  readonly response: Buffer | undefined;
-}
-
-function call(client: grpc.Client, body: Uint8Array): Promise<CallResult> {
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-      (b: Uint8Array) => Buffer.from(b),
-      (b: Buffer) => b,
-      body,
-      (error, response) =>
-        resolve({
-          code: error?.code ?? grpc.status.OK,
-          details: error?.details ?? "",
-          metadata: error?.metadata,
-          response,
-        }),
-    );
-  });
 }
 
 describe("OTLP/gRPC status codes", () => {
@@ -80,20 +56,20 @@ describe("OTLP/gRPC status codes", () => {
   });
 
   it("INVALID_ARGUMENT for a body that does not decode", async () => {
-    const result = await call(client, new Uint8Array([0x0a, 0xff, 0xff, 0x03]));
+    const result = await grpcExport(client, new Uint8Array([0x0a, 0xff, 0xff, 0x03]));
     expect(result.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(result.details).toContain("could not decode");
   });
 
   it("RESOURCE_EXHAUSTED over the size limit", async () => {
-    const result = await call(client, new Uint8Array(128 * 1024));
+    const result = await grpcExport(client, new Uint8Array(128 * 1024));
     expect(result.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
 
   it("UNAVAILABLE with RetryInfo when busy, and OK once the held call completes", async () => {
-    const first = call(client, body);
+    const first = grpcExport(client, body);
     await expect.poll(() => sink.received.length).toBe(1);
-    const second = await call(client, body);
+    const second = await grpcExport(client, body);
     expect(second.code).toBe(grpc.status.UNAVAILABLE);
     expect(second.details).toContain("busy");
     const details = second.metadata?.get("grpc-status-details-bin")[0] as Buffer;
