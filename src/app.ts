@@ -10,6 +10,7 @@ import {
   type TracesConsumer,
 } from "./collector/index.js";
 import type { Config } from "./config.js";
+import { OtlpForwarder } from "./forward/otlp-forwarder.js";
 import { type Listening, listen } from "./listen.js";
 import { type ExecutionOutcome, mapSpans, outcomesOf } from "./mappers/index.js";
 import { every } from "./periodic.js";
@@ -75,6 +76,17 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   const metrics = new ExeclensMetrics({ db: database.db, stuckAfterMs: config.stuckAfterMs });
   const observers: OutcomeObserver[] = [(outcomes) => metrics.record(outcomes)];
   let alertmanager: AlertmanagerNotifier | undefined;
+  const forwarder =
+    config.forwardOtlpEndpoint === undefined
+      ? undefined
+      : new OtlpForwarder({
+          url: config.forwardOtlpEndpoint,
+          headers: config.forwardHeaders,
+          maxQueueBytes: config.forwardQueueBytes,
+          onSent: () => metrics.recordForward("sent"),
+          onDropped: (reason) => metrics.recordForward("dropped", reason),
+          onError: (error) => logger.debug({ err: error }, "forward attempt failed"),
+        });
   const context: ExportContext = {
     consumer: createIngestPipeline(writer, observers, logger, metrics),
     limits: {
@@ -84,6 +96,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
       maxFutureSkewMs: 24 * 60 * 60 * 1000,
     },
     now: Date.now,
+    onAccepted: forwarder && ((body, contentType) => forwarder.forward({ body, contentType })),
   };
   const admission = new Admission({
     maxInflightBytes: config.maxInflightBytes,
@@ -134,6 +147,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     const periodic = Promise.all([sweeper.stop(), retention?.stop()]);
     await Promise.all([otlpHttp?.close(), otlpGrpc?.close()]);
     await writer.drain();
+    await forwarder?.close(config.shutdownTimeoutMs / 2);
     await periodic;
     await alertmanager?.flush();
     await metrics.shutdown();

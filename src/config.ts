@@ -131,6 +131,39 @@ const SETTINGS = {
     schema: z.string().url().optional(),
     help: "post failed and timed-out executions to this Alertmanager (optional)",
   },
+  forwardOtlpEndpoint: {
+    env: "EXECLENS_FORWARD_OTLP_ENDPOINT",
+    flag: "forward-otlp-endpoint",
+    schema: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, "must be an http:// or https:// URL")
+      .optional()
+      .transform((url) => (url === undefined ? undefined : tracesUrl(url))),
+    help: "re-send every accepted request to this OTLP/HTTP endpoint; /v1/traces added to a bare host (optional)",
+  },
+  forwardHeaders: {
+    env: "EXECLENS_FORWARD_HEADERS",
+    flag: "forward-headers",
+    schema: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return parseHeaders(text ?? "");
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    help: "headers for the forward endpoint, key=value,key=value as OTEL_EXPORTER_OTLP_HEADERS",
+  },
+  forwardQueueBytes: {
+    env: "EXECLENS_FORWARD_QUEUE_BYTES",
+    flag: "forward-queue-bytes",
+    schema: positiveInt(16 * 1024 * 1024),
+    help: "request bytes waiting to be forwarded; past it requests are dropped and counted (default 16777216)",
+  },
   apiKeys: {
     env: "EXECLENS_API_KEYS",
     flag: "api-keys",
@@ -157,6 +190,31 @@ const SETTINGS = {
 } as const;
 
 type SettingKey = keyof typeof SETTINGS;
+
+/** Settings never echoed in errors: API keys (even hashed) and the forward headers (credentials). */
+const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set(["apiKeys", "forwardHeaders"]);
+
+/** The traces URL of an OTLP/HTTP endpoint: a bare host gets /v1/traces, as OTEL_EXPORTER_OTLP_ENDPOINT does. */
+function tracesUrl(endpoint: string): string {
+  const url = new URL(endpoint);
+  if (url.pathname === "/" || url.pathname === "") url.pathname = "/v1/traces";
+  return url.toString();
+}
+
+/** `key=value,key=value`, values percent-decoded, as the OTLP exporter configuration specifies. */
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(",")) {
+    if (pair.trim() === "") continue;
+    const eq = pair.indexOf("=");
+    const name = pair.slice(0, eq).trim();
+    if (eq <= 0 || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      throw new Error(`each header must be name=value (got a pair without a valid name)`);
+    }
+    headers[name.toLowerCase()] = decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  return headers;
+}
 
 /** The validated configuration: one field per setting above. */
 export type Config = { readonly [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };
@@ -206,8 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      // API keys are secrets (even hashed): never echoed.
-      const got = key === "apiKeys" ? "" : ` (got ${JSON.stringify(raw)})`;
+      const got = SECRET_SETTINGS.has(key) ? "" : ` (got ${JSON.stringify(raw)})`;
       throw new ConfigError(name, `${issue?.message ?? "invalid value"}${got}`);
     }
     config[key] = parsed.data;
@@ -217,7 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
 
 /**
  * The YAML file of EXECLENS_CONFIG (or --config): the settings by their property names
- * (`apiPort: 8318`, `apiKeys: [...]`); values below flags and environment variables.
+ * (`apiPort: 8318`, `apiKeys: [...]`, `forwardHeaders: {name: value}`); values below flags and
+ * environment variables.
  */
 function readConfigFile(path: string): Partial<Record<SettingKey, string>> {
   let document: unknown;
@@ -242,12 +300,16 @@ function readConfigFile(path: string): Partial<Record<SettingKey, string>> {
       ? value.join(";")
       : value === null
         ? undefined
-        : String(value);
+        : typeof value === "object"
+          ? Object.entries(value)
+              .map(([name, v]) => `${name}=${encodeURIComponent(String(v))}`)
+              .join(",")
+          : String(value);
   }
   return values;
 }
 
-/** The effective configuration with secrets masked: the password of DATABASE_URL and the API key hashes. */
+/** The effective configuration with secrets masked: the password of DATABASE_URL, the API key hashes, the forward headers' values. */
 export function printableConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config };
   if (config.databaseUrl !== undefined) {
@@ -256,5 +318,6 @@ export function printableConfig(config: Config): Record<string, unknown> {
     masked.databaseUrl = url.toString();
   }
   masked.apiKeys = config.apiKeys.map((key) => ({ sha256: "***", organizations: key.organizations }));
+  masked.forwardHeaders = Object.fromEntries(Object.keys(config.forwardHeaders).map((name) => [name, "***"]));
   return masked;
 }

@@ -127,6 +127,8 @@ describe("execlens config print", () => {
     const app = start("node", ["bin/execlens.js", "config", "print", "--api-port", "9000"], {
       DATABASE_URL: "postgres://execlens:s3cret@db.internal:5432/execlens",
       EXECLENS_API_KEYS: `sha256:${hash}=org-a`,
+      EXECLENS_FORWARD_OTLP_ENDPOINT: "http://collector.internal:4318",
+      EXECLENS_FORWARD_HEADERS: "Authorization=Bearer%20t0ken,x-scope-orgid=tenant-1",
     });
     expect(await app.exited).toBe(0);
     const { stdout } = app.output();
@@ -136,8 +138,11 @@ describe("execlens config print", () => {
       otlpHttpPort: 4318,
       databaseUrl: "postgres://execlens:***@db.internal:5432/execlens",
       apiKeys: [{ sha256: "***", organizations: ["org-a"] }],
+      forwardOtlpEndpoint: "http://collector.internal:4318/v1/traces",
+      forwardHeaders: { authorization: "***", "x-scope-orgid": "***" },
     });
     expect(stdout).not.toContain("s3cret");
+    expect(stdout).not.toContain("t0ken");
     expect(stdout).not.toContain(hash);
   });
 });
@@ -175,7 +180,7 @@ describe("the configuration file", () => {
     expect(await first.exited).toBe(2);
     expect(first.output().stderr).toContain(`${unknown}: apiPorts: unknown setting`);
     const invalid = join(dir, "invalid.yml");
-    await writeFile(invalid, "sweepIntervalMs: soon\n");
+    await writeFile(invalid, "sweepIntervalMs: soon\nforwardHeaders:\n  authorization: Bearer x\n");
     const second = start("node", ["bin/execlens.js", "--config", invalid], {});
     expect(await second.exited).toBe(2);
     expect(second.output().stderr).toContain(`${invalid}: sweepIntervalMs`);

@@ -11,6 +11,8 @@ export interface ExportContext {
   readonly consumer: TracesConsumer;
   readonly limits: SpanLimits;
   readonly now: () => number;
+  /** Told of each request answered 200 (its body after decompression), e.g. to forward it. */
+  readonly onAccepted?: (body: Uint8Array, contentType: string) => void;
 }
 
 export interface ExportResult {

@@ -74,6 +74,7 @@ async function handleExport(request: Buffer, options: GrpcReceiverOptions): Prom
     ticket = options.admission.admit(request.byteLength);
     ticket.addBytes(request.byteLength);
     const result = await exportTraces(decode(protobufBody, request), options.context, ticket);
+    options.context.onAccepted?.(request, "application/x-protobuf");
     return encodeProtobufResponse(result.rejectedSpans, result.errorMessage);
   } finally {
     ticket?.release();

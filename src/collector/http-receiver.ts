@@ -48,6 +48,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
         (n) => admitted.addBytes(n),
       );
       const result = await exportTraces(decode(encoding, body), options.context, admitted);
+      options.context.onAccepted?.(body, c.req.header("content-type") ?? encoding.contentType);
       return new Response(encoding.encodeResponse(result.rejectedSpans, result.errorMessage), {
         status: 200,
         headers: { "content-type": encoding.contentType },

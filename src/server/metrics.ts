@@ -29,6 +29,7 @@ export class ExeclensMetrics {
   private readonly durations: Histogram;
   private readonly spans: Counter;
   private readonly rejected: Counter;
+  private readonly forwarded: Counter;
 
   constructor(options: MetricsOptions) {
     const meter = this.provider.getMeter("execlens");
@@ -46,6 +47,11 @@ export class ExeclensMetrics {
     });
     this.rejected = meter.createCounter("execlens_spans_rejected", {
       description: "Spans rejected through partial success",
+      valueType: ValueType.INT,
+    });
+    this.forwarded = meter.createCounter("execlens_forward_requests", {
+      description:
+        "OTLP requests forwarded downstream (outcome sent) or given up on (outcome dropped, by reason)",
       valueType: ValueType.INT,
     });
     meter
@@ -87,6 +93,10 @@ export class ExeclensMetrics {
   recordSpans(received: number, rejected: number): void {
     this.spans.add(received);
     if (rejected > 0) this.rejected.add(rejected);
+  }
+
+  recordForward(outcome: "sent" | "dropped", reason?: string): void {
+    this.forwarded.add(1, reason === undefined ? { outcome } : { outcome, reason });
   }
 
   /** The Prometheus text exposition of every instrument. */
