@@ -2,7 +2,8 @@
  * `npm run bench:forward`: the ingest of bench:ingest on PostgreSQL, three times on fresh
  * databases — without forwarding (the baseline), forwarding to a downstream that accepts
  * connections but never answers (slow), and forwarding to a port where nothing listens (down) —
- * and the throughput of each against the baseline. SMOKE=1 runs a small version.
+ * and the throughput of each against the baseline, with the forward counters (queue of 1 MiB).
+ * SMOKE=1 runs a small version.
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,8 @@ import { ROWS_PER_TRACE, workloadBodies } from "./workload.js";
 const smoke = process.env.SMOKE === "1";
 const TRACES = smoke ? 60 : Number(process.env.TRACES ?? 1000);
 const SENDERS = Number(process.env.SENDERS ?? 4);
+/** Small enough that the run overflows it, so that dropping is part of what is measured. */
+const FORWARD_QUEUE_BYTES = 1024 * 1024;
 
 const held: ServerResponse[] = [];
 const silent = createServer((req, res) => {
@@ -32,7 +35,10 @@ const bodies = await workloadBodies(TRACES);
 
 async function run(name: string, forwardTo: string | undefined) {
   const env: Record<string, string> = { DATABASE_URL: await freshDatabase(`execlens_bench_forward_${name}`) };
-  if (forwardTo !== undefined) env.EXECLENS_FORWARD_OTLP_ENDPOINT = forwardTo;
+  if (forwardTo !== undefined) {
+    env.EXECLENS_FORWARD_OTLP_ENDPOINT = forwardTo;
+    env.EXECLENS_FORWARD_QUEUE_BYTES = String(FORWARD_QUEUE_BYTES);
+  }
   const child = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env);
   const { otlpHttp, api } = await child.ready(60_000);
   const result = await sendBodies(otlpHttp, bodies, SENDERS);

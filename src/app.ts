@@ -6,6 +6,7 @@ import {
   createHttpReceiver,
   type ExportContext,
   type GrpcReceiver,
+  isOwnSpan,
   startGrpcReceiver,
   type TracesConsumer,
 } from "./collector/index.js";
@@ -41,7 +42,10 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 /** Told of the executions each committed batch (or timeout sweep) reported. */
 export type OutcomeObserver = (outcomes: readonly ExecutionOutcome[]) => void;
 
-/** Decode → map → store: resolves once the rows are committed, so a 200 means durable. */
+/**
+ * Decode → map → store: resolves once the rows are committed, so a 200 means durable. execlens'
+ * own spans (self-telemetry sent back to it) are counted as received and not stored.
+ */
 export function createIngestPipeline(
   writer: GroupCommitWriter,
   observers: readonly OutcomeObserver[] = [],
@@ -49,14 +53,19 @@ export function createIngestPipeline(
   metrics?: Pick<ExeclensMetrics, "recordSpans">,
 ): TracesConsumer {
   return {
-    async consume(spans) {
+    async consume(received) {
+      const spans = received.some(isOwnSpan) ? received.filter((span) => !isOwnSpan(span)) : received;
+      if (spans.length === 0) {
+        metrics?.recordSpans(received.length, 0);
+        return { rejected: [], rowsWritten: 0 };
+      }
       const changes = mapSpans(spans);
       const summary = await writer.submit(changes);
-      metrics?.recordSpans(spans.length, changes.rejected.length);
+      metrics?.recordSpans(received.length, changes.rejected.length);
       logger?.debug({ ...summary, rejected: changes.rejected.length }, "batch stored");
       const outcomes = outcomesOf(changes);
       for (const observe of observers) observe(outcomes);
-      return { rejected: changes.rejected };
+      return { rejected: changes.rejected, rowsWritten: summary.workflows + summary.steps + summary.skills };
     },
   };
 }

@@ -1,6 +1,6 @@
-import { pino } from "pino";
 import { startExeclens } from "./app.js";
 import { ConfigError, helpText, loadConfig, printableConfig } from "./config.js";
+import { createLogger, type SelfTelemetry, startSelfTelemetry } from "./self-telemetry.js";
 import { newApiKey } from "./server/api-keys.js";
 
 const EXIT_CONFIG = 2;
@@ -20,8 +20,10 @@ async function main(): Promise<void> {
   }
   const printConfig = argv[0] === "config" && argv[1] === "print";
   let config: ReturnType<typeof loadConfig>;
+  let telemetry: SelfTelemetry | undefined;
   try {
     config = loadConfig(process.env, printConfig ? argv.slice(2) : argv);
+    if (!printConfig) telemetry = startSelfTelemetry(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`execlens: invalid configuration: ${error.message}\n`);
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
     return;
   }
-  const logger = pino({ level: config.logLevel, base: { service: "execlens" } });
+  const logger = createLogger(config.logLevel);
   const execlens = await startExeclens(config, logger);
   logger.info(
     {
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       otlpGrpc: execlens.otlpGrpcAddress,
       api: execlens.apiUrl,
       database: execlens.database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
+      selfTelemetry: telemetry !== undefined,
     },
     "execlens is ready",
   );
@@ -49,13 +52,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
-    execlens.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "stop failed");
-        process.exit(1);
-      },
-    );
+    execlens
+      .stop()
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "stop failed");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -233,6 +233,9 @@ export function helpText(): string {
     ...lines,
     "  --config             EXECLENS_CONFIG            YAML file of these settings, by name (apiPort: 8318)",
     "  --help                                          this text",
+    "",
+    "Self-telemetry (execlens' own traces) follows the standard OTEL_* variables and is off unless",
+    "OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set.",
   ].join("\n");
 }
 

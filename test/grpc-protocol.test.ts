@@ -22,7 +22,7 @@ class HeldSink implements TracesConsumer {
   async consume(spans: readonly Span[]) {
     this.received.push([...spans]);
     await this.held;
-    return { rejected: [] };
+    return { rejected: [], rowsWritten: 0 };
   }
   open(): void {
     this.release();

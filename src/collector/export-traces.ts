@@ -1,11 +1,31 @@
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { AdmissionTicket } from "./admission.js";
+import { asIngestError } from "./errors.js";
 import { applyLimits, type SpanLimits } from "./limits.js";
 import type { DecodedRequest, RejectedSpan, Span } from "./span.js";
 
 /** The next stage: resolves once the spans are durable, naming the spans it could not take. */
 export interface TracesConsumer {
-  consume(spans: readonly Span[]): Promise<{ readonly rejected: readonly RejectedSpan[] }>;
+  consume(
+    spans: readonly Span[],
+  ): Promise<{ readonly rejected: readonly RejectedSpan[]; readonly rowsWritten: number }>;
 }
+
+/** How a request came in, for execlens' own ingest spans. */
+export type IngestProtocol = "http/protobuf" | "http/json" | "grpc";
+
+/**
+ * The resource attribute execlens puts on its own spans. Such spans are never stored (see the
+ * ingest pipeline), and a request of only such spans gets no ingest span: exporting execlens'
+ * spans to execlens itself (directly or through a Collector) never feeds back.
+ */
+export const SELF_TELEMETRY_ATTRIBUTE = "execlens.self_telemetry";
+
+export function isOwnSpan(span: Span): boolean {
+  return span.resource[SELF_TELEMETRY_ATTRIBUTE] === true;
+}
+
+const tracer = trace.getTracer("execlens");
 
 export interface ExportContext {
   readonly consumer: TracesConsumer;
@@ -23,18 +43,65 @@ export interface ExportResult {
 /** How many rejection reasons the partial-success message lists before summarising. */
 const MAX_REASONS_IN_MESSAGE = 10;
 
-/** What both receivers do with a decoded request: limits, admission, store; then partial success. */
+/**
+ * What both receivers do with a decoded request: limits, admission, store; then partial success.
+ * Traced as one `execlens.ingest` span (a no-op unless self-telemetry is on).
+ */
 export async function exportTraces(
   decoded: DecodedRequest,
   context: ExportContext,
   ticket: AdmissionTicket,
+  protocol: IngestProtocol,
 ): Promise<ExportResult> {
+  if (decoded.rejected.length === 0 && decoded.spans.length > 0 && decoded.spans.every(isOwnSpan)) {
+    return store(decoded, context, ticket);
+  }
+  return tracer.startActiveSpan(
+    "execlens.ingest",
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "execlens.ingest.protocol": protocol,
+        "execlens.spans.received": decoded.spans.length + decoded.rejected.length,
+      },
+    },
+    async (span) => {
+      try {
+        const result = await store(decoded, context, ticket);
+        span.setAttributes({
+          "execlens.spans.rejected": result.rejectedSpans,
+          "execlens.rows.written": result.rowsWritten,
+          "execlens.ingest.outcome": result.rejectedSpans > 0 ? "partial" : "accepted",
+        });
+        return result;
+      } catch (error) {
+        span.setAttribute("execlens.ingest.outcome", asIngestError(error).reason);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+async function store(
+  decoded: DecodedRequest,
+  context: ExportContext,
+  ticket: AdmissionTicket,
+): Promise<ExportResult & { readonly rowsWritten: number }> {
   const limited = applyLimits(decoded, context.limits, context.now());
   ticket.addSpans(limited.spans.length);
   const consumed =
-    limited.spans.length === 0 ? { rejected: [] } : await context.consumer.consume(limited.spans);
+    limited.spans.length === 0
+      ? { rejected: [], rowsWritten: 0 }
+      : await context.consumer.consume(limited.spans);
   const rejected = [...limited.rejected, ...consumed.rejected];
-  return { rejectedSpans: rejected.length, errorMessage: partialSuccessMessage(rejected) };
+  return {
+    rejectedSpans: rejected.length,
+    errorMessage: partialSuccessMessage(rejected),
+    rowsWritten: consumed.rowsWritten,
+  };
 }
 
 function partialSuccessMessage(rejected: readonly RejectedSpan[]): string {

@@ -73,7 +73,7 @@ async function handleExport(request: Buffer, options: GrpcReceiverOptions): Prom
   try {
     ticket = options.admission.admit(request.byteLength);
     ticket.addBytes(request.byteLength);
-    const result = await exportTraces(decode(protobufBody, request), options.context, ticket);
+    const result = await exportTraces(decode(protobufBody, request), options.context, ticket, "grpc");
     options.context.onAccepted?.(request, "application/x-protobuf");
     return encodeProtobufResponse(result.rejectedSpans, result.errorMessage);
   } finally {

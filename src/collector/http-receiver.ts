@@ -47,7 +47,8 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
         options.maxRequestBytes,
         (n) => admitted.addBytes(n),
       );
-      const result = await exportTraces(decode(encoding, body), options.context, admitted);
+      const protocol = encoding === jsonEncoding ? "http/json" : "http/protobuf";
+      const result = await exportTraces(decode(encoding, body), options.context, admitted, protocol);
       options.context.onAccepted?.(body, c.req.header("content-type") ?? encoding.contentType);
       return new Response(encoding.encodeResponse(result.rejectedSpans, result.errorMessage), {
         status: 200,

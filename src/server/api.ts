@@ -10,6 +10,7 @@ import { eventRoutes } from "./routes/events.js";
 import { executionRoutes } from "./routes/executions.js";
 import { seedEndpointRoutes } from "./routes/seed-endpoints.js";
 import { statsRoutes } from "./routes/stats.js";
+import { traceRequests } from "./tracing.js";
 
 export interface ApiOptions {
   readonly database: DatabaseHandle;
@@ -26,6 +27,7 @@ export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
     },
   });
   const db = options.database.db;
+  app.use("*", traceRequests());
   app.route(
     "/",
     createHealthRoutes({
