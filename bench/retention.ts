@@ -1,0 +1,139 @@
+/**
+ * `npm run bench:retention`: a PostgreSQL database of 2M skill executions, 400k workflow
+ * executions and 800k steps spread over 120 days (generated in SQL), and a running execlens.
+ * Ingest throughput is measured in rounds first alone (the baseline), then while retention
+ * deletes everything older than 60 days exactly as execlens runs it (`deleteExpired`, batches of
+ * 2,000 with a 50 ms pause). Prints the rows deleted and how fast, ingest during retention
+ * against the baseline, the longest ingest request, the rows kept, and the dead tuples and
+ * table sizes left behind. SMOKE=1 runs a small version.
+ */
+import pg from "pg";
+import { deleteExpired, openDatabase } from "../src/store/index.js";
+import { spawnExeclens } from "../test/helpers/child-execlens.js";
+import { ensureVolume } from "./bench-database.js";
+import { freshDatabase } from "./fresh-database.js";
+import { sendBodies } from "./send.js";
+import { ROWS_PER_TRACE, workloadBodies } from "./workload.js";
+
+const smoke = process.env.SMOKE === "1";
+const volume = smoke
+  ? { skills: 20_000, workflows: 4_000, days: 120 }
+  : { skills: 2_000_000, workflows: 400_000, days: 120 };
+const RETENTION_DAYS = 60;
+const TRACES_PER_ROUND = smoke ? 40 : 400;
+const BASELINE_ROUNDS = 3;
+const SENDERS = 4;
+
+const log = (line: string) => console.log(line);
+const url = await freshDatabase("execlens_bench_retention");
+await ensureVolume(url, volume, log);
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+const began = Date.now();
+await client.query(
+  `INSERT INTO "WorkflowStepExecutions" (wstp_id, wkex_id, wstp_step_id, wstp_step_order, wstp_status,
+     wstp_started_at, wstp_completed_at, wstp_duration_ms, wstp_created_at)
+   SELECT md5(w.wkex_id::text || o)::uuid, w.wkex_id, 'step-' || o, o, 'completed',
+     w.wkex_started_at, w.wkex_started_at + interval '1 second', 1000, w.wkex_started_at
+   FROM "WorkflowExecutions" w CROSS JOIN generate_series(1, 2) AS o`,
+);
+await client.query(`ANALYZE "WorkflowStepExecutions"`);
+log(`loaded ${volume.workflows * 2} steps in ${Date.now() - began} ms`);
+
+const cutoff = new Date(Date.now() - RETENTION_DAYS * 86_400_000);
+const census = async () => {
+  const { rows } = await client.query(
+    `SELECT
+       (SELECT count(*) FROM "SkillExecutions" WHERE exec_started_at < $1)::int AS "old skills",
+       (SELECT count(*) FROM "SkillExecutions" WHERE exec_started_at >= $1 AND exec_trace_id LIKE '0000000000%')::int AS "kept skills",
+       (SELECT count(*) FROM "WorkflowExecutions" WHERE wkex_started_at < $1 AND wkex_status NOT IN ('pending', 'running', 'paused'))::int AS "old finished workflows",
+       (SELECT count(*) FROM "WorkflowExecutions" WHERE wkex_started_at < $1 AND wkex_status IN ('pending', 'running', 'paused'))::int AS "old unfinished workflows",
+       (SELECT count(*) FROM "WorkflowExecutions" WHERE wkex_started_at >= $1 AND wkex_trace_id LIKE '0000000000%')::int AS "kept workflows",
+       (SELECT count(*) FROM "WorkflowStepExecutions" s JOIN "WorkflowExecutions" w USING (wkex_id)
+         WHERE w.wkex_started_at >= $1 AND w.wkex_trace_id LIKE '0000000000%')::int AS "steps of kept workflows",
+       (SELECT count(*) FROM "WorkflowStepExecutions" s WHERE NOT EXISTS (SELECT 1 FROM "WorkflowExecutions" w WHERE w.wkex_id = s.wkex_id))::int AS "orphan steps"`,
+    [cutoff.toISOString()],
+  );
+  return rows[0] as Record<string, number>;
+};
+const tables = async () => {
+  const { rows } = await client.query(
+    `SELECT relname AS table, n_live_tup::int AS live, n_dead_tup::int AS dead,
+       pg_size_pretty(pg_total_relation_size(relid)) AS size, last_autovacuum IS NOT NULL AS autovacuumed
+     FROM pg_stat_user_tables WHERE relname IN ('SkillExecutions', 'WorkflowExecutions', 'WorkflowStepExecutions')
+     ORDER BY relname`,
+  );
+  return rows;
+};
+const before = await census();
+console.table({ before });
+console.table(await tables());
+
+// Generated rows are told from ingested ones by their zero-padded trace ids.
+const rounds = await Promise.all(
+  Array.from({ length: BASELINE_ROUNDS + (smoke ? 4 : 60) }, (_, i) =>
+    workloadBodies(TRACES_PER_ROUND, 100 + i),
+  ),
+);
+const execlens = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], {
+  DATABASE_URL: url,
+});
+const { otlpHttp } = await execlens.ready(60_000);
+const rowsPerSecond = (ms: number) => Math.round(((TRACES_PER_ROUND * ROWS_PER_TRACE) / ms) * 1000);
+
+const baseline: number[] = [];
+for (const bodies of rounds.slice(0, BASELINE_ROUNDS)) {
+  baseline.push(rowsPerSecond((await sendBodies(otlpHttp, bodies, SENDERS)).ms));
+}
+
+const handle = await openDatabase({ databaseUrl: url });
+const retentionBegan = performance.now();
+let retentionMs = 0;
+const retention = deleteExpired(handle.db, cutoff, 50).then((result) => {
+  retentionMs = performance.now() - retentionBegan;
+  return result;
+});
+let done = false;
+void retention.finally(() => {
+  done = true;
+});
+const during: number[] = [];
+for (const bodies of rounds.slice(BASELINE_ROUNDS)) {
+  if (done) break;
+  during.push(rowsPerSecond((await sendBodies(otlpHttp, bodies, SENDERS)).ms));
+}
+const deleted = await retention;
+execlens.child.kill("SIGTERM");
+await execlens.exited;
+await handle.close();
+
+const after = await census();
+console.table({ before, after });
+console.table(await tables());
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const deletedRows = deleted.skills + deleted.workflows + deleted.steps;
+const summary = {
+  volume,
+  retentionDays: RETENTION_DAYS,
+  deleted,
+  retention: { ms: Math.round(retentionMs), rowsPerSecond: Math.round((deletedRows / retentionMs) * 1000) },
+  ingest: {
+    baselineRowsPerSecond: baseline,
+    duringRetentionRowsPerSecond: during,
+    "median during/baseline": Math.round((median(during) / median(baseline)) * 100) / 100,
+    "min during/baseline": Math.round((Math.min(...during) / median(baseline)) * 100) / 100,
+  },
+};
+console.log(JSON.stringify(summary));
+const wrong =
+  after["old skills"] !== 0 ||
+  after["old finished workflows"] !== 0 ||
+  after["orphan steps"] !== 0 ||
+  after["kept workflows"] !== before["kept workflows"] ||
+  after["kept skills"] !== before["kept skills"] ||
+  after["steps of kept workflows"] !== before["steps of kept workflows"] ||
+  after["old unfinished workflows"] !== before["old unfinished workflows"] ||
+  during.length === 0;
+await client.end();
+if (wrong)
+  throw new Error("retention left old rows, lost kept ones, or ended before ingest could be measured");
