@@ -166,13 +166,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   try {
     otlpHttp = await listen(createHttpReceiver(receiverOptions), config.host, config.otlpHttpPort);
     otlpGrpc = await startGrpcReceiver(receiverOptions, config.host, config.otlpGrpcPort);
-    const apiApp = createApiApp({
-      database,
-      metrics,
-      apiKeys: config.apiKeys,
-      onError: (error) => logger.error({ err: error }, "API request failed"),
-    });
-    api = await listen(apiApp, config.host, config.apiPort);
+    api = await listen(apiAppOf(config, database, metrics, logger), config.host, config.apiPort);
     if (config.alertmanagerUrl !== undefined) {
       const notifier = new AlertmanagerNotifier({
         url: config.alertmanagerUrl,
@@ -193,22 +187,76 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     otlpGrpcAddress: `${grpcHost}:${otlpGrpc.port}`,
     apiUrl: api.url,
     sweep,
-    async stop() {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => resolve("timeout"), config.shutdownTimeoutMs);
-      });
-      const outcome = await Promise.race([closeAll().then(() => "closed" as const), deadline]);
-      clearTimeout(timer);
-      if (outcome === "timeout") {
-        logger.warn(
-          { timeoutMs: config.shutdownTimeoutMs },
-          "shutdown deadline passed; dropping connections",
-        );
+    stop: () =>
+      stopWithin(config.shutdownTimeoutMs, closeAll, logger, async () => {
         otlpHttp?.forceClose();
         api?.forceClose();
         await database.close().catch(() => undefined);
-      }
-    },
+      }),
   };
+}
+
+/** Runs `close`; past the deadline, logs it and runs `force` instead of waiting further. */
+async function stopWithin(
+  timeoutMs: number,
+  close: () => Promise<void>,
+  logger: Logger,
+  force: () => Promise<void>,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  const outcome = await Promise.race([close().then(() => "closed" as const), deadline]);
+  clearTimeout(timer);
+  if (outcome === "timeout") {
+    logger.warn({ timeoutMs }, "shutdown deadline passed; dropping connections");
+    await force();
+  }
+}
+
+export interface ExeclensApi {
+  readonly database: DatabaseHandle;
+  readonly apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * EXECLENS_ROLE=api: the query API alone on a read-only PostgreSQL (a standby). Nothing is
+ * written: no receivers, no sweeper, no retention, no migrations (they are checked).
+ */
+export async function startApiOnly(config: Config, logger: Logger): Promise<ExeclensApi> {
+  const database = await openDatabase(databaseTarget(config), { readOnly: true });
+  const metrics = new ExeclensMetrics({ db: database.db, stuckAfterMs: config.stuckAfterMs });
+  let api: Listening;
+  try {
+    api = await listen(apiAppOf(config, database, metrics, logger), config.host, config.apiPort);
+  } catch (error) {
+    await metrics.shutdown();
+    await database.close();
+    throw error;
+  }
+  const closeAll = async () => {
+    await api.close();
+    await metrics.shutdown();
+    await database.close();
+  };
+  return {
+    database,
+    apiUrl: api.url,
+    stop: () =>
+      stopWithin(config.shutdownTimeoutMs, closeAll, logger, async () => {
+        api.forceClose();
+        await database.close().catch(() => undefined);
+      }),
+  };
+}
+
+function apiAppOf(config: Config, database: DatabaseHandle, metrics: ExeclensMetrics, logger: Logger) {
+  return createApiApp({
+    database,
+    metrics,
+    apiKeys: config.apiKeys,
+    onError: (error) => logger.error({ err: error }, "API request failed"),
+  });
 }

@@ -1,4 +1,4 @@
-import { startExeclens } from "./app.js";
+import { startApiOnly, startExeclens } from "./app.js";
 import { ConfigError, helpText, loadConfig, printableConfig } from "./config.js";
 import { createLogger, type SelfTelemetry, startSelfTelemetry } from "./self-telemetry.js";
 import { newApiKey } from "./server/api-keys.js";
@@ -36,17 +36,26 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  const execlens = await startExeclens(config, logger);
-  logger.info(
-    {
-      otlpHttp: `${execlens.otlpHttpUrl}/v1/traces`,
-      otlpGrpc: execlens.otlpGrpcAddress,
-      api: execlens.apiUrl,
-      database: execlens.database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
-      selfTelemetry: telemetry !== undefined,
-    },
-    "execlens is ready",
-  );
+  let execlens: { stop(): Promise<void> };
+  const common = { role: config.role, selfTelemetry: telemetry !== undefined };
+  if (config.role === "api") {
+    const apiOnly = await startApiOnly(config, logger);
+    execlens = apiOnly;
+    logger.info({ ...common, api: apiOnly.apiUrl, database: "postgres (read-only)" }, "execlens is ready");
+  } else {
+    const all = await startExeclens(config, logger);
+    execlens = all;
+    logger.info(
+      {
+        ...common,
+        otlpHttp: `${all.otlpHttpUrl}/v1/traces`,
+        otlpGrpc: all.otlpGrpcAddress,
+        api: all.apiUrl,
+        database: all.database.kind === "pglite" ? `pglite:${config.dataDir}` : "postgres",
+      },
+      "execlens is ready",
+    );
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -29,6 +29,12 @@ const SETTINGS = {
       .optional(),
     help: "PostgreSQL connection URL; unset: embedded PGlite",
   },
+  role: {
+    env: "EXECLENS_ROLE",
+    flag: "role",
+    schema: z.enum(["all", "api"]).default("all"),
+    help: "all: ingest, API and upkeep (default); api: the query API only, read-only (a PostgreSQL standby)",
+  },
   dataDir: {
     env: "EXECLENS_DATA_DIR",
     flag: "data-dir",
@@ -271,6 +277,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       throw new ConfigError(name, `${issue?.message ?? "invalid value"}${got}`);
     }
     config[key] = parsed.data;
+  }
+  if (config.role === "api" && config.databaseUrl === undefined) {
+    throw new ConfigError("EXECLENS_ROLE", "api serves a PostgreSQL server's rows: set DATABASE_URL too");
   }
   return config as unknown as Config;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -6,7 +7,12 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
-import { type Notifications, pgliteNotifications, postgresNotifications } from "./notifications.js";
+import {
+  type Notifications,
+  noNotifications,
+  pgliteNotifications,
+  postgresNotifications,
+} from "./notifications.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -30,8 +36,39 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 /** Any number that tells concurrent execlens processes apart from other users of advisory locks. */
 const MIGRATION_LOCK_KEY = 4_318_831_800;
 
+export interface OpenOptions {
+  /**
+   * Read only (a PostgreSQL standby): migrations are not applied but checked, and there is no
+   * LISTEN (a standby refuses it), so live progress relies on polling.
+   */
+  readonly readOnly?: boolean;
+}
+
 /** Opens the database and applies the migrations it lacks (under a lock on PostgreSQL, for replicas). */
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
+  if ("databaseUrl" in target && options.readOnly === true) {
+    const pool = new pg.Pool({
+      connectionString: target.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+    });
+    pool.on("error", () => undefined);
+    try {
+      await checkSchema(pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return {
+      db: drizzlePg({ client: pool, schema }) as unknown as Database,
+      kind: "postgres",
+      notifications: noNotifications,
+      close: () => pool.end(),
+    };
+  }
   if ("databaseUrl" in target) {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
@@ -64,6 +101,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       },
     };
   }
+  if (options.readOnly === true)
+    throw new Error("a read-only database must be a PostgreSQL server (DATABASE_URL)");
   const client = "dataDir" in target ? await PGlite.create(target.dataDir) : await PGlite.create();
   const db = drizzlePglite({ client, schema });
   try {
@@ -78,4 +117,23 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     notifications: pgliteNotifications(client),
     close: () => client.close(),
   };
+}
+
+/** Fails unless every migration this execlens ships has been applied (by an execlens on the primary). */
+async function checkSchema(pool: pg.Pool): Promise<void> {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, "utf8")) as {
+    entries: unknown[];
+  };
+  const table = await pool.query<{ exists: boolean }>(
+    "SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS exists",
+  );
+  const applied = table.rows[0]?.exists
+    ? Number((await pool.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations")).rows[0]?.n)
+    : 0;
+  if (applied < journal.entries.length) {
+    throw new Error(
+      `the database has ${applied} of the ${journal.entries.length} schema migrations of this execlens; ` +
+        "start an execlens with EXECLENS_ROLE=all against the primary first (it applies them)",
+    );
+  }
 }

@@ -23,6 +23,12 @@ export interface Notifications {
   close(): Promise<void>;
 }
 
+/** For a database that cannot LISTEN (a standby): subscribers hear nothing and rely on polling. */
+export const noNotifications: Notifications = {
+  listen: async () => async () => undefined,
+  close: async () => undefined,
+};
+
 export function pgliteNotifications(client: PGlite): Notifications {
   return {
     listen: async (channel, onPayload) => {

@@ -23,8 +23,9 @@ export async function freePort(): Promise<number> {
 /**
  * A PostgreSQL server of the test's own (own data directory, own port), which the test may
  * stop and start. PostgreSQL refuses to run as root, so it runs as the `postgres` user.
+ * With `standbyOf` (another own server's URL) it is a hot standby streaming from that one.
  */
-export async function ownPostgres() {
+export async function ownPostgres(options: { standbyOf?: string } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "execlens-pg-"));
   const port = await freePort();
   const asPostgres = (command: string, args: string[]) =>
@@ -33,7 +34,15 @@ export async function ownPostgres() {
       : run(command, args);
   if (process.getuid?.() === 0) await run("chown", ["postgres", dir]);
   const data = join(dir, "data");
-  await asPostgres(`${BIN}/initdb`, ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  if (options.standbyOf === undefined) {
+    await asPostgres(`${BIN}/initdb`, ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  } else {
+    const primary = new URL(options.standbyOf);
+    await asPostgres(`${BIN}/pg_basebackup`, [
+      ...["-h", primary.hostname, "-p", primary.port, "-U", "postgres", "-D", data],
+      ...["-R", "-X", "stream", "--no-sync"],
+    ]);
+  }
   const pgCtl = (action: "start" | "stop") =>
     asPostgres(`${BIN}/pg_ctl`, [
       "-D",
