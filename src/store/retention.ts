@@ -11,21 +11,26 @@ export interface RetentionResult {
 
 /** Rows deleted per statement: short transactions, short locks, vacuum keeps up. */
 const BATCH = 2_000;
+/** After each batch retention rests this many times as long as the batch took: at most a third of the database's time. */
+const REST_FACTOR = 2;
 
 /**
  * Deletes executions that started before `cutoff` (with their steps, and span links older than
  * it) in bounded batches, each its own short transaction found through the started_at and
- * created_at indexes, so a busy database never sees a long lock or one huge delete. Workflow
- * executions still pending, running or paused are kept.
+ * created_at indexes, so a busy database never sees a long lock or one huge delete; between
+ * batches it rests at least `pauseMs` and twice as long as the batch took. Workflow executions
+ * still pending, running or paused are kept.
  */
 export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Promise<RetentionResult> {
   const totals: RetentionResult = { workflows: 0, steps: 0, skills: 0, spanLinks: 0 };
   const at = cutoff.toISOString();
   const repeat = async (statement: SQL, add: (row: Record<string, number>) => number) => {
     for (;;) {
+      const began = performance.now();
       const [row] = await queryRows<Record<string, number>>(db, statement);
       if (add(row ?? {}) < BATCH) return;
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      const rest = Math.max(pauseMs, (performance.now() - began) * REST_FACTOR);
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
     }
   };
   await repeat(
