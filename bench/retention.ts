@@ -3,9 +3,9 @@
  * executions and 800k steps spread over 120 days (generated in SQL), and a running execlens.
  * Ingest throughput is measured in rounds first alone (the baseline), then while retention
  * deletes everything older than 60 days exactly as execlens runs it (`deleteExpired`: batches of
- * 2,000, resting at least 50 ms and twice the batch's time between them). Prints the rows deleted and how fast, ingest during retention
- * against the baseline, the longest ingest request, the rows kept, and the dead tuples and
- * table sizes left behind. SMOKE=1 runs a small version.
+ * 2,000, resting at least 50 ms and twice the batch's time between them). Prints the rows
+ * deleted and how fast, ingest during retention against the baseline, the rows kept, and the
+ * dead tuples and table sizes left behind. SMOKE=1 runs a small version.
  */
 import pg from "pg";
 import { deleteExpired, openDatabase } from "../src/store/index.js";
@@ -128,7 +128,8 @@ console.log(JSON.stringify(summary));
 const wrong =
   after["old skills"] !== 0 ||
   // the sweeper may mark old unfinished workflows `timeout` meanwhile: the next run deletes those
-  after["old finished workflows"] + after["old unfinished workflows"] !== before["old unfinished workflows"] ||
+  (after["old finished workflows"] ?? 0) + (after["old unfinished workflows"] ?? 0) !==
+    before["old unfinished workflows"] ||
   after["orphan steps"] !== 0 ||
   after["kept workflows"] !== before["kept workflows"] ||
   after["kept skills"] !== before["kept skills"] ||
