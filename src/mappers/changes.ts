@@ -16,7 +16,12 @@ export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export type SpanRole = "workflow" | "step" | "skill" | "other";
+/**
+ * What a span is to execlens: an execution (workflow, step, skill), an AI SDK / GenAI agent
+ * call (`ai_call`: a workflow unless nested in one), a model request (`llm`), a db or http
+ * client call (counted into performance), or nothing of these (`other`).
+ */
+export type SpanRole = "workflow" | "step" | "skill" | "ai_call" | "llm" | "db" | "http" | "other";
 
 /** A span's edge in its trace; the store walks these to attach executions to their workflow. */
 export interface SpanNode {
@@ -118,6 +123,32 @@ export interface SkillChange extends ExecutionContext {
   readonly attributes: SkillAttributes;
 }
 
+/** One model request (a leaf LLM span): its share of the workflow's tokens, cost, steps and conversation. */
+export interface LlmCallChange {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly operation: string;
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly startedAt: Date;
+  readonly completedAt: Date;
+  readonly durationMs: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly reasoningTokens: number;
+  readonly totalTokens: number;
+  /** Null when the model has no price (tokens are still counted). */
+  readonly costUsd: number | null;
+  readonly finishReason: string | null;
+  readonly errorMessage: string | null;
+  /** The ai_sdk_steps entry, without its stepId (given by order once all steps are known). */
+  readonly step: JsonObject;
+  /** The conversation after this request, in AI SDK message form; null when not recorded. */
+  readonly messages: JsonValue[] | null;
+}
+
 export interface MappingRejection {
   readonly reason: string;
 }
@@ -125,6 +156,9 @@ export interface MappingRejection {
 export interface ExecutionChanges {
   readonly nodes: SpanNode[];
   readonly workflows: WorkflowChange[];
+  /** AI SDK / GenAI agent calls: each becomes a workflow execution unless nested in one. */
+  readonly aiCalls: WorkflowChange[];
+  readonly llmCalls: LlmCallChange[];
   readonly steps: StepChange[];
   readonly skills: SkillChange[];
   readonly rejected: MappingRejection[];

@@ -13,17 +13,24 @@ export function uuidColumn(reader: SpanReader, column: string, ...keys: string[]
   return sourceIdToUuid(value);
 }
 
+/**
+ * The keys of one id, by precedence: the execlens convention, then the AI SDK's telemetry
+ * metadata (ai 4–6, ai 7 legacy) and runtime context (ai 7, `includeRuntimeContext`).
+ */
+export function idKeys(convention: readonly string[], aiName: string): string[] {
+  return [...convention, `ai.telemetry.metadata.${aiName}`, `ai.settings.context.${aiName}`];
+}
+
 export function executionContext(reader: SpanReader): ExecutionContext {
   return {
-    companionId: uuidColumn(reader, "companion_id", "companion.id"),
-    userId: uuidColumn(reader, "user_id", "user.id", "enduser.id"),
-    organizationId: uuidColumn(reader, "organization_id", "organization.id"),
-    sessionId: reader.boundedString("session_id", VARCHAR_ID, "session.id"),
+    companionId: uuidColumn(reader, "companion_id", ...idKeys(["companion.id"], "companionId")),
+    userId: uuidColumn(reader, "user_id", ...idKeys(["user.id", "enduser.id"], "userId")),
+    organizationId: uuidColumn(reader, "organization_id", ...idKeys(["organization.id"], "organizationId")),
+    sessionId: reader.boundedString("session_id", VARCHAR_ID, ...idKeys(["session.id"], "sessionId")),
     conversationId: reader.boundedString(
       "conversation_id",
       VARCHAR_ID,
-      "conversation.id",
-      "gen_ai.conversation.id",
+      ...idKeys(["conversation.id", "gen_ai.conversation.id"], "conversationId"),
     ),
   };
 }

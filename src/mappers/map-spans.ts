@@ -1,27 +1,35 @@
 import type { Span } from "../collector/index.js";
-import type { ExecutionChanges, SpanNode, SpanRole } from "./changes.js";
+import type { ExecutionChanges, SpanNode } from "./changes.js";
+import { roleOf } from "./conventions.js";
+import { mapLlmCall } from "./llm-call.js";
+import { DEFAULT_PRICES, type ModelPrice } from "./prices.js";
 import { mapSkill } from "./skill.js";
 import { SpanReader } from "./span-reader.js";
 import { mapStep } from "./step.js";
 import { spanTiming } from "./timing.js";
 import { mapWorkflow } from "./workflow.js";
 
-/** The execlens conventions: which span attributes declare which kind of execution. */
-export function roleOf(span: Span): SpanRole {
-  const has = (key: string) => span.attributes[key] !== undefined && span.attributes[key] !== null;
-  if (has("skill.id") || has("skill.name")) return "skill";
-  if (has("workflow.step.id") || has("workflow.step.order")) return "step";
-  if (has("workflow.id") || has("workflow.name") || has("workflow.execution.id")) return "workflow";
-  return "other";
-}
-
 /**
  * Spans in, execution row changes out. Pure: the result depends on the spans alone, so any
  * split of a trace into batches maps to the same changes. A span that declares an execution
  * but cannot be stored is rejected with a reason and still kept as a plain node of its trace.
  */
-export function mapSpans(spans: readonly Span[]): ExecutionChanges {
-  const changes: ExecutionChanges = { nodes: [], workflows: [], steps: [], skills: [], rejected: [] };
+export interface MappingOptions {
+  /** Model prices, shipped ones first, configured ones last (see priceOf). */
+  readonly prices?: readonly ModelPrice[];
+}
+
+export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): ExecutionChanges {
+  const prices = options.prices ?? DEFAULT_PRICES;
+  const changes: ExecutionChanges = {
+    nodes: [],
+    workflows: [],
+    aiCalls: [],
+    llmCalls: [],
+    steps: [],
+    skills: [],
+    rejected: [],
+  };
   const seen = new Set<string>();
   for (const span of spans) {
     // The same span twice in one request (a retrying client) is one span.
@@ -31,8 +39,8 @@ export function mapSpans(spans: readonly Span[]): ExecutionChanges {
     const node = { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? null };
     const role = roleOf(span);
     const plain: SpanNode = { ...node, role: "other", execId: null, wkexId: null };
-    if (role === "other") {
-      changes.nodes.push(plain);
+    if (role === "other" || role === "db" || role === "http") {
+      changes.nodes.push({ ...plain, role });
       continue;
     }
     const timing = spanTiming(span);
@@ -65,6 +73,17 @@ export function mapSpans(spans: readonly Span[]): ExecutionChanges {
         const workflow = mapWorkflow(reader, timing);
         changes.workflows.push(workflow);
         changes.nodes.push({ ...node, role, execId: workflow.wkexId, wkexId: workflow.wkexId });
+        break;
+      }
+      case "ai_call": {
+        const call = mapWorkflow(reader, timing);
+        changes.aiCalls.push(call);
+        changes.nodes.push({ ...node, role, execId: call.wkexId, wkexId: null });
+        break;
+      }
+      case "llm": {
+        changes.llmCalls.push(mapLlmCall(reader, timing, prices));
+        changes.nodes.push({ ...node, role, execId: null, wkexId: null });
         break;
       }
     }

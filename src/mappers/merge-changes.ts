@@ -25,6 +25,14 @@ export function mergeChanges(batches: readonly ExecutionChanges[]): ExecutionCha
       batches.flatMap((b) => b.workflows),
       (w) => w.wkexId,
     ),
+    aiCalls: uniqueBy(
+      batches.flatMap((b) => b.aiCalls),
+      (w) => w.wkexId,
+    ),
+    llmCalls: uniqueBy(
+      batches.flatMap((b) => b.llmCalls),
+      (c) => `${c.traceId}:${c.spanId}`,
+    ),
     steps: uniqueBy(
       batches.flatMap((b) => b.steps),
       (s) => s.wstpId,

@@ -8,8 +8,10 @@ export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
 /**
  * Recomputes everything a workflow execution derives from its children, from what is stored
  * (never by incrementing): progress, average step duration, error step and message,
- * intermediate results; and, while the workflow's own span has not arrived, its status
- * (`running`), start and the context its steps carry (min over steps, so order does not matter).
+ * intermediate results; tokens, cost, ai_sdk_steps / ai_sdk_messages / ai_sdk_callbacks from
+ * its leaf model requests, and metadata.performance from its db/http client spans; and, while
+ * the workflow's own span has not arrived, its status (`running`), start and the context its
+ * steps carry (min over steps, so order does not matter).
  */
 export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
   if (wkexIds.length === 0) return;
@@ -55,18 +57,56 @@ sk AS (
   FROM "SkillExecutions" k JOIN ids USING (wkex_id)
   GROUP BY k.wkex_id
 ),
+llm AS (
+  SELECT c.wkex_id,
+    sum(c.total_tokens)::bigint AS tokens,
+    sum(c.cost_usd) AS cost,
+    jsonb_build_object(
+      'totalTokens', sum(c.total_tokens), 'inputTokens', sum(c.input_tokens), 'outputTokens', sum(c.output_tokens),
+      'cachedInputTokens', sum(c.cached_input_tokens), 'cacheWriteTokens', sum(c.cache_write_tokens),
+      'reasoningTokens', sum(c.reasoning_tokens), 'estimatedCost', round(sum(c.cost_usd)::numeric, 8),
+      'currency', 'USD', 'llmCalls', count(*),
+      'unpricedCalls', count(*) FILTER (WHERE c.cost_usd IS NULL AND c.total_tokens > 0),
+      'models', to_jsonb(array_agg(DISTINCT c.model) FILTER (WHERE c.model IS NOT NULL))) AS cost_metadata,
+    jsonb_build_object(
+      'ai_sdk_steps', jsonb_agg(c.step || jsonb_build_object('stepId', 'step-' || c.n) ORDER BY c.n),
+      'ai_sdk_messages', coalesce(
+        (array_agg(c.messages ORDER BY c.completed_at DESC, c.n DESC) FILTER (WHERE c.messages IS NOT NULL))[1], '[]'::jsonb),
+      'ai_sdk_callbacks', jsonb_build_object(
+        'onStepStart', jsonb_agg(jsonb_build_object('timestamp', c.started_at, 'stepId', 'step-' || c.n) ORDER BY c.n),
+        'onStepFinish', jsonb_agg(jsonb_build_object('timestamp', c.completed_at, 'stepId', 'step-' || c.n,
+          'result', CASE WHEN c.error_message IS NULL THEN 'success' ELSE 'error' END, 'finishReason', c.finish_reason)
+          ORDER BY c.n),
+        'onError', coalesce(jsonb_agg(jsonb_build_object('timestamp', c.completed_at, 'stepId', 'step-' || c.n,
+          'error', c.error_message) ORDER BY c.n) FILTER (WHERE c.error_message IS NOT NULL), '[]'::jsonb))) AS ai_sdk
+  FROM (
+    SELECT l.*, row_number() OVER (PARTITION BY l.wkex_id ORDER BY l.started_at, l.span_id) AS n
+    FROM "LlmCalls" l JOIN ids USING (wkex_id) WHERE l.leaf
+  ) c
+  GROUP BY c.wkex_id
+),
+perf AS (
+  SELECT l.wkex_id, jsonb_build_object(
+      'dbQueries', count(*) FILTER (WHERE l.role = 'db'), 'apiCalls', count(*) FILTER (WHERE l.role = 'http')) AS performance
+  FROM "SpanLinks" l JOIN ids USING (wkex_id) WHERE l.role IN ('db', 'http')
+  GROUP BY l.wkex_id
+),
 derived AS (
   SELECT w.wkex_id AS target_id,
     CASE WHEN w.wkex_span_received THEN w.wkex_status
          WHEN w.wkex_status = 'timeout' THEN 'timeout'
          ELSE 'running' END AS status,
     st.*, sk.first_start AS skill_first_start, sk.failed_step_number, sk.failed_skill, sk.failed_skill_error,
+    llm.wkex_id IS NOT NULL AS has_llm, llm.tokens, llm.cost, coalesce(llm.ai_sdk, '{}'::jsonb) AS ai_sdk,
+    jsonb_strip_nulls(jsonb_build_object('cost', llm.cost_metadata, 'performance', perf.performance)) AS metadata_patch,
     (SELECT s2.wstp_step_id FROM "WorkflowStepExecutions" s2
       WHERE s2.wkex_id = w.wkex_id AND s2.wstp_step_order = sk.failed_step_number
       ORDER BY s2.wstp_id LIMIT 1) AS failed_skill_step_id
   FROM "WorkflowExecutions" w JOIN ids ON ids.wkex_id = w.wkex_id
   LEFT JOIN st ON st.wkex_id = w.wkex_id
   LEFT JOIN sk ON sk.wkex_id = w.wkex_id
+  LEFT JOIN llm ON llm.wkex_id = w.wkex_id
+  LEFT JOIN perf ON perf.wkex_id = w.wkex_id
 )
 UPDATE "WorkflowExecutions" w SET
   wkex_status = d.status,
@@ -81,10 +121,14 @@ UPDATE "WorkflowExecutions" w SET
     THEN left(coalesce(d.failed_step_id, d.failed_skill_step_id, d.failed_skill), 100) END,
   wkex_error_message = CASE WHEN d.status IN ('failed', 'timeout')
     THEN left(coalesce(w.wkex_attributes #>> '{metadata,error,message}', d.failed_step_error, d.failed_skill_error), ${ERROR_MESSAGE_COLUMN_LIMIT}) END,
+  wkex_total_tokens = CASE WHEN d.has_llm THEN d.tokens ELSE w.wkex_total_tokens END,
+  wkex_cost_usd = CASE WHEN d.has_llm THEN d.cost ELSE w.wkex_cost_usd END,
   wkex_attributes = jsonb_set(
-    CASE WHEN w.wkex_span_received OR d.p_execution_config IS NULL THEN w.wkex_attributes
-         ELSE jsonb_set(w.wkex_attributes, '{execution_config}', d.p_execution_config) END,
-    '{intermediate_results}', coalesce(d.results, '{}'::jsonb)),
+    jsonb_set(
+      CASE WHEN w.wkex_span_received OR d.p_execution_config IS NULL THEN w.wkex_attributes
+           ELSE jsonb_set(w.wkex_attributes, '{execution_config}', d.p_execution_config) END,
+      '{intermediate_results}', coalesce(d.results, '{}'::jsonb)) || d.ai_sdk,
+    '{metadata}', coalesce(w.wkex_attributes -> 'metadata', '{}'::jsonb) || d.metadata_patch),
   wkex_started_at = CASE WHEN w.wkex_span_received THEN w.wkex_started_at
     ELSE coalesce(least(d.first_start, d.skill_first_start), w.wkex_started_at) END,
   wkex_execution_id = CASE

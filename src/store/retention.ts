@@ -7,6 +7,8 @@ export interface RetentionResult {
   steps: number;
   skills: number;
   spanLinks: number;
+  llmCalls: number;
+  aiCalls: number;
 }
 
 /** Rows deleted per statement: short transactions, short locks, vacuum keeps up. */
@@ -22,7 +24,14 @@ const REST_FACTOR = 2;
  * still pending, running or paused are kept.
  */
 export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Promise<RetentionResult> {
-  const totals: RetentionResult = { workflows: 0, steps: 0, skills: 0, spanLinks: 0 };
+  const totals: RetentionResult = {
+    workflows: 0,
+    steps: 0,
+    skills: 0,
+    spanLinks: 0,
+    llmCalls: 0,
+    aiCalls: 0,
+  };
   const at = cutoff.toISOString();
   const repeat = async (statement: SQL, add: (row: Record<string, number>) => number) => {
     for (;;) {
@@ -61,16 +70,22 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
       return Number(row.skills ?? 0);
     },
   );
-  await repeat(
-    sql`WITH gone AS (
-      DELETE FROM "SpanLinks" WHERE (trace_id, span_id) IN (
-        SELECT trace_id, span_id FROM "SpanLinks" WHERE created_at < ${at}::timestamptz LIMIT ${BATCH})
-      RETURNING 1)
-    SELECT count(*)::int AS links FROM gone`,
-    (row) => {
-      totals.spanLinks += Number(row.links ?? 0);
-      return Number(row.links ?? 0);
-    },
-  );
+  for (const [table, key] of [
+    ["SpanLinks", "spanLinks"],
+    ["LlmCalls", "llmCalls"],
+    ["AiCalls", "aiCalls"],
+  ] as const) {
+    await repeat(
+      sql`WITH gone AS (
+        DELETE FROM ${sql.identifier(table)} WHERE (trace_id, span_id) IN (
+          SELECT trace_id, span_id FROM ${sql.identifier(table)} WHERE created_at < ${at}::timestamptz LIMIT ${BATCH})
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM gone`,
+      (row) => {
+        totals[key] += Number(row.n ?? 0);
+        return Number(row.n ?? 0);
+      },
+    );
+  }
   return totals;
 }

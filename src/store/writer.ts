@@ -2,6 +2,7 @@ import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type {
   ExecutionChanges,
+  LlmCallChange,
   SkillChange,
   SpanNode,
   StepChange,
@@ -10,11 +11,19 @@ import type {
 import type { Database } from "./database.js";
 import { claimExecutionIds } from "./execution-ids.js";
 import { notifyWorkflowsChanged } from "./notifications.js";
+import { recomputeSkillPerformance } from "./recompute-skills.js";
 import { ERROR_MESSAGE_COLUMN_LIMIT, inheritWorkflowIds, recomputeWorkflows } from "./recompute-workflows.js";
-import { resolveSkillWorkflows } from "./resolve-skills.js";
-import { skillExecutions, spanLinks, workflowExecutions, workflowStepExecutions } from "./schema/index.js";
+import { resolveAttachments } from "./resolve-attachments.js";
+import {
+  aiCalls,
+  llmCalls,
+  skillExecutions,
+  spanLinks,
+  workflowExecutions,
+  workflowStepExecutions,
+} from "./schema/index.js";
 import { chunks, pgArray } from "./sql-values.js";
-import type { Transaction } from "./transaction.js";
+import { queryRows, type Transaction } from "./transaction.js";
 
 export interface WriteSummary {
   readonly workflows: number;
@@ -78,11 +87,93 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
   await upsertSteps(tx, changes.steps);
   await upsertSkills(tx, changes.skills);
-  const attached = await resolveSkillWorkflows(tx, traceIds);
-  const affected = [...new Set([...workflows.map((w) => w.wkexId), ...stubIds, ...attached])];
+  await upsertLlmCalls(tx, changes.llmCalls);
+  await upsertAiCalls(tx, changes.aiCalls);
+  const attached = await resolveAttachments(tx, traceIds);
+  const aiWorkflows = await materialiseAiCalls(tx, attached.standaloneAiCalls, changes.aiCalls);
+  const affected = [
+    ...new Set([...workflows.map((w) => w.wkexId), ...stubIds, ...attached.workflows, ...aiWorkflows]),
+  ];
   await recomputeWorkflows(tx, affected);
+  await recomputeSkillPerformance(tx, attached.skills);
   await inheritWorkflowIds(tx, affected);
   await notifyWorkflowsChanged(tx, affected);
+}
+
+async function upsertLlmCalls(tx: Transaction, calls: readonly LlmCallChange[]): Promise<void> {
+  for (const rows of chunks(calls)) {
+    await tx
+      .insert(llmCalls)
+      .values(rows.map((c) => ({ ...c })))
+      .onConflictDoUpdate({
+        target: [llmCalls.traceId, llmCalls.spanId],
+        // wkex_id and leaf come from attachment, not from the span
+        set: fromExcluded(llmCalls, [
+          "operation",
+          "provider",
+          "model",
+          "startedAt",
+          "completedAt",
+          "durationMs",
+          "inputTokens",
+          "outputTokens",
+          "cachedInputTokens",
+          "cacheWriteTokens",
+          "reasoningTokens",
+          "totalTokens",
+          "costUsd",
+          "finishReason",
+          "errorMessage",
+          "step",
+          "messages",
+        ]),
+      });
+  }
+}
+
+async function upsertAiCalls(tx: Transaction, calls: readonly WorkflowChange[]): Promise<void> {
+  for (const rows of chunks(calls)) {
+    await tx
+      .insert(aiCalls)
+      .values(rows.map((change) => ({ traceId: change.traceId, spanId: change.spanId, change })))
+      .onConflictDoUpdate({
+        target: [aiCalls.traceId, aiCalls.spanId],
+        set: fromExcluded(aiCalls, ["change"]),
+      });
+  }
+}
+
+/**
+ * The AI calls found to be workflow executions of their own become rows, from this batch's
+ * changes or, when the call came in an earlier batch, from "AiCalls".
+ */
+async function materialiseAiCalls(
+  tx: Transaction,
+  standalone: ReadonlyArray<{ traceId: string; spanId: string }>,
+  inBatch: readonly WorkflowChange[],
+): Promise<string[]> {
+  if (standalone.length === 0) return [];
+  const known = new Map(inBatch.map((c) => [`${c.traceId}:${c.spanId}`, c]));
+  const missing = standalone.filter((s) => !known.has(`${s.traceId}:${s.spanId}`));
+  if (missing.length > 0) {
+    const stored = await queryRows<{ change: WorkflowChange }>(
+      tx,
+      sql`SELECT change FROM "AiCalls" a
+          JOIN jsonb_to_recordset(${JSON.stringify(missing)}::jsonb) AS v("traceId" varchar, "spanId" varchar)
+            ON a.trace_id = v."traceId" AND a.span_id = v."spanId"`,
+    );
+    for (const { change } of stored) {
+      known.set(`${change.traceId}:${change.spanId}`, {
+        ...change,
+        startedAt: new Date(change.startedAt),
+        completedAt: change.completedAt === null ? null : new Date(change.completedAt),
+      });
+    }
+  }
+  const changes = standalone.flatMap((s) => known.get(`${s.traceId}:${s.spanId}`) ?? []);
+  const workflows = await claimExecutionIds(tx, changes);
+  await upsertWorkflows(tx, workflows);
+  return workflows.map((w) => w.wkexId);
 }
 
 async function lockTraces(tx: Transaction, sortedTraceIds: readonly string[]): Promise<void> {
@@ -234,10 +325,13 @@ async function upsertSkills(tx: Transaction, skills: readonly SkillChange[]): Pr
             "completedAt",
             "durationMs",
             "errorMessage",
-            "attributes",
             "traceId",
             "spanId",
           ]),
+          // counted from the spans below it, which a re-delivered skill span does not repeat
+          attributes: sql`CASE WHEN ${skillExecutions.attributes} #> '{metadata,performance}' IS NULL
+            THEN excluded.exec_attributes
+            ELSE jsonb_set(excluded.exec_attributes, '{metadata,performance}', ${skillExecutions.attributes} #> '{metadata,performance}') END`,
           ...Object.fromEntries(
             keepInherited.map((key) => [
               key,
