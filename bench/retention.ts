@@ -21,7 +21,7 @@ const volume = smoke
   : { skills: 2_000_000, workflows: 400_000, days: 120 };
 const RETENTION_DAYS = 60;
 const TRACES_PER_ROUND = smoke ? 40 : 400;
-const BASELINE_ROUNDS = 3;
+const BASELINE_ROUNDS = 5;
 const SENDERS = 4;
 
 const log = (line: string) => console.log(line);
@@ -75,8 +75,11 @@ const rounds = await Promise.all(
     workloadBodies(TRACES_PER_ROUND, 100 + i),
   ),
 );
+// The generated data holds thousands of long-running workflows: the timeout sweeper would be
+// marking them all through the run, which is not what is measured here.
 const execlens = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], {
   DATABASE_URL: url,
+  EXECLENS_SWEEP_INTERVAL_MS: String(24 * 60 * 60 * 1000),
 });
 const { otlpHttp } = await execlens.ready(60_000);
 const rowsPerSecond = (ms: number) => Math.round(((TRACES_PER_ROUND * ROWS_PER_TRACE) / ms) * 1000);
@@ -127,14 +130,12 @@ const summary = {
 console.log(JSON.stringify(summary));
 const wrong =
   after["old skills"] !== 0 ||
-  // the sweeper may mark old unfinished workflows `timeout` meanwhile: the next run deletes those
-  (after["old finished workflows"] ?? 0) + (after["old unfinished workflows"] ?? 0) !==
-    before["old unfinished workflows"] ||
+  after["old finished workflows"] !== 0 ||
+  after["old unfinished workflows"] !== before["old unfinished workflows"] ||
   after["orphan steps"] !== 0 ||
   after["kept workflows"] !== before["kept workflows"] ||
   after["kept skills"] !== before["kept skills"] ||
   after["steps of kept workflows"] !== before["steps of kept workflows"] ||
-  after["old unfinished workflows"] !== before["old unfinished workflows"] ||
   during.length === 0;
 await client.end();
 if (wrong)
