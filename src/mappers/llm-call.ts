@@ -86,11 +86,11 @@ export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly 
   let toolCalls = aiSdkToolCalls(reader);
   const messages = conversation(reader, toolCalls);
   if (toolCalls.length === 0 && messages !== null) {
-    const last = asObject(messages[messages.length - 1]);
-    toolCalls = asArray(last.toolCalls) as unknown as ToolCall[];
+    toolCalls = asArray(asObject(messages[messages.length - 1]).toolCalls) as unknown as ToolCall[];
   }
   const prompt = messages === null ? [] : messages.slice(0, -1);
-  const text = reader.string("ai.response.text");
+  const answer = asObject(messages?.[messages.length - 1]);
+  const text = reader.string("ai.response.text") ?? (typeof answer.content === "string" ? answer.content : null);
   const step: JsonObject = {
     toolName: (toolCalls[0]?.toolName as JsonValue) ?? null,
     input:

@@ -5,6 +5,8 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 const app = fileURLToPath(new URL("../apps/workflow-app.ts", import.meta.url));
+const aiSdkApp = fileURLToPath(new URL("../apps/ai-sdk-app.ts", import.meta.url));
+const appEnv = { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
 
 export type Scenario = "ok" | "skill-fails" | "timeout";
 
@@ -14,9 +16,24 @@ export async function runWorkflowApp(
   protocol: "json" | "protobuf",
   scenario: Scenario,
 ): Promise<{ traceId: string; executionId: string }> {
-  const { stdout } = await run(tsx, [app, tracesUrl, protocol, scenario], {
-    env: { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" },
-    timeout: 60_000,
-  });
+  const { stdout } = await run(tsx, [app, tracesUrl, protocol, scenario], { env: appEnv, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string);
+}
+
+export type AiSdkVariant = "4" | "5" | "6" | "7" | "7-genai";
+
+export interface AiSdkRun {
+  readonly generate: { functionId: string; tokens: number };
+  readonly stream: { functionId: string; tokens: number };
+  readonly ids: { companionId: string; userId: string; sessionId: string };
+}
+
+/** Runs test/apps/ai-sdk-app.ts (a real AI SDK major with its mock models, real NodeSDK + OTLP exporter). */
+export async function runAiSdkApp(
+  tracesUrl: string,
+  variant: AiSdkVariant,
+  runId: string,
+): Promise<AiSdkRun> {
+  const { stdout } = await run(tsx, [aiSdkApp, tracesUrl, variant, runId], { env: appEnv, timeout: 60_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1) as string);
 }

@@ -1,0 +1,111 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { sourceIdToUuid } from "../src/mappers/index.js";
+import { describeEachDatabase } from "./helpers/databases.js";
+import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
+import { type AiSdkVariant, runAiSdkApp } from "./helpers/test-app.js";
+
+const VARIANTS: AiSdkVariant[] = ["4", "5", "6", "7", "7-genai"];
+
+async function llmCallRows(execlens: TestExeclens, wkexId: unknown): Promise<Row[]> {
+  const result = (await execlens.database.db.execute(
+    sql`SELECT * FROM "LlmCalls" WHERE wkex_id = ${wkexId as string} ORDER BY started_at`,
+  )) as unknown as { rows: Row[] };
+  return result.rows;
+}
+
+describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
+  let execlens: TestExeclens;
+  beforeAll(async () => {
+    execlens = await startTestExeclens(kind);
+  });
+  afterAll(async () => {
+    await execlens?.stop();
+  });
+
+  it.each(VARIANTS)(
+    "ai %s: generateText with two tool calls and streamText give one workflow each, a skill per tool call, tokens summed over the model requests",
+    async (variant) => {
+      const run = await runAiSdkApp(execlens.tracesUrl, variant, `${kind.name}-${variant}`);
+      const workflows = await workflowRows(execlens.database.db);
+      const generate = workflows.find((w) => w.wkex_workflow_name === run.generate.functionId);
+      const stream = workflows.find((w) => w.wkex_workflow_name === run.stream.functionId);
+      expect(generate, "generateText workflow").toBeDefined();
+      expect(stream, "streamText workflow").toBeDefined();
+      if (generate === undefined || stream === undefined) return;
+
+      expect(generate.wkex_status).toBe("completed");
+      expect(Number(generate.wkex_total_tokens)).toBe(run.generate.tokens);
+      expect(Number(stream.wkex_total_tokens)).toBe(run.stream.tokens);
+
+      const attributes = generate.wkex_attributes as Record<string, unknown> & {
+        ai_sdk_steps: Array<Record<string, unknown>>;
+        ai_sdk_messages: Array<Record<string, unknown>>;
+        ai_sdk_callbacks: Record<string, Array<Record<string, unknown>>>;
+        metadata: { cost: Record<string, unknown> };
+      };
+      expect(attributes.ai_sdk_steps.map((s) => s.stepId)).toEqual(["step-1", "step-2"]);
+      expect(attributes.ai_sdk_steps[0]).toMatchObject({
+        toolName: "weather",
+        input: [{ city: "Lisbon" }, { city: "Porto" }],
+      });
+      expect(attributes.ai_sdk_steps[1]).toMatchObject({
+        toolName: null,
+        output: "Sunny in Lisbon, mild in Porto.",
+      });
+      expect(attributes.ai_sdk_steps.map((s) => s.tokens)).toEqual([1250, 1480]);
+      expect(attributes.ai_sdk_messages[0]).toMatchObject({ role: "user" });
+      expect(attributes.ai_sdk_messages.at(-1)).toMatchObject({
+        role: "assistant",
+        content: "Sunny in Lisbon, mild in Porto.",
+      });
+      expect(attributes.ai_sdk_callbacks.onStepStart?.map((c) => c.stepId)).toEqual(["step-1", "step-2"]);
+      expect(attributes.ai_sdk_callbacks.onStepFinish?.map((c) => c.result)).toEqual(["success", "success"]);
+      expect(attributes.ai_sdk_callbacks.onError).toEqual([]);
+
+      // priced: gpt-4o-mini is in the shipped price table; the stream's model is not
+      const calls = await llmCallRows(execlens, generate.wkex_id);
+      expect(calls).toHaveLength(2);
+      const cost = calls.reduce((sum, c) => sum + Number(c.cost_usd), 0);
+      expect(cost).toBeGreaterThan(0);
+      expect(Number(generate.wkex_cost_usd)).toBeCloseTo(cost, 8);
+      expect(attributes.metadata.cost).toMatchObject({
+        totalTokens: run.generate.tokens,
+        currency: "USD",
+        unpricedCalls: 0,
+      });
+      expect(stream.wkex_cost_usd).toBeNull();
+      expect((stream.wkex_attributes as { metadata: { cost: unknown } }).metadata.cost).toMatchObject({
+        totalTokens: run.stream.tokens,
+        estimatedCost: null,
+        unpricedCalls: 1,
+      });
+
+      const city = (s: Row) => (s.exec_attributes as { input_data: { city: string } }).input_data.city;
+      // both tool calls start in the same millisecond: order them by input
+      const skills = (await skillRows(execlens.database.db, generate.wkex_trace_id as string))
+        .filter((s) => s.exec_skill_name === "weather")
+        .sort((a, b) => city(a).localeCompare(city(b)));
+      expect(skills).toHaveLength(2);
+      for (const skill of skills) expect(skill.wkex_id).toBe(generate.wkex_id);
+      expect(skills.map((s) => (s.exec_attributes as { input_data: unknown }).input_data)).toEqual([
+        { city: "Lisbon" },
+        { city: "Porto" },
+      ]);
+      expect(skills.map((s) => (s.exec_attributes as { output_data: unknown }).output_data)).toEqual([
+        { city: "Lisbon", temperature: 21 },
+        { city: "Porto", temperature: 18 },
+      ]);
+
+      if (variant !== "7-genai") {
+        // telemetry metadata (ai 4–6) or runtime context (ai 7) fill the id columns
+        expect(generate.user_id).toBe(sourceIdToUuid(run.ids.userId));
+        expect(generate.companion_id).toBe(sourceIdToUuid(run.ids.companionId));
+        expect(generate.wkex_session_id).toBe(run.ids.sessionId);
+        for (const skill of skills) expect(skill.user_id).toBe(sourceIdToUuid(run.ids.userId));
+      }
+    },
+    90_000,
+  );
+});
