@@ -90,7 +90,8 @@ export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly 
   }
   const prompt = messages === null ? [] : messages.slice(0, -1);
   const answer = asObject(messages?.[messages.length - 1]);
-  const text = reader.string("ai.response.text") ?? (typeof answer.content === "string" ? answer.content : null);
+  const text =
+    reader.string("ai.response.text") ?? (typeof answer.content === "string" ? answer.content : null);
   const step: JsonObject = {
     toolName: (toolCalls[0]?.toolName as JsonValue) ?? null,
     input:
