@@ -13,7 +13,13 @@ import {
 import type { Config } from "./config.js";
 import { OtlpForwarder } from "./forward/otlp-forwarder.js";
 import { type Listening, listen } from "./listen.js";
-import { type ExecutionOutcome, mapSpans, outcomesOf } from "./mappers/index.js";
+import {
+  DEFAULT_PRICES,
+  type ExecutionOutcome,
+  type MappingOptions,
+  mapSpans,
+  outcomesOf,
+} from "./mappers/index.js";
 import { every } from "./periodic.js";
 import { createApiApp, ExeclensMetrics } from "./server/index.js";
 import {
@@ -50,7 +56,8 @@ export function createIngestPipeline(
   writer: GroupCommitWriter,
   observers: readonly OutcomeObserver[] = [],
   logger?: Logger,
-  metrics?: Pick<ExeclensMetrics, "recordSpans">,
+  metrics?: Pick<ExeclensMetrics, "recordSpans" | "recordModelRequests">,
+  mapping: MappingOptions = {},
 ): TracesConsumer {
   return {
     async consume(received) {
@@ -59,9 +66,10 @@ export function createIngestPipeline(
         metrics?.recordSpans(received.length, 0);
         return { rejected: [], rowsWritten: 0 };
       }
-      const changes = mapSpans(spans);
+      const changes = mapSpans(spans, mapping);
       const summary = await writer.submit(changes);
       metrics?.recordSpans(received.length, changes.rejected.length);
+      metrics?.recordModelRequests(changes.llmCalls);
       logger?.debug({ ...summary, rejected: changes.rejected.length }, "batch stored");
       const outcomes = outcomesOf(changes);
       for (const observe of observers) observe(outcomes);
@@ -97,7 +105,9 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
           onError: (error) => logger.debug({ err: error }, "forward attempt failed"),
         });
   const context: ExportContext = {
-    consumer: createIngestPipeline(writer, observers, logger, metrics),
+    consumer: createIngestPipeline(writer, observers, logger, metrics, {
+      prices: [...DEFAULT_PRICES, ...(config.prices ?? [])],
+    }),
     limits: {
       maxSpansPerRequest: config.maxSpansPerRequest,
       maxAttributesPerSpan: config.maxAttributesPerSpan,

@@ -16,6 +16,44 @@ export class ConfigError extends Error {
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
+
+const usdPerMillion = z.number().finite().min(0);
+/** One entry of the price table (see src/mappers/prices.ts). */
+const PRICE = z.strictObject({
+  provider: z.string().min(1).default("custom"),
+  model: z.string().min(1),
+  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD"),
+  input: usdPerMillion,
+  output: usdPerMillion,
+  cachedInput: usdPerMillion.optional(),
+  cacheWrite: usdPerMillion.optional(),
+  reasoning: usdPerMillion.optional(),
+});
+
+/**
+ * A setting whose value is structured: JSON in its variable or flag, YAML in the configuration
+ * file; an invalid entry is named by its path (`prices.1.input`).
+ */
+function structured<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx): z.output<T> | undefined => {
+      if (text === undefined) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `not valid JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      ctx.addIssue({ code: "custom", message: `${issue?.path.join(".") || "value"}: ${issue?.message}` });
+      return z.NEVER;
+    });
+}
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /** Every setting: its environment variable, its flag, its schema and default. */
@@ -170,6 +208,12 @@ const SETTINGS = {
     schema: positiveInt(16 * 1024 * 1024),
     help: "request bytes waiting to be forwarded; past it requests are dropped and counted (default 16777216)",
   },
+  prices: {
+    env: "EXECLENS_PRICES",
+    flag: "prices",
+    schema: structured(z.array(PRICE)),
+    help: "model prices added to (and overriding) the shipped table, as JSON or a YAML list in the config file",
+  },
   apiKeys: {
     env: "EXECLENS_API_KEYS",
     flag: "api-keys",
@@ -196,6 +240,9 @@ const SETTINGS = {
 } as const;
 
 type SettingKey = keyof typeof SETTINGS;
+
+/** Settings whose configuration-file value is YAML structure rather than a scalar. */
+const STRUCTURED_SETTINGS: ReadonlySet<SettingKey> = new Set(["prices"]);
 
 /** Settings never echoed in errors: API keys (even hashed) and the forward headers (credentials). */
 const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set(["apiKeys", "forwardHeaders"]);
@@ -308,15 +355,17 @@ function readConfigFile(path: string): Partial<Record<SettingKey, string>> {
         `unknown setting; use one of ${Object.keys(SETTINGS).join(", ")}`,
       );
     }
-    values[key as SettingKey] = Array.isArray(value)
-      ? value.join(";")
-      : value === null
-        ? undefined
-        : typeof value === "object"
-          ? Object.entries(value)
-              .map(([name, v]) => `${name}=${encodeURIComponent(String(v))}`)
-              .join(",")
-          : String(value);
+    values[key as SettingKey] = STRUCTURED_SETTINGS.has(key as SettingKey)
+      ? JSON.stringify(value)
+      : Array.isArray(value)
+        ? value.join(";")
+        : value === null
+          ? undefined
+          : typeof value === "object"
+            ? Object.entries(value)
+                .map(([name, v]) => `${name}=${encodeURIComponent(String(v))}`)
+                .join(",")
+            : String(value);
   }
   return values;
 }

@@ -2,7 +2,7 @@ import { type Attributes, type Counter, type Histogram, ValueType } from "@opent
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { sql } from "drizzle-orm";
-import type { ExecutionOutcome } from "../mappers/index.js";
+import type { ExecutionOutcome, LlmCallChange } from "../mappers/index.js";
 import type { Database } from "../store/index.js";
 
 /** Distinct skill/workflow names kept as label values; later ones are counted as "other". */
@@ -30,6 +30,7 @@ export class ExeclensMetrics {
   private readonly spans: Counter;
   private readonly rejected: Counter;
   private readonly forwarded: Counter;
+  private readonly modelRequests: Counter;
 
   constructor(options: MetricsOptions) {
     const meter = this.provider.getMeter("execlens");
@@ -47,6 +48,11 @@ export class ExeclensMetrics {
     });
     this.rejected = meter.createCounter("execlens_spans_rejected", {
       description: "Spans rejected through partial success",
+      valueType: ValueType.INT,
+    });
+    this.modelRequests = meter.createCounter("execlens_model_requests", {
+      description:
+        "Model requests (leaf LLM spans) by model (bounded) and whether the price table knows it; priced=false keeps the tokens, cost null",
       valueType: ValueType.INT,
     });
     this.forwarded = meter.createCounter("execlens_forward_requests", {
@@ -93,6 +99,13 @@ export class ExeclensMetrics {
   recordSpans(received: number, rejected: number): void {
     this.spans.add(received);
     if (rejected > 0) this.rejected.add(rejected);
+  }
+
+  recordModelRequests(calls: readonly Pick<LlmCallChange, "model" | "costUsd" | "totalTokens">[]): void {
+    for (const call of calls) {
+      const priced = call.costUsd !== null || call.totalTokens === 0;
+      this.modelRequests.add(1, { model: this.label(call.model ?? "unknown"), priced: String(priced) });
+    }
   }
 
   recordForward(outcome: "sent" | "dropped", reason?: string): void {
