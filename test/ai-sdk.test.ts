@@ -108,4 +108,24 @@ describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
     },
     90_000,
   );
+
+  it.each(["5", "7-genai"] as const)(
+    "ai %s inside a declared workflow: the calls fold into it (no workflow of their own), with their tokens and tool calls",
+    async (variant) => {
+      const run = await runAiSdkApp(execlens.tracesUrl, variant, `${kind.name}-${variant}-folded`, true);
+      const workflows = await workflowRows(execlens.database.db);
+      const names = workflows.map((w) => w.wkex_workflow_name);
+      expect(names).not.toContain(run.generate.functionId);
+      expect(names).not.toContain(run.stream.functionId);
+      const declared = workflows.find((w) => w.wkex_workflow_name === run.workflowName);
+      expect(Number(declared?.wkex_total_tokens)).toBe(run.generate.tokens + run.stream.tokens);
+      const attributes = declared?.wkex_attributes as { ai_sdk_steps: unknown[] };
+      expect(attributes.ai_sdk_steps).toHaveLength(3);
+      const skills = (await skillRows(execlens.database.db, declared?.wkex_trace_id as string)).filter(
+        (s) => s.exec_skill_name === "weather",
+      );
+      expect(skills.map((s) => s.wkex_id)).toEqual([declared?.wkex_id, declared?.wkex_id]);
+    },
+    90_000,
+  );
 });

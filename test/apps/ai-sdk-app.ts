@@ -4,13 +4,17 @@
  * `generateText` whose model asks for two tool calls and then answers, and a `streamText`, and
  * prints what it fed the models (tokens) as JSON.
  *
- * argv: <otlp traces url> <4|5|6|7|7-genai> <run id>
+ * With `in-workflow`, both calls run inside a span of a declared workflow (execlens
+ * conventions), into which they fold.
+ *
+ * argv: <otlp traces url> <4|5|6|7|7-genai> <run id> [in-workflow]
  */
+import { trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 
-const [url, variant, runId] = process.argv.slice(2);
+const [url, variant, runId, placement] = process.argv.slice(2);
 if (url === undefined || variant === undefined || runId === undefined) {
   throw new Error("usage: ai-sdk-app.ts <url> <4|5|6|7|7-genai> <run id>");
 }
@@ -266,12 +270,26 @@ async function runAi6or7(major: "6" | "7", genAi: boolean): Promise<void> {
   await ai.streamText({ model: streaming, prompt: "Say hello", ...telemetry(streamId) }).consumeStream();
 }
 
-if (variant === "4") await runAi4();
-else if (variant === "5") await runAi5();
-else if (variant === "6") await runAi6or7("6", false);
-else if (variant === "7") await runAi6or7("7", false);
-else if (variant === "7-genai") await runAi6or7("7", true);
-else throw new Error(`unknown variant ${variant}`);
+const runs: Record<string, () => Promise<void>> = {
+  "4": runAi4,
+  "5": runAi5,
+  "6": () => runAi6or7("6", false),
+  "7": () => runAi6or7("7", false),
+  "7-genai": () => runAi6or7("7", true),
+};
+const runVariant = runs[variant];
+if (runVariant === undefined) throw new Error(`unknown variant ${variant}`);
+const workflowName = `support-flow-${runId}`;
+if (placement === "in-workflow") {
+  await trace
+    .getTracer("weather-app")
+    .startActiveSpan("support flow", { attributes: { "workflow.name": workflowName } }, async (span) => {
+      await runVariant();
+      span.end();
+    });
+} else {
+  await runVariant();
+}
 await sdk.shutdown();
 
 process.stdout.write(
@@ -282,6 +300,7 @@ process.stdout.write(
       usage: GENERATE_USAGE,
     },
     stream: { functionId: streamId, tokens: tokens(STREAM_USAGE) },
+    workflowName,
     ids,
   })}\n`,
 );

@@ -25,6 +25,8 @@ export type AiSdkVariant = "4" | "5" | "6" | "7" | "7-genai";
 export interface AiSdkRun {
   readonly generate: { functionId: string; tokens: number };
   readonly stream: { functionId: string; tokens: number };
+  /** The declared workflow both calls ran in, with `inWorkflow`. */
+  readonly workflowName: string;
   readonly ids: { companionId: string; userId: string; sessionId: string };
 }
 
@@ -33,7 +35,9 @@ export async function runAiSdkApp(
   tracesUrl: string,
   variant: AiSdkVariant,
   runId: string,
+  inWorkflow = false,
 ): Promise<AiSdkRun> {
-  const { stdout } = await run(tsx, [aiSdkApp, tracesUrl, variant, runId], { env: appEnv, timeout: 60_000 });
+  const args = [aiSdkApp, tracesUrl, variant, runId, ...(inWorkflow ? ["in-workflow"] : [])];
+  const { stdout } = await run(tsx, args, { env: appEnv, timeout: 60_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1) as string);
 }
