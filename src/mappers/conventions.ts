@@ -22,6 +22,16 @@ function present(span: Span, key: string): boolean {
   return value !== undefined && value !== null;
 }
 
+/** A db client span that ran something (a connect or pool checkout has no statement nor operation). */
+function isDbQuery(span: Span): boolean {
+  return (
+    (present(span, "db.system.name") || present(span, "db.system")) &&
+    ["db.query.text", "db.statement", "db.operation.name", "db.operation", "db.query.summary"].some((key) =>
+      present(span, key),
+    )
+  );
+}
+
 /** `ai.operationId` (ai 4–7), else the span name the AI SDK gives it. */
 export function aiSdkOperation(span: Span): string | undefined {
   const operation = span.attributes["ai.operationId"];
@@ -67,7 +77,7 @@ export function roleOf(span: Span): SpanRole {
     // instrumentations from before gen_ai.operation.name: a model request
     return "llm";
   }
-  if (present(span, "db.system.name") || present(span, "db.system")) return "db";
+  if (isDbQuery(span)) return "db";
   if (
     span.kind === SpanKind.CLIENT &&
     (present(span, "http.request.method") || present(span, "http.method"))

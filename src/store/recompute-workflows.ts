@@ -98,8 +98,9 @@ derived AS (
          ELSE 'running' END AS status,
     st.*, sk.first_start AS skill_first_start, sk.failed_step_number, sk.failed_skill, sk.failed_skill_error,
     llm.wkex_id IS NOT NULL AS has_llm, llm.tokens, llm.cost, coalesce(llm.ai_sdk, '{}'::jsonb) AS ai_sdk,
-    coalesce(jsonb_build_object('cost', llm.cost_metadata), '{}'::jsonb)
-      || coalesce(jsonb_build_object('performance', perf.performance), '{}'::jsonb) AS metadata_patch,
+    CASE WHEN llm.wkex_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('cost', llm.cost_metadata) END
+      || CASE WHEN perf.wkex_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('performance', perf.performance) END
+      AS metadata_patch,
     (SELECT s2.wstp_step_id FROM "WorkflowStepExecutions" s2
       WHERE s2.wkex_id = w.wkex_id AND s2.wstp_step_order = sk.failed_step_number
       ORDER BY s2.wstp_id LIMIT 1) AS failed_skill_step_id

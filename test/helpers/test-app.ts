@@ -6,6 +6,7 @@ const run = promisify(execFile);
 const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 const app = fileURLToPath(new URL("../apps/workflow-app.ts", import.meta.url));
 const aiSdkApp = fileURLToPath(new URL("../apps/ai-sdk-app.ts", import.meta.url));
+const instrumentedApp = fileURLToPath(new URL("../apps/instrumented-app.ts", import.meta.url));
 const appEnv = { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
 
 export type Scenario = "ok" | "skill-fails" | "timeout";
@@ -39,5 +40,19 @@ export async function runAiSdkApp(
 ): Promise<AiSdkRun> {
   const args = [aiSdkApp, tracesUrl, variant, runId, ...(inWorkflow ? ["in-workflow"] : [])];
   const { stdout } = await run(tsx, args, { env: appEnv, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string);
+}
+
+/** Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): one query and one HTTP call in a workflow. */
+export async function runInstrumentedApp(
+  tracesUrl: string,
+  databaseUrl: string,
+  httpUrl: string,
+  runId: string,
+): Promise<{ workflowName: string }> {
+  const { stdout } = await run(tsx, [instrumentedApp, tracesUrl, databaseUrl, httpUrl, runId], {
+    env: appEnv,
+    timeout: 60_000,
+  });
   return JSON.parse(stdout.trim().split("\n").at(-1) as string);
 }
