@@ -23,13 +23,13 @@ describeEachDatabase("metadata.performance from db and http client spans", (kind
     const [workflow] = (await workflowRows(execlens.database.db)).filter(
       (w) => w.wkex_workflow_name === workflowName,
     );
-    expect((workflow?.wkex_attributes as { metadata: unknown }).metadata).toMatchObject({
-      performance: { dbQueries: 1, apiCalls: 1 },
+    expect(workflow?.wkex_attributes).toMatchObject({
+      metadata: { performance: { dbQueries: 1, apiCalls: 1 } },
     });
     const [skill] = await skillRows(execlens.database.db, workflow?.wkex_trace_id as string);
     expect(skill?.exec_skill_name).toBe("check-stock");
-    expect((skill?.exec_attributes as { metadata: unknown }).metadata).toMatchObject({
-      performance: { dbQueries: 1, apiCalls: 1 },
+    expect(skill?.exec_attributes).toMatchObject({
+      metadata: { performance: { dbQueries: 1, apiCalls: 1 } },
     });
   }, 60_000);
 });
