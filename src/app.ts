@@ -107,6 +107,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   const context: ExportContext = {
     consumer: createIngestPipeline(writer, observers, logger, metrics, {
       prices: [...DEFAULT_PRICES, ...(config.prices ?? [])],
+      rules: config.mappingRules ?? [],
     }),
     limits: {
       maxSpansPerRequest: config.maxSpansPerRequest,

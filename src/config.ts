@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEFAULT_SPAN_LIMITS } from "./collector/index.js";
+import { targetProblem } from "./mappers/index.js";
 import { parseApiKeys } from "./server/api-keys.js";
 
 export class ConfigError extends Error {
@@ -30,11 +31,52 @@ const PRICE = z.strictObject({
   reasoning: usdPerMillion.optional(),
 });
 
+const ROLES = ["skill", "workflow", "step", "ai_call", "llm", "other"] as const;
+const CONDITION = z.union([z.string(), z.number(), z.boolean(), z.strictObject({ exists: z.boolean() })]);
+/** One mapping rule (see src/mappers/mapping-rules.ts). */
+const MAPPING_RULE = z.strictObject({
+  name: z.string().min(1).optional(),
+  match: z
+    .strictObject({
+      name: z.string().min(1).optional(),
+      scope: z.string().min(1).optional(),
+      attributes: z.record(z.string().min(1), CONDITION).optional(),
+    })
+    .refine(
+      (m) => m.name !== undefined || m.scope !== undefined || Object.keys(m.attributes ?? {}).length > 0,
+      {
+        message: "must say something to match: name, scope or attributes",
+      },
+    ),
+  role: z.enum(ROLES).optional(),
+  map: z
+    .record(z.string(), z.string().min(1, "must name the attribute to take the value from"))
+    .superRefine((map, ctx) => {
+      for (const target of Object.keys(map)) {
+        const problem = targetProblem(target);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", path: [target], message: problem });
+      }
+    })
+    .optional(),
+});
+
+/** `rule 2 ("tenants")` for the second rule, as the errors name it. */
+function ruleLabel(path: readonly PropertyKey[], value: unknown): string {
+  const [index, ...rest] = path;
+  if (typeof index !== "number") return path.join(".");
+  const rule = Array.isArray(value) ? (value[index] as { name?: unknown } | undefined) : undefined;
+  const name = typeof rule?.name === "string" ? ` (${JSON.stringify(rule.name)})` : "";
+  return `rule ${index + 1}${name}${rest.length > 0 ? `: ${rest.join(".")}` : ""}`;
+}
+
 /**
  * A setting whose value is structured: JSON in its variable or flag, YAML in the configuration
  * file; an invalid entry is named by its path (`prices.1.input`).
  */
-function structured<T extends z.ZodType>(schema: T) {
+function structured<T extends z.ZodType>(
+  schema: T,
+  where: (path: readonly PropertyKey[], value: unknown) => string = (path) => path.join("."),
+) {
   return z
     .string()
     .optional()
@@ -50,7 +92,11 @@ function structured<T extends z.ZodType>(schema: T) {
       const parsed = schema.safeParse(value);
       if (parsed.success) return parsed.data;
       const issue = parsed.error.issues[0];
-      ctx.addIssue({ code: "custom", message: `${issue?.path.join(".") || "value"}: ${issue?.message}` });
+      const path = issue?.path ?? [];
+      ctx.addIssue({
+        code: "custom",
+        message: `${path.length > 0 ? where(path, value) : "value"}: ${issue?.message}`,
+      });
       return z.NEVER;
     });
 }
@@ -214,6 +260,12 @@ const SETTINGS = {
     schema: structured(z.array(PRICE)),
     help: "model prices added to (and overriding) the shipped table, as JSON or a YAML list in the config file",
   },
+  mappingRules: {
+    env: "EXECLENS_MAPPING_RULES",
+    flag: "mapping-rules",
+    schema: structured(z.array(MAPPING_RULE), ruleLabel),
+    help: "rules mapping an app's own span attributes to execlens columns, tried before the built-in conventions (JSON, or a YAML list in the config file)",
+  },
   apiKeys: {
     env: "EXECLENS_API_KEYS",
     flag: "api-keys",
@@ -242,7 +294,7 @@ const SETTINGS = {
 type SettingKey = keyof typeof SETTINGS;
 
 /** Settings whose configuration-file value is YAML structure rather than a scalar. */
-const STRUCTURED_SETTINGS: ReadonlySet<SettingKey> = new Set(["prices"]);
+const STRUCTURED_SETTINGS: ReadonlySet<SettingKey> = new Set(["prices", "mappingRules"]);
 
 /** Settings never echoed in errors: API keys (even hashed) and the forward headers (credentials). */
 const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set(["apiKeys", "forwardHeaders"]);

@@ -2,6 +2,7 @@ import type { Span } from "../collector/index.js";
 import type { ExecutionChanges, SpanNode } from "./changes.js";
 import { roleOf } from "./conventions.js";
 import { mapLlmCall } from "./llm-call.js";
+import { applyRules, type MappingRule } from "./mapping-rules.js";
 import { DEFAULT_PRICES, type ModelPrice } from "./prices.js";
 import { mapSkill } from "./skill.js";
 import { SpanReader } from "./span-reader.js";
@@ -17,6 +18,8 @@ import { mapWorkflow } from "./workflow.js";
 export interface MappingOptions {
   /** Model prices, shipped ones first, configured ones last (see priceOf). */
   readonly prices?: readonly ModelPrice[];
+  /** The configuration's mapping rules, tried in order before the built-in conventions. */
+  readonly rules?: readonly MappingRule[];
 }
 
 export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): ExecutionChanges {
@@ -31,13 +34,16 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     rejected: [],
   };
   const seen = new Set<string>();
-  for (const span of spans) {
+  const rules = options.rules ?? [];
+  for (const received of spans) {
     // The same span twice in one request (a retrying client) is one span.
-    const key = `${span.traceId}:${span.spanId}`;
+    const key = `${received.traceId}:${received.spanId}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
+    const span = ruled.span;
     const node = { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? null };
-    const role = roleOf(span);
+    const role = ruled.role ?? roleOf(span);
     const plain: SpanNode = { ...node, role: "other", execId: null, wkexId: null };
     if (role === "other" || role === "db" || role === "http") {
       changes.nodes.push({ ...plain, role });
