@@ -59,7 +59,7 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`, "s");
 }
 
-function valueOf(span: Span, key: string): AttributeValue | undefined {
+function attributeOf(span: Span, key: string): AttributeValue | undefined {
   const value = span.attributes[key] ?? span.resource[key];
   return value === null ? undefined : value;
 }
@@ -78,7 +78,7 @@ export function matches(rule: MappingRule, span: Span): boolean {
     return false;
   }
   if (scope !== undefined && span.scope.name !== scope) return false;
-  return Object.entries(attributes).every(([key, condition]) => satisfies(valueOf(span, key), condition));
+  return Object.entries(attributes).every(([key, condition]) => satisfies(attributeOf(span, key), condition));
 }
 
 /** The convention attribute a target maps to for a span of this kind. */
@@ -116,7 +116,7 @@ export function applyRules(span: Span, rules: readonly MappingRule[]): RuledSpan
           : "workflow";
   const attributes: Record<string, AttributeValue> = Object.assign(Object.create(null), span.attributes);
   for (const [target, source] of Object.entries(rule.map ?? {})) {
-    const value = valueOf(span, source);
+    const value = attributeOf(span, source);
     const key = conventionKey(target, kind);
     if (value !== undefined && key !== undefined) attributes[key] = value;
   }
