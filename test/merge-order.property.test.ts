@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import type { AttributeValue, Span } from "../src/collector/index.js";
+import { type AttributeValue, type Span, SpanKind } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { writeChanges } from "../src/store/index.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
@@ -38,8 +38,25 @@ const skillShape = fc.record({
   stepNumber: fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }),
 });
 
+/** An AI SDK call: at the root, in the workflow, or nested in another AI call; its model requests (some under a wrapper repeating their usage), tool calls, a query and an HTTP call. */
+const aiShape = fc.record({
+  placement: fc.constantFrom<"root" | "workflow" | "nested">("root", "workflow", "nested"),
+  requests: fc.array(
+    fc.record({
+      input: fc.integer({ min: 1, max: 5000 }),
+      output: fc.integer({ min: 0, max: 500 }),
+      wrapped: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+  tools: fc.array(outcome, { maxLength: 2 }),
+  db: fc.boolean(),
+  http: fc.boolean(),
+});
+
 const traceShape = fc.record({
   traceId: hex(32),
+  ai: fc.option(aiShape, { nil: undefined }),
   workflow: fc.option(
     fc.record({
       underRoot: fc.boolean(),
@@ -72,6 +89,7 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
     name: string,
     attributes: Record<string, AttributeValue>,
     error?: string,
+    kind?: SpanKind,
   ) => {
     const spanId = nextId();
     const startMs = clock++;
@@ -85,6 +103,7 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
         endMs: startMs + 5 + counter,
         attributes,
         error,
+        kind,
       }),
     );
     return spanId;
@@ -110,10 +129,11 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
     );
   };
   const root = add(undefined, "http request", {});
+  let workflowSpan: string | undefined;
   const w = shape.workflow;
   if (w !== undefined) {
     const executionId = `exec-${shape.traceId.slice(0, 12)}`;
-    const workflowSpan = add(
+    workflowSpan = add(
       w.underRoot ? root : undefined,
       "workflow",
       {
@@ -144,6 +164,50 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
     for (const [j, skill] of w.directSkills.entries()) addSkill(workflowSpan, skill, `direct-${j}`);
   }
   for (const [j, skill] of shape.standaloneSkills.entries()) addSkill(root, skill, `alone-${j}`);
+  const ai = shape.ai;
+  if (ai !== undefined) {
+    const total = ai.requests.reduce((sum, r) => sum + r.input + r.output, 0);
+    const aiCall = (parent: string | undefined, functionId: string) =>
+      add(parent, "ai.generateText", {
+        "ai.operationId": "ai.generateText",
+        "ai.telemetry.functionId": functionId,
+        // the call repeats its requests' usage: it must not be counted
+        "ai.usage.promptTokens": total,
+        "ai.telemetry.metadata.userId": "user-ai",
+      });
+    const parent =
+      ai.placement === "workflow" && workflowSpan !== undefined
+        ? workflowSpan
+        : ai.placement === "nested"
+          ? aiCall(root, "outer")
+          : root;
+    const call = aiCall(parent, "inner");
+    for (const request of ai.requests) {
+      const usage = { "ai.usage.promptTokens": request.input, "ai.usage.completionTokens": request.output };
+      const under = request.wrapped
+        ? add(call, "chat", { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", ...usage })
+        : call;
+      add(under, "ai.generateText.doGenerate", {
+        "ai.operationId": "ai.generateText.doGenerate",
+        "ai.model.id": "gpt-4o-mini",
+        ...usage,
+      });
+    }
+    for (const [k, toolOutcome] of ai.tools.entries()) {
+      const tool = add(
+        call,
+        "ai.toolCall",
+        {
+          "ai.operationId": "ai.toolCall",
+          "ai.toolCall.name": `tool-${k}`,
+          "ai.toolCall.args": `{"k":${k}}`,
+        },
+        errorOf(toolOutcome, `tool-${k}`),
+      );
+      if (ai.db) add(tool, "SELECT", { "db.system.name": "postgresql", "db.query.text": "SELECT 1" });
+    }
+    if (ai.http) add(call, "GET", { "http.request.method": "GET" }, undefined, SpanKind.CLIENT);
+  }
   return spans;
 }
 
@@ -167,7 +231,7 @@ describeEachDatabase("merging is commutative and idempotent", (kind) => {
 
   const reset = () =>
     database.handle.db.execute(
-      sql`TRUNCATE "SkillExecutions", "WorkflowExecutions", "WorkflowStepExecutions", "SpanLinks"`,
+      sql`TRUNCATE "SkillExecutions", "WorkflowExecutions", "WorkflowStepExecutions", "SpanLinks", "LlmCalls", "AiCalls"`,
     );
   const deliver = async (batches: Span[][]) => {
     for (const batch of batches) await writeChanges(database.handle.db, mapSpans(batch));

@@ -41,5 +41,8 @@ export async function snapshot(db: Database): Promise<Record<string, Row[]>> {
     workflows: (await workflowRows(db)).map((r) => drop(r, ["wkex_created_at", "wkex_updated_at"])),
     steps: (await stepRows(db)).map((r) => drop(r, ["wstp_created_at"])),
     skills: (await skillRows(db)).map((r) => drop(r, ["exec_created_at"])),
+    llmCalls: (await rows(db, sql`SELECT * FROM "LlmCalls" ORDER BY trace_id, span_id`)).map((r) =>
+      drop(normalise(r), ["created_at"]),
+    ),
   };
 }

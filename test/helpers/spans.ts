@@ -3,6 +3,7 @@ import {
   type AttributeValue,
   emptyAttributes,
   type Span,
+  type SpanKind,
   StatusCode,
 } from "../../src/collector/index.js";
 
@@ -16,6 +17,8 @@ export interface SpanSpec {
   readonly attributes?: Record<string, AttributeValue>;
   readonly error?: string;
   readonly resource?: Record<string, AttributeValue>;
+  /** SpanKind; INTERNAL unless given. */
+  readonly kind?: SpanKind;
 }
 
 function attributes(values: Record<string, AttributeValue> = {}): Attributes {
@@ -30,7 +33,7 @@ export function span(spec: SpanSpec): Span {
     parentSpanId: spec.parentSpanId,
     traceState: "",
     name: spec.name,
-    kind: 1,
+    kind: spec.kind ?? 1,
     startTimeUnixNano: BigInt(spec.startMs) * 1_000_000n,
     endTimeUnixNano: BigInt(spec.endMs) * 1_000_000n,
     attributes: attributes(spec.attributes),
