@@ -3,7 +3,7 @@
  * executions and 800k steps spread over 120 days (generated in SQL), and a running execlens.
  * Ingest throughput is measured in rounds first alone (the baseline), then while retention
  * deletes everything older than 60 days exactly as execlens runs it (`deleteExpired`: batches of
- * 2,000, resting at least 50 ms and twice the batch's time between them). Prints the rows
+ * 2,000, resting at least 50 ms and four times the batch's time between them). Prints the rows
  * deleted and how fast, ingest during retention against the baseline, the rows kept, and the
  * dead tuples and table sizes left behind. SMOKE=1 runs a small version.
  */

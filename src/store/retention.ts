@@ -13,14 +13,14 @@ export interface RetentionResult {
 
 /** Rows deleted per statement: short transactions, short locks, vacuum keeps up. */
 const BATCH = 2_000;
-/** After each batch retention rests this many times as long as the batch took: at most a third of the database's time. */
-const REST_FACTOR = 2;
+/** After each batch retention rests this many times as long as the batch took: at most a fifth of one connection's time. */
+const REST_FACTOR = 4;
 
 /**
  * Deletes executions that started before `cutoff` (with their steps, and span links older than
  * it) in bounded batches, each its own short transaction found through the started_at and
  * created_at indexes, so a busy database never sees a long lock or one huge delete; between
- * batches it rests at least `pauseMs` and twice as long as the batch took. Workflow executions
+ * batches it rests at least `pauseMs` and four times as long as the batch took. Workflow executions
  * still pending, running or paused are kept.
  */
 export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Promise<RetentionResult> {
