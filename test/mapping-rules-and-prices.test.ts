@@ -127,3 +127,26 @@ describe("a bad mapping-rules file", () => {
     );
   });
 });
+
+describe("prices in the configuration file", () => {
+  it("are read as a YAML list and validated naming the entry and field", async () => {
+    const file = await configFile(
+      'prices:\n  - { provider: openai, model: gpt-4o, effectiveFrom: "2026-01-01", input: 2, cachedInput: 1, output: 8 }\n',
+    );
+    expect(loadConfig({ EXECLENS_CONFIG: file }, []).prices).toEqual([
+      {
+        provider: "openai",
+        model: "gpt-4o",
+        effectiveFrom: "2026-01-01",
+        input: 2,
+        cachedInput: 1,
+        output: 8,
+      },
+    ]);
+    const bad = await configFile(
+      'prices:\n  - { model: gpt-4o, effectiveFrom: "2026-01-01", input: -1, output: 8 }\n',
+    );
+    expect(() => loadConfig({ EXECLENS_CONFIG: bad }, [])).toThrow(`${bad}: prices: 0.input`);
+    expect(() => loadConfig({ EXECLENS_PRICES: "[{" }, [])).toThrow("EXECLENS_PRICES: not valid JSON");
+  });
+});
