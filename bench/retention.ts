@@ -21,7 +21,7 @@ const volume = smoke
   : { skills: 2_000_000, workflows: 400_000, days: 120 };
 const RETENTION_DAYS = 60;
 const TRACES_PER_ROUND = smoke ? 40 : 400;
-const BASELINE_ROUNDS = 5;
+const BASELINE_ROUNDS = Number(process.env.BASELINE_ROUNDS ?? 5);
 const SENDERS = 4;
 
 const log = (line: string) => console.log(line);

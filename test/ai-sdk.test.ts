@@ -128,4 +128,18 @@ describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
     },
     90_000,
   );
+
+  it("ai 5: generateObject and embed are workflows too, with their object and their tokens", async () => {
+    const run = await runAiSdkApp(execlens.tracesUrl, "5", `${kind.name}-5-object`);
+    const workflows = await workflowRows(execlens.database.db);
+    const object = workflows.find((w) => w.wkex_workflow_name === run.object.functionId);
+    expect(object).toMatchObject({
+      wkex_status: "completed",
+      wkex_attributes: { final_output: run.object.value },
+    });
+    expect(Number(object?.wkex_total_tokens)).toBe(run.object.tokens);
+    const embedding = workflows.find((w) => w.wkex_workflow_name === run.embed.functionId);
+    expect(Number(embedding?.wkex_total_tokens)).toBe(run.embed.tokens);
+    expect(Number(embedding?.wkex_cost_usd)).toBeGreaterThan(0);
+  }, 90_000);
 });

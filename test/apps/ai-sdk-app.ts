@@ -1,8 +1,8 @@
 /**
  * An app built on the Vercel AI SDK, instrumented the way its docs say: the real NodeSDK and
  * OTLP exporter, the SDK's own telemetry, its own mock models (no network). It runs a
- * `generateText` whose model asks for two tool calls and then answers, and a `streamText`, and
- * prints what it fed the models (tokens) as JSON.
+ * `generateText` whose model asks for two tool calls and then answers, and a `streamText` (with
+ * ai 5 also a `generateObject` and an `embed`), and prints what it fed the models (tokens) as JSON.
  *
  * With `in-workflow`, both calls run inside a span of a declared workflow (execlens
  * conventions), into which they fold.
@@ -46,6 +46,11 @@ const TOOL_CALLS = [
 const ids = { companionId: `companion-${runId}`, userId: `user-${runId}`, sessionId: `session-${runId}` };
 const generateId = `weather-bot-${runId}`;
 const streamId = `streamer-${runId}`;
+const objectId = `weather-object-${runId}`;
+const embedId = `embedder-${runId}`;
+const OBJECT = { city: "Lisbon" };
+const OBJECT_USAGE = [90, 0, 12, 0] as const;
+const EMBED_TOKENS = 7;
 
 /** ai 5's usage shape (LanguageModelV2). */
 const usageV2 = (u: readonly number[]) => ({
@@ -184,6 +189,31 @@ async function runAi5(): Promise<void> {
     experimental_telemetry: { isEnabled: true, functionId: streamId, metadata: ids },
   });
   await result.consumeStream();
+
+  const { embed, generateObject } = await import("ai5");
+  const { MockEmbeddingModelV2 } = await import("ai5/test");
+  await generateObject({
+    model: new MockLanguageModelV2({
+      modelId: "gpt-4o-mini",
+      doGenerate: async () => ({
+        content: [{ type: "text", text: JSON.stringify(OBJECT) }],
+        finishReason: "stop",
+        usage: usageV2(OBJECT_USAGE),
+        warnings: [],
+      }),
+    }),
+    schema: jsonSchema<typeof OBJECT>(weatherSchema),
+    prompt: "Weather in Lisbon as JSON",
+    experimental_telemetry: { isEnabled: true, functionId: objectId, metadata: ids },
+  });
+  await embed({
+    model: new MockEmbeddingModelV2<string>({
+      modelId: "text-embedding-3-small",
+      doEmbed: async () => ({ embeddings: [[0.1, 0.2, 0.3]], usage: { tokens: EMBED_TOKENS } }),
+    }),
+    value: "sunny",
+    experimental_telemetry: { isEnabled: true, functionId: embedId, metadata: ids },
+  });
 }
 
 /** What this app uses of ai 6 and ai 7, whose option types differ only where it does not matter here. */
@@ -300,6 +330,8 @@ process.stdout.write(
       usage: GENERATE_USAGE,
     },
     stream: { functionId: streamId, tokens: tokens(STREAM_USAGE) },
+    object: { functionId: objectId, tokens: tokens(OBJECT_USAGE), value: OBJECT },
+    embed: { functionId: embedId, tokens: EMBED_TOKENS },
     workflowName,
     ids,
   })}\n`,

@@ -26,6 +26,9 @@ export type AiSdkVariant = "4" | "5" | "6" | "7" | "7-genai";
 export interface AiSdkRun {
   readonly generate: { functionId: string; tokens: number };
   readonly stream: { functionId: string; tokens: number };
+  /** ai 5 only: a generateObject and an embed. */
+  readonly object: { functionId: string; tokens: number; value: unknown };
+  readonly embed: { functionId: string; tokens: number };
   /** The declared workflow both calls ran in, with `inWorkflow`. */
   readonly workflowName: string;
   readonly ids: { companionId: string; userId: string; sessionId: string };
