@@ -15,6 +15,9 @@ export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
  */
 export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
   if (wkexIds.length === 0) return;
+  // Children are found by "wkex_id = ANY(array)", not by joining a CTE of the ids: the planner
+  // estimates the array and uses the indexes, where a join made it scan whole tables.
+  const ids = sql`ANY(${pgArray(wkexIds)}::uuid[])`;
   await tx.execute(sql`
 WITH ids AS (SELECT DISTINCT unnest(${pgArray(wkexIds)}::uuid[]) AS wkex_id),
 st AS (
@@ -42,7 +45,7 @@ st AS (
     min(s.wstp_attributes #>> '{metadata,workflow,conversationId}') AS p_conversation_id,
     (array_agg(s.wstp_attributes #> '{metadata,workflow,executionConfig}' ORDER BY s.wstp_id)
       FILTER (WHERE s.wstp_attributes #> '{metadata,workflow,executionConfig}' IS NOT NULL))[1] AS p_execution_config
-  FROM "WorkflowStepExecutions" s JOIN ids USING (wkex_id)
+  FROM "WorkflowStepExecutions" s WHERE s.wkex_id = ${ids}
   GROUP BY s.wkex_id
 ),
 sk AS (
@@ -54,7 +57,7 @@ sk AS (
       FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_skill,
     (array_agg(k.exec_error_message ORDER BY k.exec_started_at, k.exec_id)
       FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_skill_error
-  FROM "SkillExecutions" k JOIN ids USING (wkex_id)
+  FROM "SkillExecutions" k WHERE k.wkex_id = ${ids}
   GROUP BY k.wkex_id
 ),
 llm AS (
@@ -81,14 +84,14 @@ llm AS (
           'error', c.error_message) ORDER BY c.n) FILTER (WHERE c.error_message IS NOT NULL), '[]'::jsonb))) AS ai_sdk
   FROM (
     SELECT l.*, row_number() OVER (PARTITION BY l.wkex_id ORDER BY l.started_at, l.span_id) AS n
-    FROM "LlmCalls" l JOIN ids USING (wkex_id) WHERE l.leaf
+    FROM "LlmCalls" l WHERE l.wkex_id = ${ids} AND l.leaf
   ) c
   GROUP BY c.wkex_id
 ),
 perf AS (
   SELECT l.wkex_id, jsonb_build_object(
       'dbQueries', count(*) FILTER (WHERE l.role = 'db'), 'apiCalls', count(*) FILTER (WHERE l.role = 'http')) AS performance
-  FROM "SpanLinks" l JOIN ids USING (wkex_id) WHERE l.role IN ('db', 'http')
+  FROM "SpanLinks" l WHERE l.wkex_id = ${ids} AND l.role IN ('db', 'http')
   GROUP BY l.wkex_id
 ),
 derived AS (
@@ -164,9 +167,10 @@ UPDATE "SkillExecutions" k SET
   exec_conversation_id = coalesce(k.exec_conversation_id, w.wkex_conversation_id)
 FROM "WorkflowExecutions" w
 WHERE w.wkex_id = ANY(${pgArray(wkexIds)}::uuid[]) AND w.wkex_span_received AND k.wkex_id = w.wkex_id
-  AND ((k.companion_id IS NULL AND w.companion_id IS NOT NULL)
-    OR (k.user_id IS NULL AND w.user_id IS NOT NULL)
-    OR (k.organization_id IS NULL AND w.organization_id IS NOT NULL)
-    OR (k.exec_session_id IS NULL AND w.wkex_session_id IS NOT NULL)
-    OR (k.exec_conversation_id IS NULL AND w.wkex_conversation_id IS NOT NULL))`);
+  -- one row comparison, not "k.companion_id IS NULL OR …": those the planner answers with bitmap
+  -- scans of the id indexes' NULL entries, which grow with the table (every batch slower)
+  AND (k.companion_id, k.user_id, k.organization_id, k.exec_session_id, k.exec_conversation_id)
+    IS DISTINCT FROM (coalesce(k.companion_id, w.companion_id), coalesce(k.user_id, w.user_id),
+      coalesce(k.organization_id, w.organization_id), coalesce(k.exec_session_id, w.wkex_session_id),
+      coalesce(k.exec_conversation_id, w.wkex_conversation_id))`);
 }

@@ -46,8 +46,12 @@ walk AS (
   WHERE l.role NOT IN ('workflow', 'step') AND l.parent_span_id IS NOT NULL AND w.depth < ${MAX_DEPTH}
 ),
 visited AS (
+  -- LATERAL: one primary-key lookup per step of the walk (a plain join let the planner, misled
+  -- by the recursive CTE's estimate, hash the whole table on every batch)
   SELECT w.trace_id, w.origin, w.depth, l.span_id IS NOT NULL AS known, l.span_id, l.role, l.exec_id, l.wkex_id, l.parent_span_id
-  FROM walk w LEFT JOIN "SpanLinks" l ON l.trace_id = w.trace_id AND l.span_id = w.node
+  FROM walk w LEFT JOIN LATERAL (
+    SELECT * FROM "SpanLinks" s WHERE s.trace_id = w.trace_id AND s.span_id = w.node LIMIT 1
+  ) l ON true
 ),
 ends AS (
   SELECT DISTINCT ON (trace_id, origin) * FROM visited ORDER BY trace_id, origin, depth DESC
