@@ -18,6 +18,18 @@ export class ConfigError extends Error {
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A zod transform from a parser that throws: its message becomes the setting's error. */
+function parsedBy<T>(parse: (text: string | undefined) => T) {
+  return (text: string | undefined, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  };
+}
+
 const usdPerMillion = z.number().finite().min(0);
 /** One entry of the price table (see src/mappers/prices.ts). */
 const PRICE = z.strictObject({
@@ -238,14 +250,7 @@ const SETTINGS = {
     schema: z
       .string()
       .optional()
-      .transform((text, ctx) => {
-        try {
-          return parseHeaders(text ?? "");
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+      .transform(parsedBy((text) => parseHeaders(text ?? ""))),
     help: "headers for the forward endpoint, key=value,key=value as OTEL_EXPORTER_OTLP_HEADERS",
   },
   forwardQueueBytes: {
@@ -272,15 +277,7 @@ const SETTINGS = {
     schema: z
       .string()
       .optional()
-      .transform((text, ctx) => {
-        if (text === undefined) return [];
-        try {
-          return parseApiKeys(text);
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+      .transform(parsedBy((text) => (text === undefined ? [] : parseApiKeys(text)))),
     help: "API keys, hashed: sha256:<hex>=<org>[,<org>] or =*, separated by ';' (unset: API open)",
   },
   logLevel: {

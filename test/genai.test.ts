@@ -68,7 +68,13 @@ describeEachDatabase("OpenTelemetry GenAI conventions", (kind) => {
     expect(Number(workflow?.wkex_cost_usd)).toBeCloseTo(0.0072, 10);
     const attributes = workflow?.wkex_attributes as { ai_sdk_steps: unknown[]; metadata: { cost: unknown } };
     expect(attributes.ai_sdk_steps).toHaveLength(2);
-    expect(attributes.metadata.cost).toMatchObject({ totalTokens: 3300, inputTokens: 3000, llmCalls: 2 });
+    expect(attributes.metadata.cost).toMatchObject({
+      totalTokens: 3300,
+      inputTokens: 3000,
+      llmCalls: 2,
+      model: "house-model",
+      models: ["house-model"],
+    });
 
     const [skill] = (await skillRows(execlens.database.db, workflow?.wkex_trace_id as string)).filter(
       (s) => s.exec_skill_name === "lookup_order",

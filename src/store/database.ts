@@ -49,26 +49,6 @@ export async function openDatabase(
   target: DatabaseTarget,
   options: OpenOptions = {},
 ): Promise<DatabaseHandle> {
-  if ("databaseUrl" in target && options.readOnly === true) {
-    const pool = new pg.Pool({
-      connectionString: target.databaseUrl,
-      max: 10,
-      connectionTimeoutMillis: 5000,
-    });
-    pool.on("error", () => undefined);
-    try {
-      await checkSchema(pool);
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw error;
-    }
-    return {
-      db: drizzlePg({ client: pool, schema }) as unknown as Database,
-      kind: "postgres",
-      notifications: noNotifications,
-      close: () => pool.end(),
-    };
-  }
   if ("databaseUrl" in target) {
     const pool = new pg.Pool({
       connectionString: target.databaseUrl,
@@ -78,19 +58,13 @@ export async function openDatabase(
     // An idle client losing its connection (server restart) must not crash the process.
     pool.on("error", () => undefined);
     try {
-      const client = await pool.connect();
-      try {
-        await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-        await migratePg(drizzlePg({ client, schema }), { migrationsFolder });
-      } finally {
-        await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
-        client.release();
-      }
+      await (options.readOnly === true ? checkSchema(pool) : migrate(pool));
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    const notifications = postgresNotifications(target.databaseUrl);
+    const notifications =
+      options.readOnly === true ? noNotifications : postgresNotifications(target.databaseUrl);
     return {
       db: drizzlePg({ client: pool, schema }) as unknown as Database,
       kind: "postgres",
@@ -117,6 +91,18 @@ export async function openDatabase(
     notifications: pgliteNotifications(client),
     close: () => client.close(),
   };
+}
+
+/** Applies the migrations the database lacks, under an advisory lock so that replicas take turns. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg({ client, schema }), { migrationsFolder });
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
 }
 
 /** Fails unless every migration this execlens ships has been applied (by an execlens on the primary). */

@@ -70,7 +70,10 @@ llm AS (
       'reasoningTokens', sum(c.reasoning_tokens), 'estimatedCost', round(sum(c.cost_usd)::numeric, 8),
       'currency', 'USD', 'llmCalls', count(*),
       'unpricedCalls', count(*) FILTER (WHERE c.cost_usd IS NULL AND c.total_tokens > 0),
-      'models', to_jsonb(array_agg(DISTINCT c.model) FILTER (WHERE c.model IS NOT NULL))) AS cost_metadata,
+      'models', to_jsonb(array_agg(DISTINCT c.model) FILTER (WHERE c.model IS NOT NULL)),
+      -- the model that used the most tokens: what the "By model" cost panel groups by
+      'model', (array_agg(c.model ORDER BY c.total_tokens DESC, c.n) FILTER (WHERE c.model IS NOT NULL))[1]
+    ) AS cost_metadata,
     jsonb_build_object(
       'ai_sdk_steps', jsonb_agg(c.step || jsonb_build_object('stepId', 'step-' || c.n) ORDER BY c.n),
       'ai_sdk_messages', coalesce(
