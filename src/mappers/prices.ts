@@ -16,9 +16,10 @@ export interface ModelPrice {
 }
 
 /**
- * The vendors' public list prices (standard tier, text, the first context tier) as execlens'
- * authors read them from the OpenAI, Anthropic and Google pricing pages on this date. Extend or
- * override them with `prices` in the configuration file.
+ * The vendors' public list prices (standard tier, text, the first context tier) as published on
+ * the OpenAI, Anthropic and Google pricing pages on this date, to the knowledge of execlens'
+ * authors: the machine this table was written on has no internet access, so the pages were not
+ * re-read then. Check them, and extend or override them with `prices` in the configuration file.
  */
 export const PRICES_READ_ON = "2025-11-20";
 
