@@ -19,7 +19,7 @@ const list = (value: string | undefined) =>
  * an OTLP endpoint given. Unlike the SDK's default, no variable means no export — the default
  * endpoint, localhost:4318, is usually execlens itself.
  */
-export function selfTelemetryRequested(env: NodeJS.ProcessEnv): boolean {
+function selfTelemetryRequested(env: NodeJS.ProcessEnv): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return false;
   const exporters = list(env.OTEL_TRACES_EXPORTER);
   if (exporters.includes("none")) return false;

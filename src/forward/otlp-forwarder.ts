@@ -68,11 +68,6 @@ export class OtlpForwarder {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
   }
 
-  /** Bytes held for forwarding, including requests waiting to be retried. */
-  get pendingBytes(): number {
-    return this.queuedBytes;
-  }
-
   /** Takes a request for forwarding without waiting for it; drops it when the queue is full. */
   forward(request: ForwardedRequest): void {
     if (this.closed || this.queuedBytes + request.body.byteLength > this.options.maxQueueBytes) {

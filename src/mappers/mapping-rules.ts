@@ -72,7 +72,7 @@ function satisfies(value: AttributeValue | undefined, condition: AttributeCondit
     : value === condition;
 }
 
-export function matches(rule: MappingRule, span: Span): boolean {
+function matches(rule: MappingRule, span: Span): boolean {
   const { name, scope, attributes = {} } = rule.match;
   if (name !== undefined && !(name.includes("*") ? globToRegExp(name).test(span.name) : name === span.name)) {
     return false;
