@@ -113,6 +113,8 @@ async function retentionUnderIngest(until: Date) {
 // The first run catches up with 60 days of backlog (the worst case: retention just turned on);
 // the second is a day later, a day's worth of rows (24 of execlens' hourly runs at once).
 const catchUp = await retentionUnderIngest(cutoff);
+// let the catch-up's WAL be checkpointed first: the next-day figure is retention's, not its aftermath
+await client.query("CHECKPOINT");
 const nextDay = await retentionUnderIngest(nextDayCutoff);
 const { deleted, ms: retentionMs, during } = catchUp;
 execlens.child.kill("SIGTERM");
