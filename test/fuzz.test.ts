@@ -6,7 +6,7 @@ import { pglite } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";
 import { grpcExport } from "./helpers/grpc-export.js";
-import { snapshot } from "./helpers/rows.js";
+import { type Row, snapshot } from "./helpers/rows.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
 
 /*
@@ -208,14 +208,15 @@ describe("fuzz: random and mutated OTLP payloads", () => {
 
   const keptRows = async () => {
     const now = await snapshot(execlens.database.db);
-    const kept = (table: "workflows" | "steps" | "skills", key: string) => {
-      const ids = (before[table] ?? []).map((r) => r[key]);
-      return (now[table] ?? []).filter((r) => ids.includes(r[key]));
+    const kept = (table: "workflows" | "steps" | "skills" | "llmCalls", key: (r: Row) => unknown) => {
+      const ids = (before[table] ?? []).map(key);
+      return (now[table] ?? []).filter((r) => ids.includes(key(r)));
     };
     return {
-      workflows: kept("workflows", "wkex_id"),
-      steps: kept("steps", "wstp_id"),
-      skills: kept("skills", "exec_id"),
+      workflows: kept("workflows", (r) => r.wkex_id),
+      steps: kept("steps", (r) => r.wstp_id),
+      skills: kept("skills", (r) => r.exec_id),
+      llmCalls: kept("llmCalls", (r) => `${r.trace_id}:${r.span_id}`),
     };
   };
 
