@@ -1,5 +1,6 @@
 import type { AttributeValue, Span } from "../collector/index.js";
 import type { SpanRole } from "./changes.js";
+import { SpanReader } from "./span-reader.js";
 
 /** What a rule's match says about one attribute: equal to a value, or present / absent. */
 export type AttributeCondition = string | number | boolean | { readonly exists: boolean };
@@ -54,14 +55,17 @@ export function targetProblem(target: string): string | undefined {
   return `unknown target; use a column (${Object.keys(COLUMN_TARGETS).join(", ")}) or metadata.<path> / execution_config.<path>`;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
-  return new RegExp(`^${escaped}$`, "s");
-}
+/** Name patterns compiled once: rules are tried on every span of every request. */
+const compiledGlobs = new Map<string, RegExp>();
 
-function attributeOf(span: Span, key: string): AttributeValue | undefined {
-  const value = span.attributes[key] ?? span.resource[key];
-  return value === null ? undefined : value;
+function globToRegExp(pattern: string): RegExp {
+  let compiled = compiledGlobs.get(pattern);
+  if (compiled === undefined) {
+    const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*");
+    compiled = new RegExp(`^${escaped}$`, "s");
+    compiledGlobs.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 function satisfies(value: AttributeValue | undefined, condition: AttributeCondition): boolean {
@@ -72,13 +76,14 @@ function satisfies(value: AttributeValue | undefined, condition: AttributeCondit
     : value === condition;
 }
 
-function matches(rule: MappingRule, span: Span): boolean {
+function matches(rule: MappingRule, reader: SpanReader): boolean {
+  const span = reader.span;
   const { name, scope, attributes = {} } = rule.match;
   if (name !== undefined && !(name.includes("*") ? globToRegExp(name).test(span.name) : name === span.name)) {
     return false;
   }
   if (scope !== undefined && span.scope.name !== scope) return false;
-  return Object.entries(attributes).every(([key, condition]) => satisfies(attributeOf(span, key), condition));
+  return Object.entries(attributes).every(([key, condition]) => satisfies(reader.raw(key), condition));
 }
 
 /** The convention attribute a target maps to for a span of this kind. */
@@ -103,7 +108,8 @@ export interface RuledSpan {
  * them as they read a span that follows the conventions.
  */
 export function applyRules(span: Span, rules: readonly MappingRule[]): RuledSpan {
-  const rule = rules.find((r) => matches(r, span));
+  const reader = new SpanReader(span);
+  const rule = rules.find((r) => matches(r, reader));
   if (rule === undefined) return { span };
   const role = rule.role;
   const kind: Kind =
@@ -116,7 +122,7 @@ export function applyRules(span: Span, rules: readonly MappingRule[]): RuledSpan
           : "workflow";
   const attributes: Record<string, AttributeValue> = Object.assign(Object.create(null), span.attributes);
   for (const [target, source] of Object.entries(rule.map ?? {})) {
-    const value = attributeOf(span, source);
+    const value = reader.raw(source);
     const key = conventionKey(target, kind);
     if (value !== undefined && key !== undefined) attributes[key] = value;
   }
