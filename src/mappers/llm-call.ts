@@ -83,13 +83,12 @@ export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly 
   const finishReason =
     reader.string("ai.response.finishReason") ??
     (Array.isArray(finishReasons) && typeof finishReasons[0] === "string" ? finishReasons[0] : null);
-  let toolCalls = aiSdkToolCalls(reader);
-  const messages = conversation(reader, toolCalls);
-  if (toolCalls.length === 0 && messages !== null) {
-    toolCalls = asArray(asObject(messages[messages.length - 1]).toolCalls) as unknown as ToolCall[];
-  }
+  const aiSdkCalls = aiSdkToolCalls(reader);
+  const messages = conversation(reader, aiSdkCalls);
   const prompt = messages === null ? [] : messages.slice(0, -1);
+  // the model's answer: the conversation's last message
   const answer = asObject(messages?.[messages.length - 1]);
+  const toolCalls = aiSdkCalls.length > 0 ? aiSdkCalls : (asArray(answer.toolCalls) as unknown as ToolCall[]);
   const text =
     reader.string("ai.response.text") ?? (typeof answer.content === "string" ? answer.content : null);
   const step: JsonObject = {
