@@ -1,19 +1,11 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sourceIdToUuid } from "../src/mappers/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
-import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
+import { llmCallRows, type Row, skillRows, workflowRows } from "./helpers/rows.js";
 import { type AiSdkVariant, runAiSdkApp } from "./helpers/test-app.js";
 
 const VARIANTS: AiSdkVariant[] = ["4", "5", "6", "7", "7-genai"];
-
-async function llmCallRows(execlens: TestExeclens, wkexId: unknown): Promise<Row[]> {
-  const result = (await execlens.database.db.execute(
-    sql`SELECT * FROM "LlmCalls" WHERE wkex_id = ${wkexId as string} ORDER BY started_at`,
-  )) as unknown as { rows: Row[] };
-  return result.rows;
-}
 
 describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
   let execlens: TestExeclens;
@@ -65,7 +57,7 @@ describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
       expect(attributes.ai_sdk_callbacks.onError).toEqual([]);
 
       // priced: gpt-4o-mini is in the shipped price table; the stream's model is not
-      const calls = await llmCallRows(execlens, generate.wkex_id);
+      const calls = await llmCallRows(execlens.database.db, generate.wkex_id as string);
       expect(calls).toHaveLength(2);
       const cost = calls.reduce((sum, c) => sum + Number(c.cost_usd), 0);
       expect(cost).toBeGreaterThan(0);

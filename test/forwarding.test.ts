@@ -3,6 +3,7 @@ import { OTLPTraceExporter as ProtobufExporter } from "@opentelemetry/exporter-t
 import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { afterEach, expect, it } from "vitest";
 import { decodeProtobufRequest } from "../src/collector/index.js";
+import { metricValue } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { exportWith, grpcExporter } from "./helpers/export.js";
@@ -18,10 +19,7 @@ const skillTrace = (n: number) =>
     workflow.end();
   });
 
-async function metric(execlens: TestExeclens, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${execlens.apiUrl}/metrics`)).text();
-  return Number(pattern.exec(text)?.[1] ?? 0);
-}
+const metric = (execlens: TestExeclens, pattern: RegExp) => metricValue(execlens.apiUrl, pattern);
 
 const dropped = (reason: string) =>
   new RegExp(`execlens_forward_requests_total\\{outcome="dropped",reason="${reason}"[^}]*\\} (\\d+)`);

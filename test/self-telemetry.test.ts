@@ -1,10 +1,11 @@
-import { createServer } from "node:net";
 import { afterEach, expect, it } from "vitest";
 import { decodeJsonRequest, decodeProtobufRequest, type Span } from "../src/collector/index.js";
+import { apiClient, metricValue } from "./helpers/api.js";
 import { type ChildExeclens, spawnExeclens } from "./helpers/child-execlens.js";
 import { type DatabaseKind, describeEachDatabase } from "./helpers/databases.js";
 import { exportWith } from "./helpers/export.js";
 import { OtlpSink, type SunkRequest } from "./helpers/otlp-sink.js";
+import { freePort } from "./helpers/own-postgres.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
 
 const appTrace = () =>
@@ -23,22 +24,10 @@ function spansOf(requests: readonly SunkRequest[]): Span[] {
   );
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function metric(api: string, name: string): Promise<number> {
-  const text = await (await fetch(`${api}/metrics`)).text();
-  return Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
-}
+const spansReceived = (api: string) => metricValue(api, /^execlens_spans_received_total\{[^}]*\} (\d+)/m);
 
 async function count(api: string, path: string): Promise<number> {
-  const body = (await (await fetch(`${api}${path}?limit=100`)).json()) as { items: unknown[] };
-  return body.items.length;
+  return (await apiClient(api).get<{ items: unknown[] }>(path, { limit: 100 })).body.items.length;
 }
 
 describeEachDatabase("self-telemetry (OTEL_* variables)", (kind: DatabaseKind) => {
@@ -119,9 +108,9 @@ describeEachDatabase("self-telemetry (OTEL_* variables)", (kind: DatabaseKind) =
     expect(await count(api, "/api/workflow-executions")).toBe(1);
 
     // 3 app spans, then its own: the app request's ingest span and the API request's span.
-    await expect.poll(() => metric(api, "execlens_spans_received_total"), { timeout: 10_000 }).toBe(5);
+    await expect.poll(() => spansReceived(api), { timeout: 10_000 }).toBe(5);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(await metric(api, "execlens_spans_received_total")).toBe(5);
+    expect(await spansReceived(api)).toBe(5);
     const skills = (await (await fetch(`${api}/api/skill-executions?limit=100`)).json()) as {
       items: Array<{ skillName: string }>;
     };

@@ -38,3 +38,9 @@ export async function allPages<T>(
   }
   throw new Error("too many pages");
 }
+
+/** The first number `pattern` captures in execlens' /metrics text (0 when the series is absent). */
+export async function metricValue(apiUrl: string, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  return Number(pattern.exec(text)?.[1] ?? 0);
+}

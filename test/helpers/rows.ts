@@ -33,6 +33,13 @@ export async function skillRows(db: Database, traceId?: string): Promise<Row[]> 
   ).map(normalise);
 }
 
+export async function llmCallRows(db: Database, wkexId?: string): Promise<Row[]> {
+  const where = wkexId === undefined ? sql`` : sql`WHERE wkex_id = ${wkexId}`;
+  return (await rows(db, sql`SELECT * FROM "LlmCalls" ${where} ORDER BY started_at, trace_id, span_id`)).map(
+    normalise,
+  );
+}
+
 /** All execution rows, without the columns that record when a row was written. */
 export async function snapshot(db: Database): Promise<Record<string, Row[]>> {
   const drop = (r: Row, keys: string[]) =>
@@ -41,8 +48,6 @@ export async function snapshot(db: Database): Promise<Record<string, Row[]>> {
     workflows: (await workflowRows(db)).map((r) => drop(r, ["wkex_created_at", "wkex_updated_at"])),
     steps: (await stepRows(db)).map((r) => drop(r, ["wstp_created_at"])),
     skills: (await skillRows(db)).map((r) => drop(r, ["exec_created_at"])),
-    llmCalls: (await rows(db, sql`SELECT * FROM "LlmCalls" ORDER BY trace_id, span_id`)).map((r) =>
-      drop(normalise(r), ["created_at"]),
-    ),
+    llmCalls: (await llmCallRows(db)).map((r) => drop(r, ["created_at"])),
   };
 }

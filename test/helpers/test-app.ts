@@ -9,6 +9,12 @@ const aiSdkApp = fileURLToPath(new URL("../apps/ai-sdk-app.ts", import.meta.url)
 const instrumentedApp = fileURLToPath(new URL("../apps/instrumented-app.ts", import.meta.url));
 const appEnv = { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
 
+/** Runs a test app under tsx and parses the JSON it prints last. */
+async function runApp<T>(script: string, args: readonly string[]): Promise<T> {
+  const { stdout } = await run(tsx, [script, ...args], { env: appEnv, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as T;
+}
+
 export type Scenario = "ok" | "skill-fails" | "timeout";
 
 /** Runs test/apps/workflow-app.ts (real NodeSDK + real OTLP exporter) against execlens. */
@@ -17,8 +23,7 @@ export async function runWorkflowApp(
   protocol: "json" | "protobuf",
   scenario: Scenario,
 ): Promise<{ traceId: string; executionId: string }> {
-  const { stdout } = await run(tsx, [app, tracesUrl, protocol, scenario], { env: appEnv, timeout: 60_000 });
-  return JSON.parse(stdout.trim().split("\n").at(-1) as string);
+  return runApp(app, [tracesUrl, protocol, scenario]);
 }
 
 export type AiSdkVariant = "4" | "5" | "6" | "7" | "7-genai";
@@ -41,9 +46,7 @@ export async function runAiSdkApp(
   runId: string,
   inWorkflow = false,
 ): Promise<AiSdkRun> {
-  const args = [aiSdkApp, tracesUrl, variant, runId, ...(inWorkflow ? ["in-workflow"] : [])];
-  const { stdout } = await run(tsx, args, { env: appEnv, timeout: 60_000 });
-  return JSON.parse(stdout.trim().split("\n").at(-1) as string);
+  return runApp(aiSdkApp, [tracesUrl, variant, runId, ...(inWorkflow ? ["in-workflow"] : [])]);
 }
 
 /** Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): one query and one HTTP call in a workflow. */
@@ -53,9 +56,5 @@ export async function runInstrumentedApp(
   httpUrl: string,
   runId: string,
 ): Promise<{ workflowName: string }> {
-  const { stdout } = await run(tsx, [instrumentedApp, tracesUrl, databaseUrl, httpUrl, runId], {
-    env: appEnv,
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout.trim().split("\n").at(-1) as string);
+  return runApp(instrumentedApp, [tracesUrl, databaseUrl, httpUrl, runId]);
 }
