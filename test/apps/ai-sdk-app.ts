@@ -43,6 +43,15 @@ const TOOL_CALLS = [
   { toolCallId: "call-1", toolName: "weather", city: "Lisbon" },
   { toolCallId: "call-2", toolName: "weather", city: "Porto" },
 ];
+const ANSWER = "Sunny in Lisbon, mild in Porto.";
+/** The tool calls as content parts (LanguageModelV2 and later). */
+const toolCallParts = () =>
+  TOOL_CALLS.map((c) => ({
+    type: "tool-call" as const,
+    toolCallId: c.toolCallId,
+    toolName: c.toolName,
+    input: JSON.stringify({ city: c.city }),
+  }));
 const ids = { companionId: `companion-${runId}`, userId: `user-${runId}`, sessionId: `session-${runId}` };
 const generateId = `weather-bot-${runId}`;
 const streamId = `streamer-${runId}`;
@@ -94,7 +103,7 @@ async function runAi4(): Promise<void> {
           })),
         };
       }
-      return { rawCall, finishReason: "stop", usage, text: "Sunny in Lisbon, mild in Porto." };
+      return { rawCall, finishReason: "stop", usage, text: ANSWER };
     },
   });
   await generateText({
@@ -144,19 +153,14 @@ async function runAi5(): Promise<void> {
       const usage = usageV2(GENERATE_USAGE[call++] as readonly number[]);
       if (call === 1) {
         return {
-          content: TOOL_CALLS.map((c) => ({
-            type: "tool-call" as const,
-            toolCallId: c.toolCallId,
-            toolName: c.toolName,
-            input: JSON.stringify({ city: c.city }),
-          })),
+          content: toolCallParts(),
           finishReason: "tool-calls",
           usage,
           warnings: [],
         };
       }
       return {
-        content: [{ type: "text", text: "Sunny in Lisbon, mild in Porto." }],
+        content: [{ type: "text", text: ANSWER }],
         finishReason: "stop",
         usage,
         warnings: [],
@@ -250,19 +254,14 @@ async function runAi6or7(major: "6" | "7", genAi: boolean): Promise<void> {
       const usage = usageV3(GENERATE_USAGE[call++] as readonly number[]);
       if (call === 1) {
         return {
-          content: TOOL_CALLS.map((c) => ({
-            type: "tool-call" as const,
-            toolCallId: c.toolCallId,
-            toolName: c.toolName,
-            input: JSON.stringify({ city: c.city }),
-          })),
+          content: toolCallParts(),
           finishReason: { unified: "tool-calls" as const, raw: "tool_calls" },
           usage,
           warnings: [],
         };
       }
       return {
-        content: [{ type: "text" as const, text: "Sunny in Lisbon, mild in Porto." }],
+        content: [{ type: "text" as const, text: ANSWER }],
         finishReason: { unified: "stop" as const, raw: "stop" },
         usage,
         warnings: [],
