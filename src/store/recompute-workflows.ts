@@ -17,7 +17,7 @@ export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly stri
   if (wkexIds.length === 0) return;
   // Children are found by "wkex_id = ANY(array)", not by joining a CTE of the ids: the planner
   // estimates the array and uses the indexes, where a join made it scan whole tables.
-  const ids = sql`ANY(${pgArray(wkexIds)}::uuid[])`;
+  const anyOfIds = sql`ANY(${pgArray(wkexIds)}::uuid[])`;
   await tx.execute(sql`
 WITH ids AS (SELECT DISTINCT unnest(${pgArray(wkexIds)}::uuid[]) AS wkex_id),
 st AS (
@@ -45,7 +45,7 @@ st AS (
     min(s.wstp_attributes #>> '{metadata,workflow,conversationId}') AS p_conversation_id,
     (array_agg(s.wstp_attributes #> '{metadata,workflow,executionConfig}' ORDER BY s.wstp_id)
       FILTER (WHERE s.wstp_attributes #> '{metadata,workflow,executionConfig}' IS NOT NULL))[1] AS p_execution_config
-  FROM "WorkflowStepExecutions" s WHERE s.wkex_id = ${ids}
+  FROM "WorkflowStepExecutions" s WHERE s.wkex_id = ${anyOfIds}
   GROUP BY s.wkex_id
 ),
 sk AS (
@@ -57,7 +57,7 @@ sk AS (
       FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_skill,
     (array_agg(k.exec_error_message ORDER BY k.exec_started_at, k.exec_id)
       FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_skill_error
-  FROM "SkillExecutions" k WHERE k.wkex_id = ${ids}
+  FROM "SkillExecutions" k WHERE k.wkex_id = ${anyOfIds}
   GROUP BY k.wkex_id
 ),
 llm AS (
@@ -87,14 +87,14 @@ llm AS (
           'error', c.error_message) ORDER BY c.n) FILTER (WHERE c.error_message IS NOT NULL), '[]'::jsonb))) AS ai_sdk
   FROM (
     SELECT l.*, row_number() OVER (PARTITION BY l.wkex_id ORDER BY l.started_at, l.span_id) AS n
-    FROM "LlmCalls" l WHERE l.wkex_id = ${ids} AND l.leaf
+    FROM "LlmCalls" l WHERE l.wkex_id = ${anyOfIds} AND l.leaf
   ) c
   GROUP BY c.wkex_id
 ),
 perf AS (
   SELECT l.wkex_id, jsonb_build_object(
       'dbQueries', count(*) FILTER (WHERE l.role = 'db'), 'apiCalls', count(*) FILTER (WHERE l.role = 'http')) AS performance
-  FROM "SpanLinks" l WHERE l.wkex_id = ${ids} AND l.role IN ('db', 'http')
+  FROM "SpanLinks" l WHERE l.wkex_id = ${anyOfIds} AND l.role IN ('db', 'http')
   GROUP BY l.wkex_id
 ),
 derived AS (
