@@ -13,8 +13,10 @@ import { eq } from "drizzle-orm";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { decodeProtobufRequest } from "../src/collector/index.js";
-import { type ExecutionChanges, mapSpans, mergeChanges } from "../src/mappers/index.js";
+import { mapSpans } from "../src/mappers/index.js";
+import type { ExecutionChanges } from "../src/model/index.js";
 import {
+  mergeChanges,
   openDatabase,
   skillExecutions,
   workflowExecutions,

@@ -13,13 +13,8 @@ import {
 import type { Config } from "./config.js";
 import { OtlpForwarder } from "./forward/otlp-forwarder.js";
 import { type Listening, listen } from "./listen.js";
-import {
-  DEFAULT_PRICES,
-  type ExecutionOutcome,
-  type MappingOptions,
-  mapSpans,
-  outcomesOf,
-} from "./mappers/index.js";
+import { DEFAULT_PRICES, type MappingOptions, mapSpans } from "./mappers/index.js";
+import { type ExecutionOutcome, outcomesOf } from "./model/index.js";
 import { every } from "./periodic.js";
 import { createApiApp, ExeclensMetrics } from "./server/index.js";
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { sourceIdToUuid } from "../src/mappers/index.js";
+import { sourceIdToUuid } from "../src/model/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { llmCallRows, type Row, skillRows, workflowRows } from "./helpers/rows.js";

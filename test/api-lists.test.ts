@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { mapSpans, sourceIdToUuid } from "../src/mappers/index.js";
+import { mapSpans } from "../src/mappers/index.js";
+import { sourceIdToUuid } from "../src/model/index.js";
 import { writeChanges } from "../src/store/index.js";
 import { allPages, apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";

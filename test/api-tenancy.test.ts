@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { sourceIdToUuid } from "../src/mappers/index.js";
+import { sourceIdToUuid } from "../src/model/index.js";
 import { newApiKey, parseApiKeys } from "../src/server/api-keys.js";
 import { allPages, apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";

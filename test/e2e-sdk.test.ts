@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sourceIdToUuid } from "../src/mappers/index.js";
+import { sourceIdToUuid } from "../src/model/index.js";
 import { appData } from "./apps/workflow-app-data.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";

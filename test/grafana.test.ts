@@ -13,7 +13,8 @@ import { DASHBOARDS, type DashboardDefinition } from "../grafana/src/dashboards.
 import { expandSql, type VariableValue } from "../grafana/src/expand.js";
 import { formatOf } from "../grafana/src/panels.js";
 import { DEFAULT_VALUES } from "../grafana/src/variables.js";
-import { mapSpans, sourceIdToUuid } from "../src/mappers/index.js";
+import { mapSpans } from "../src/mappers/index.js";
+import { sourceIdToUuid } from "../src/model/index.js";
 import { type Database, writeChanges } from "../src/store/index.js";
 import { databaseKinds, describeEachDatabase, postgres, useOpenDatabase } from "./helpers/databases.js";
 import { BASE_MS, COMPANIONS, ingestDataset, ORGS } from "./helpers/dataset.js";

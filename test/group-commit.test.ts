@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { type ExecutionChanges, mapSpans } from "../src/mappers/index.js";
+import { mapSpans } from "../src/mappers/index.js";
+import type { ExecutionChanges } from "../src/model/index.js";
 import { GroupCommitWriter } from "../src/store/index.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { skillRows } from "./helpers/rows.js";

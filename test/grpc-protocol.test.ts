@@ -5,10 +5,10 @@ import {
   Admission,
   DEFAULT_SPAN_LIMITS,
   type GrpcReceiver,
-  type Span,
   startGrpcReceiver,
   type TracesConsumer,
 } from "../src/collector/index.js";
+import type { Span } from "../src/model/index.js";
 import { grpcExport } from "./helpers/grpc-export.js";
 import { recordSpans } from "./helpers/sdk.js";
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { sourceIdToUuid } from "../src/mappers/index.js";
+import { sourceIdToUuid } from "../src/model/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { type AttributeValue, type Span, SpanKind } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
+import { type AttributeValue, type Span, SpanKind } from "../src/model/index.js";
 import { writeChanges } from "../src/store/index.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { snapshot } from "./helpers/rows.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AttributeValue } from "../src/collector/index.js";
 import { DEFAULT_PRICES, type ModelPrice, mapSpans } from "../src/mappers/index.js";
+import type { AttributeValue } from "../src/model/index.js";
 import { span } from "./helpers/spans.js";
 
 const TRACE = "0af7651916cd43dd8448eb211c80319c";

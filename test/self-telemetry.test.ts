@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
-import { decodeJsonRequest, decodeProtobufRequest, type Span } from "../src/collector/index.js";
+import { decodeJsonRequest, decodeProtobufRequest } from "../src/collector/index.js";
+import type { Span } from "../src/model/index.js";
 import { apiClient, metricValue } from "./helpers/api.js";
 import { type ChildExeclens, spawnExeclens } from "./helpers/child-execlens.js";
 import { type DatabaseKind, describeEachDatabase } from "./helpers/databases.js";

@@ -1,4 +1,4 @@
-import type { ExecutionOutcome } from "../mappers/index.js";
+import type { ExecutionOutcome } from "../model/index.js";
 
 export interface AlertmanagerOptions {
   /** Base URL of the Alertmanager, e.g. http://127.0.0.1:9093 */

@@ -1,7 +1,7 @@
 import protobuf from "protobufjs/minimal.js";
+import type { DecodedRequest } from "../model/index.js";
 import { decodeJsonRequest, encodeJsonResponse } from "./otlp-json.js";
 import { decodeProtobufRequest, encodeProtobufResponse } from "./otlp-protobuf.js";
-import type { DecodedRequest } from "./span.js";
 
 /** One OTLP/HTTP body encoding: how requests decode and how answers are written in it. */
 export interface Encoding {

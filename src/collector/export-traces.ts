@@ -1,8 +1,8 @@
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { DecodedRequest, RejectedSpan, Span } from "../model/index.js";
 import type { AdmissionTicket } from "./admission.js";
 import { asIngestError } from "./errors.js";
 import { applyLimits, type SpanLimits } from "./limits.js";
-import type { DecodedRequest, RejectedSpan, Span } from "./span.js";
 
 /** The next stage: resolves once the spans are durable, naming the spans it could not take. */
 export interface TracesConsumer {

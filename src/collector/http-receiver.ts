@@ -1,11 +1,11 @@
 import { Hono } from "hono";
+import type { DecodedRequest } from "../model/index.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
 import { type Encoding, encodingFor, jsonEncoding } from "./encodings.js";
 import { asIngestError, httpStatusOf, IngestError, rpcCodeOf } from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
 import { JsonShapeError } from "./otlp-json.js";
 import { readBody } from "./read-body.js";
-import type { DecodedRequest } from "./span.js";
 
 export interface HttpReceiverOptions {
   readonly context: ExportContext;

@@ -10,4 +10,3 @@ export { createHttpReceiver, type HttpReceiverOptions } from "./http-receiver.js
 export { DEFAULT_SPAN_LIMITS, type SpanLimits } from "./limits.js";
 export { decodeJsonRequest } from "./otlp-json.js";
 export { decodeProtobufRequest } from "./otlp-protobuf.js";
-export * from "./span.js";

@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, DecodedRequest, RejectedSpan, Span } from "./span.js";
+import type { Attributes, AttributeValue, DecodedRequest, RejectedSpan, Span } from "../model/index.js";
 
 /** What one request and one span may carry; past these, values are cut or spans rejected. */
 export interface SpanLimits {

@@ -1,4 +1,3 @@
-import { invalidIdReason } from "./ids.js";
 import {
   type Attributes,
   type AttributeValue,
@@ -12,7 +11,8 @@ import {
   type SpanLink,
   type StatusCode,
   storableString,
-} from "./span.js";
+} from "../model/index.js";
+import { invalidIdReason } from "./ids.js";
 
 /*
  * Decodes the OTLP/JSON encoding (protobuf JSON mapping: lowerCamelCase keys, hex ids, int64

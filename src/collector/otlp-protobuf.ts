@@ -1,5 +1,4 @@
 import protobuf from "protobufjs/minimal.js";
-import { bytesToHex, invalidIdReason } from "./ids.js";
 import {
   type Attributes,
   type AttributeValue,
@@ -13,7 +12,8 @@ import {
   type SpanLink,
   type StatusCode,
   storableString,
-} from "./span.js";
+} from "../model/index.js";
+import { bytesToHex, invalidIdReason } from "./ids.js";
 
 /*
  * Decodes opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest straight into the

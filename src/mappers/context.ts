@@ -1,6 +1,6 @@
-import type { ExecutionContext, JsonObject } from "./changes.js";
+import type { ExecutionContext, JsonObject } from "../model/index.js";
+import { isUuid, sourceIdToUuid } from "../model/index.js";
 import type { SpanReader } from "./span-reader.js";
-import { isUuid, sourceIdToUuid } from "./uuid.js";
 
 /** Longest value of the VARCHAR(100) columns of the seed. */
 export const VARCHAR_ID = 100;

@@ -1,5 +1,5 @@
-import { type Span, SpanKind } from "../collector/index.js";
-import type { SpanRole } from "./changes.js";
+import type { SpanRole } from "../model/index.js";
+import { type Span, SpanKind } from "../model/index.js";
 
 /** The AI SDK's top-level calls (ai 4–7, and ai 7's legacy integration): a workflow unless nested. */
 const AI_SDK_CALLS = new Set([

@@ -1,4 +1,4 @@
-import type { JsonObject } from "./changes.js";
+import type { JsonObject } from "../model/index.js";
 import type { SpanError } from "./status.js";
 
 export function errorMetadata(error: SpanError): JsonObject {

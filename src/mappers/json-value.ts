@@ -1,5 +1,5 @@
-import { type AttributeValue, storableString } from "../collector/index.js";
-import type { JsonObject, JsonValue } from "./changes.js";
+import type { JsonObject, JsonValue } from "../model/index.js";
+import { type AttributeValue, storableString } from "../model/index.js";
 
 /** An OTLP attribute value as JSON: bigint as a decimal string, bytes as base64, NaN/Infinity as strings. */
 export function toJson(value: AttributeValue | undefined): JsonValue {

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, LlmCallChange } from "./changes.js";
+import type { JsonObject, JsonValue, LlmCallChange } from "../model/index.js";
 import { aiSdkOperation, genAiOperation } from "./conventions.js";
 import { payloadToJson } from "./json-value.js";
 import type { ModelPrice } from "./prices.js";

@@ -1,5 +1,4 @@
-import type { Span } from "../collector/index.js";
-import type { ExecutionChanges, SpanNode } from "./changes.js";
+import type { ExecutionChanges, Span, SpanNode } from "../model/index.js";
 import { roleOf } from "./conventions.js";
 import { mapLlmCall } from "./llm-call.js";
 import { applyRules, type MappingRule } from "./mapping-rules.js";

@@ -1,5 +1,4 @@
-import type { AttributeValue, Span } from "../collector/index.js";
-import type { SpanRole } from "./changes.js";
+import type { AttributeValue, Span, SpanRole } from "../model/index.js";
 import { SpanReader } from "./span-reader.js";
 
 /** What a rule's match says about one attribute: equal to a value, or present / absent. */

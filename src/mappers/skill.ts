@@ -1,10 +1,10 @@
-import type { SkillChange } from "./changes.js";
+import type { SkillChange } from "../model/index.js";
+import { spanExecutionId } from "../model/index.js";
 import { commonMetadata, executionContext, finishMetadata, idKeys, uuidColumn } from "./context.js";
 import { errorMetadata } from "./error-metadata.js";
 import type { SpanReader } from "./span-reader.js";
 import { finishedStatus, spanError } from "./status.js";
 import type { Timing } from "./timing.js";
-import { spanExecutionId } from "./uuid.js";
 
 /** A span with skill.id or skill.name, an AI SDK tool call or a GenAI execute_tool: one "SkillExecutions" row. */
 export function mapSkill(reader: SpanReader, timing: Timing): SkillChange {

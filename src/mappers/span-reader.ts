@@ -1,5 +1,4 @@
-import type { AttributeValue, Span } from "../collector/index.js";
-import type { JsonObject, JsonValue } from "./changes.js";
+import type { AttributeValue, JsonObject, JsonValue, Span } from "../model/index.js";
 import { payloadToJson, setPath, toJson } from "./json-value.js";
 
 /**

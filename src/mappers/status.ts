@@ -1,5 +1,4 @@
-import { type Span, StatusCode } from "../collector/index.js";
-import { WORKFLOW_STATUSES, type WorkflowStatus } from "./changes.js";
+import { type Span, StatusCode, WORKFLOW_STATUSES, type WorkflowStatus } from "../model/index.js";
 import type { SpanReader } from "./span-reader.js";
 
 const TIMEOUT = /time[\s_-]?out|timed[\s_-]?out|deadline[\s_-]?exceeded|etimedout/i;

@@ -1,10 +1,10 @@
-import type { JsonObject, StepChange, WorkflowContext } from "./changes.js";
+import type { JsonObject, StepChange, WorkflowContext } from "../model/index.js";
+import { spanExecutionId, workflowExecutionId } from "../model/index.js";
 import { commonMetadata, executionContext, finishMetadata, uuidColumn, VARCHAR_ID } from "./context.js";
 import { errorMetadata } from "./error-metadata.js";
 import type { SpanReader } from "./span-reader.js";
 import { spanError, workflowStatus } from "./status.js";
 import type { Timing } from "./timing.js";
-import { spanExecutionId, workflowExecutionId } from "./uuid.js";
 
 /**
  * A span with workflow.step.id or workflow.step.order: one "WorkflowStepExecutions" row of the

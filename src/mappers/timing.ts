@@ -1,4 +1,4 @@
-import type { Span } from "../collector/index.js";
+import type { Span } from "../model/index.js";
 
 export interface Timing {
   readonly startedAt: Date;

@@ -1,4 +1,5 @@
-import type { JsonObject, WorkflowChange } from "./changes.js";
+import type { JsonObject, WorkflowChange } from "../model/index.js";
+import { workflowExecutionId } from "../model/index.js";
 import {
   commonMetadata,
   executionContext,
@@ -12,7 +13,6 @@ import { errorMetadata } from "./error-metadata.js";
 import type { SpanReader } from "./span-reader.js";
 import { spanError, workflowStatus } from "./status.js";
 import type { Timing } from "./timing.js";
-import { workflowExecutionId } from "./uuid.js";
 
 /** Statuses in which a workflow execution has not finished, so it has no completed_at. */
 const UNFINISHED = new Set(["pending", "running", "paused"]);

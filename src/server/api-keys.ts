@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { sourceIdToUuid } from "../mappers/index.js";
+import { sourceIdToUuid } from "../model/index.js";
 import type { Scope } from "../store/index.js";
 
 /** An API key as kept at rest: the SHA-256 of the key, and the organisations it may read. */

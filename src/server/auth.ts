@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { sourceIdToUuid } from "../mappers/index.js";
+import { sourceIdToUuid } from "../model/index.js";
 import { ALL, type Scope } from "../store/index.js";
 import { type ApiKey, scopeOfKey } from "./api-keys.js";
 import { ApiError } from "./errors.js";

@@ -2,7 +2,7 @@ import { type Attributes, type Counter, type Histogram, ValueType } from "@opent
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { sql } from "drizzle-orm";
-import type { ExecutionOutcome, LlmCallChange } from "../mappers/index.js";
+import type { ExecutionOutcome, LlmCallChange } from "../model/index.js";
 import type { Database } from "../store/index.js";
 
 /** Distinct skill/workflow names kept as label values; later ones are counted as "other". */

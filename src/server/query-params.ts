@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { SKILL_STATUSES, WORKFLOW_STATUSES } from "../mappers/index.js";
+import { SKILL_STATUSES, WORKFLOW_STATUSES } from "../model/index.js";
 
 /** Largest page a list returns. */
 export const MAX_LIMIT = 500;

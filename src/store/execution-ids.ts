@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { JsonObject, WorkflowChange } from "../mappers/index.js";
+import type { JsonObject, WorkflowChange } from "../model/index.js";
 import { pgArray } from "./sql-values.js";
 import { queryRows, type Transaction } from "./transaction.js";
 

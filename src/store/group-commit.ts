@@ -1,5 +1,6 @@
-import { type ExecutionChanges, mergeChanges } from "../mappers/index.js";
+import type { ExecutionChanges } from "../model/index.js";
 import type { Database } from "./database.js";
+import { mergeChanges } from "./merge-changes.js";
 import { summarize, type WriteSummary, writeChanges } from "./writer.js";
 
 export interface GroupCommitOptions {

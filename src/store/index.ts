@@ -1,5 +1,6 @@
 export { type Database, type DatabaseHandle, type DatabaseTarget, openDatabase } from "./database.js";
 export { type GroupCommitOptions, GroupCommitWriter } from "./group-commit.js";
+export { mergeChanges } from "./merge-changes.js";
 export { type Notifications, WORKFLOW_CHANGED_CHANNEL } from "./notifications.js";
 export * from "./read/index.js";
 export { deleteExpired, type RetentionResult } from "./retention.js";

@@ -7,7 +7,7 @@ import type {
   SpanNode,
   StepChange,
   WorkflowChange,
-} from "../mappers/index.js";
+} from "../model/index.js";
 import type { Database } from "./database.js";
 import { claimExecutionIds } from "./execution-ids.js";
 import { notifyWorkflowsChanged } from "./notifications.js";

@@ -1,6 +1,6 @@
 import { seededRandom } from "../../bench/seeded-random.js";
-import type { AttributeValue, Span } from "../../src/collector/index.js";
 import { mapSpans } from "../../src/mappers/index.js";
+import type { AttributeValue, Span } from "../../src/model/index.js";
 import { type Database, writeChanges } from "../../src/store/index.js";
 import { span } from "./spans.js";
 

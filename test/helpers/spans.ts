@@ -5,7 +5,7 @@ import {
   type Span,
   type SpanKind,
   StatusCode,
-} from "../../src/collector/index.js";
+} from "../../src/model/index.js";
 
 export interface SpanSpec {
   readonly traceId: string;

@@ -1,5 +1,5 @@
 import { type AnyColumn, and, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { isUuid, sourceIdToUuid } from "../../mappers/index.js";
+import { isUuid, sourceIdToUuid } from "../../model/index.js";
 import type { Database } from "../database.js";
 import {
   type SkillExecution,

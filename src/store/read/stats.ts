@@ -1,5 +1,5 @@
 import { and, type SQL, sql } from "drizzle-orm";
-import { sourceIdToUuid, WORKFLOW_STATUSES } from "../../mappers/index.js";
+import { sourceIdToUuid, WORKFLOW_STATUSES } from "../../model/index.js";
 import type { Database } from "../database.js";
 import { queryRows } from "../transaction.js";
 import { type Scope, skillInScope, workflowInScope } from "./scope.js";

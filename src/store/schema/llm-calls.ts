@@ -11,7 +11,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import type { JsonObject, JsonValue, WorkflowChange } from "../../mappers/index.js";
+import type { JsonObject, JsonValue, WorkflowChange } from "../../model/index.js";
 import { createdAt, timestamptz } from "./columns.js";
 
 /**

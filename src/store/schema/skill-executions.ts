@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
-import { SKILL_STATUSES, type SkillAttributes, type SkillStatus } from "../../mappers/index.js";
+import { SKILL_STATUSES, type SkillAttributes, type SkillStatus } from "../../model/index.js";
 import { createdAt, sqlList, timestamptz } from "./columns.js";
 
 /** The seed's "SkillExecutions", plus wkex_id, organization_id, exec_skill_name and the trace link. */

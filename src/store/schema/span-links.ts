@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, primaryKey, uuid, varchar } from "drizzle-orm/pg-core";
-import type { SpanRole } from "../../mappers/index.js";
+import type { SpanRole } from "../../model/index.js";
 import { createdAt } from "./columns.js";
 
 /**

@@ -14,7 +14,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { WORKFLOW_STATUSES, type WorkflowAttributes, type WorkflowStatus } from "../../mappers/index.js";
+import { WORKFLOW_STATUSES, type WorkflowAttributes, type WorkflowStatus } from "../../model/index.js";
 import { createdAt, sqlList, timestamptz } from "./columns.js";
 
 /**

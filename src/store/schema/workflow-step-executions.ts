@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
-import { type StepAttributes, WORKFLOW_STATUSES, type WorkflowStatus } from "../../mappers/index.js";
+import { type StepAttributes, WORKFLOW_STATUSES, type WorkflowStatus } from "../../model/index.js";
 import { createdAt, sqlList, timestamptz } from "./columns.js";
 
 /** "WorkflowStepExecutions", which the seed references: one row per step span of a workflow execution. */

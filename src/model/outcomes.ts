@@ -1,4 +1,4 @@
-import type { ExecutionChanges } from "./changes.js";
+import type { ExecutionChanges } from "./execution.js";
 
 /** One finished (or timed-out) execution, as metrics and alerts see it. */
 export interface ExecutionOutcome {

@@ -1,4 +1,4 @@
-import type { ExecutionChanges } from "./changes.js";
+import type { ExecutionChanges } from "../model/index.js";
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sourceIdToUuid, uuidV5, uuidV7Deterministic } from "./uuid.js";
+import { sourceIdToUuid, uuidV5, uuidV7Deterministic } from "./ids.js";
 
 describe("uuids", () => {
   it("computes RFC 9562 UUIDv5 (the RFC's DNS example)", () => {

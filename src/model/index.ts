@@ -1,0 +1,4 @@
+export * from "./execution.js";
+export * from "./ids.js";
+export * from "./outcomes.js";
+export * from "./span.js";
