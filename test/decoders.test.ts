@@ -1,4 +1,4 @@
-import { SpanStatusCode } from "@opentelemetry/api";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { describe, expect, it } from "vitest";
 import { decodeJsonRequest, decodeProtobufRequest } from "../src/collector/index.js";
@@ -47,6 +47,96 @@ describe("OTLP decoders", () => {
     const sdkParent = spans.find((s) => s.name === "parent");
     const [seconds, nanos] = sdkParent?.startTime ?? [0, 0];
     expect(parent?.startTimeUnixNano).toBe(BigInt(seconds) * 1_000_000_000n + BigInt(nanos));
+  });
+
+  it("read the span flags: a span continuing a caller's traceparent has a remote parent, a local child does not", async () => {
+    const remote = await recordSpans((t) => {
+      const caller = trace.wrapSpanContext({
+        traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+        spanId: "00f067aa0ba902b7",
+        traceFlags: 1,
+        isRemote: true,
+      });
+      const server = t.start("POST /chat", {}, caller);
+      const inner = t.start("inner", {}, server);
+      inner.end();
+      server.end();
+    });
+    for (const decoded of [
+      decodeProtobufRequest(ProtobufTraceSerializer.serializeRequest(remote) as Uint8Array),
+      decodeJsonRequest(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(remote))),
+    ]) {
+      const byName = new Map(decoded.spans.map((s) => [s.name, s]));
+      expect(byName.get("POST /chat")).toMatchObject({
+        parentSpanId: "00f067aa0ba902b7",
+        parentIsRemote: true,
+      });
+      expect(byName.get("inner")?.parentIsRemote).toBe(false);
+    }
+    const root = decodeProtobufRequest(
+      ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array,
+    ).spans.find((s) => s.name === "parent");
+    expect(root?.parentIsRemote).toBeUndefined();
+  });
+
+  it("treats spans without flags (older exporters) as not saying whether the parent is remote", () => {
+    const decoded = decodeJsonRequest(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: "5b8efff798038103d269b633813fc60c",
+                    spanId: "eee19b7ec3c1b174",
+                    parentSpanId: "eee19b7ec3c1b173",
+                    name: "a",
+                    flags: 0,
+                  },
+                  {
+                    traceId: "5b8efff798038103d269b633813fc60c",
+                    spanId: "eee19b7ec3c1b175",
+                    parentSpanId: "eee19b7ec3c1b173",
+                    name: "b",
+                  },
+                  {
+                    traceId: "5b8efff798038103d269b633813fc60c",
+                    spanId: "eee19b7ec3c1b176",
+                    parentSpanId: "eee19b7ec3c1b173",
+                    name: "c",
+                    flags: 0x301,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(decoded.spans.map((s) => s.parentIsRemote)).toEqual([undefined, undefined, true]);
+    expect(() =>
+      decodeJsonRequest(
+        JSON.stringify({
+          resourceSpans: [
+            {
+              scopeSpans: [
+                {
+                  spans: [
+                    {
+                      traceId: "5b8efff798038103d269b633813fc60c",
+                      spanId: "eee19b7ec3c1b174",
+                      parentSpanId: "eee19b7ec3c1b173",
+                      flags: -1,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    ).toThrow(/flags must be an unsigned 32-bit integer/);
   });
 
   it("keeps int64 values that a double cannot hold exactly as bigint", () => {

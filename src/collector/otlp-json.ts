@@ -4,6 +4,7 @@ import {
   type DecodedRequest,
   emptyAttributes,
   type InstrumentationScope,
+  parentIsRemoteFromFlags,
   type RejectedSpan,
   type Span,
   type SpanEvent,
@@ -109,6 +110,14 @@ function asNanos(value: unknown, path: string): bigint {
   throw new JsonShapeError(`${path} must be an unsigned integer (number or decimal string)`);
 }
 
+/** `Span.flags` is a fixed32: a number in JSON (a decimal string is taken too, as for other integers). */
+function asFlags(value: unknown, path: string): number {
+  if (value === undefined || value === null) return 0;
+  const n = typeof value === "string" && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 0xffffffff) return n;
+  throw new JsonShapeError(`${path} must be an unsigned 32-bit integer`);
+}
+
 function asEnum<T extends number>(value: unknown, names: Record<string, T>, max: number, path: string): T {
   if (value === undefined || value === null) return 0 as T;
   if (typeof value === "number" && Number.isInteger(value))
@@ -156,6 +165,8 @@ function readSpan(
     traceId,
     spanId,
     parentSpanId: parentSpanId === "" ? undefined : parentSpanId,
+    parentIsRemote:
+      parentSpanId === "" ? undefined : parentIsRemoteFromFlags(asFlags(span.flags, `${path}.flags`)),
     traceState: asString(field(span, "traceState", "trace_state"), `${path}.traceState`),
     name,
     kind: asEnum(span.kind, SPAN_KIND_NAMES, 5, `${path}.kind`),

@@ -5,6 +5,7 @@ import {
   type DecodedRequest,
   emptyAttributes,
   type InstrumentationScope,
+  parentIsRemoteFromFlags,
   type RejectedSpan,
   type Span,
   type SpanEvent,
@@ -27,6 +28,7 @@ type ProtoReader = protobuf.Reader;
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
+const WIRE_FIXED32 = 5;
 
 /** Nesting bound for AnyValue arrays and kvlists; deeper values are cut with a marker. */
 const MAX_VALUE_DEPTH = 32;
@@ -185,6 +187,7 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
   const events: SpanEvent[] = [];
   const links: SpanLink[] = [];
   let status: Span["status"] = { code: 0, message: "" };
+  let flags = 0;
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
@@ -230,6 +233,10 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
         expectWire(tag, WIRE_LEN, "span.status");
         status = readStatus(reader, messageEnd(reader));
         break;
+      case 16:
+        expectWire(tag, WIRE_FIXED32, "span.flags");
+        flags = reader.fixed32();
+        break;
       default:
         skipField(reader, tag);
     }
@@ -243,6 +250,7 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
     traceId,
     spanId,
     parentSpanId: parentSpanId === "" ? undefined : parentSpanId,
+    parentIsRemote: parentSpanId === "" ? undefined : parentIsRemoteFromFlags(flags),
     traceState,
     name,
     kind: (kind >= 0 && kind <= 5 ? kind : 0) as SpanKind,

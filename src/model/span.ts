@@ -55,6 +55,11 @@ export interface Span {
   readonly spanId: string;
   /** Undefined for a root span. */
   readonly parentSpanId: string | undefined;
+  /**
+   * Whether the parent lives in another process (the span continues a caller's `traceparent`),
+   * from the OTLP span flags (HAS_IS_REMOTE, IS_REMOTE); undefined when the sender does not say.
+   */
+  readonly parentIsRemote?: boolean;
   readonly traceState: string;
   readonly name: string;
   readonly kind: SpanKind;
@@ -80,6 +85,15 @@ export interface RejectedSpan {
 export interface DecodedRequest {
   readonly spans: Span[];
   readonly rejected: RejectedSpan[];
+}
+
+/** OTLP `Span.flags` bits (trace.proto, SpanFlags): bit 8 says whether bit 9 (the parent is remote) is known. */
+const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE = 0x100;
+const SPAN_FLAGS_CONTEXT_IS_REMOTE = 0x200;
+
+export function parentIsRemoteFromFlags(flags: number): boolean | undefined {
+  if ((flags & SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE) === 0) return undefined;
+  return (flags & SPAN_FLAGS_CONTEXT_IS_REMOTE) !== 0;
 }
 
 export function emptyAttributes(): Attributes {
