@@ -1,5 +1,5 @@
 import pg from "pg";
-import { type DatabaseHandle, openDatabase } from "../src/store/index.js";
+import { type DatabaseHandle, openDatabase, STORE_TABLES } from "../src/store/index.js";
 
 /** Server and database the benchmarks use (reused between runs). */
 export const BENCH_ADMIN_URL =
@@ -42,9 +42,7 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
       return;
     }
     const began = Date.now();
-    await client.query(
-      `TRUNCATE "SkillExecutions", "WorkflowExecutions", "WorkflowStepExecutions", "SpanLinks"`,
-    );
+    await client.query(`TRUNCATE ${STORE_TABLES.map((t) => `"${t}"`).join(", ")}`);
     await client.query(
       `INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkfl_id, wkex_workflow_name, companion_id, user_id,
          organization_id, wkex_session_id, wkex_conversation_id, wkex_status, wkex_current_step_id, wkex_current_step_order,

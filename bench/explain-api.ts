@@ -16,7 +16,7 @@ import {
 import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 
 const page: PageRequest = { sort: "started_at", order: "desc", limit: 50 };
-const dayAgo = new Date(Date.now() - 86_400_000);
+const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
 /** The UUIDs bench-database.ts generates: md5(label) read as a UUID. */
 const md5Uuid = (label: string) => {
   const hex = createHash("md5").update(label).digest("hex");

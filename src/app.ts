@@ -23,6 +23,7 @@ import {
   deleteExpired,
   GroupCommitWriter,
   openDatabase,
+  settleQuietTraces,
   sweepTimeouts,
 } from "./store/index.js";
 
@@ -33,6 +34,8 @@ export interface Execlens {
   readonly apiUrl: string;
   /** Runs one timeout sweep now (it also runs every EXECLENS_SWEEP_INTERVAL_MS). */
   sweep(): Promise<void>;
+  /** Settles the traces quiet for EXECLENS_SETTLE_AFTER_MS now (it also runs every few seconds). */
+  settle(): Promise<void>;
   /** Graceful: stop accepting, answer what is in flight, close the database (bounded by the shutdown timeout). */
   stop(): Promise<void>;
 }
@@ -62,11 +65,11 @@ export function createIngestPipeline(
         return { rejected: [], rowsWritten: 0 };
       }
       const changes = mapSpans(spans, mapping);
-      const summary = await writer.submit(changes);
+      const { aiWorkflows, ...summary } = await writer.submit(changes);
       metrics?.recordSpans(received.length, changes.rejected.length);
       metrics?.recordModelRequests(changes.llmCalls);
       logger?.debug({ ...summary, rejected: changes.rejected.length }, "batch stored");
-      const outcomes = outcomesOf(changes);
+      const outcomes = outcomesOf(changes, aiWorkflows);
       for (const observe of observers) observe(outcomes);
       return { rejected: changes.rejected, rowsWritten: summary.workflows + summary.steps + summary.skills };
     },
@@ -141,6 +144,17 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   const sweeper = every(config.sweepIntervalMs, sweep, (error) =>
     logger.warn({ err: error }, "timeout sweep failed"),
   );
+  const settle = async () => {
+    const settled = await settleQuietTraces(database.db, config.settleAfterMs);
+    if (settled.traces === 0) return;
+    logger.debug({ traces: settled.traces, aiWorkflows: settled.aiWorkflows.length }, "quiet traces settled");
+    const outcomes = outcomesOf({ skills: [], workflows: [] }, settled.aiWorkflows);
+    for (const observe of observers) observe(outcomes);
+  };
+  // a quiet trace is settled within a sixth of the delay after it is due (at most 5 s)
+  const settler = every(Math.min(5_000, Math.ceil(config.settleAfterMs / 6)), settle, (error) =>
+    logger.warn({ err: error }, "settling quiet traces failed"),
+  );
   const { retentionDays } = config;
   const retention =
     retentionDays === undefined
@@ -159,7 +173,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   let otlpGrpc: GrpcReceiver | undefined;
   let api: Listening | undefined;
   const closeAll = async () => {
-    const periodic = Promise.all([sweeper.stop(), retention?.stop()]);
+    const periodic = Promise.all([sweeper.stop(), settler.stop(), retention?.stop()]);
     await Promise.all([otlpHttp?.close(), otlpGrpc?.close()]);
     await writer.drain();
     await forwarder?.close(config.shutdownTimeoutMs / 2);
@@ -193,6 +207,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     otlpGrpcAddress: `${grpcHost}:${otlpGrpc.port}`,
     apiUrl: api.url,
     sweep,
+    settle,
     stop: () =>
       stopWithin(config.shutdownTimeoutMs, closeAll, logger, async () => {
         otlpHttp?.forceClose();

@@ -215,6 +215,12 @@ const SETTINGS = {
     schema: positiveInt(60 * 60 * 1000),
     help: "timeout of workflows without execution_config.timeout (default 3600000)",
   },
+  settleAfterMs: {
+    env: "EXECLENS_SETTLE_AFTER_MS",
+    flag: "settle-after-ms",
+    schema: positiveInt(30_000),
+    help: "a trace quiet this long with chains still waiting for an ancestor (no span flags, a caller that does not export) is settled at its topmost known span (default 30000)",
+  },
   stuckAfterMs: {
     env: "EXECLENS_STUCK_AFTER_MS",
     flag: "stuck-after-ms",

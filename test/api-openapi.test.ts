@@ -123,9 +123,10 @@ describe("OpenAPI document and the seed's endpoints", () => {
         },
       ],
       skills: [expect.objectContaining({ skillName: "k", status: "completed" })],
-      initialInput: {},
+      // the workflow span carries no input nor output: null, not an empty object
+      initialInput: null,
       intermediateResults: { s1: { ok: 1 } },
-      finalOutput: {},
+      finalOutput: null,
     });
   });
 

@@ -3,14 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { expect, it } from "vitest";
-import { openDatabase } from "../src/store/index.js";
+import { parseTimestamp } from "../src/model/index.js";
+import { type DatabaseHandle, type DatabaseTarget, openDatabase } from "../src/store/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 
 const migrations = fileURLToPath(new URL("../src/store/migrations", import.meta.url));
@@ -26,38 +27,88 @@ async function firstMigrations(count: number): Promise<string> {
   return dir;
 }
 
+/** A database migrated by the first `count` migrations, with `rows` written into it as that version would. */
+async function olderDatabase(target: DatabaseTarget, count: number, rows: readonly SQL[]): Promise<void> {
+  const folder = await firstMigrations(count);
+  try {
+    if ("databaseUrl" in target) {
+      const pool = new pg.Pool({ connectionString: target.databaseUrl });
+      const db = drizzlePg({ client: pool });
+      await migratePg(db, { migrationsFolder: folder });
+      for (const row of rows) await db.execute(row);
+      await pool.end();
+    } else if ("dataDir" in target) {
+      const client = await PGlite.create(target.dataDir);
+      const db = drizzlePglite({ client });
+      await migratePglite(db, { migrationsFolder: folder });
+      for (const row of rows) await db.execute(row);
+      await client.close();
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function select<T>(handle: DatabaseHandle, query: SQL): Promise<T[]> {
+  return ((await handle.db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
 describeEachDatabase("migrations", (kind) => {
   it("upgrade a database of the first schema version and keep its rows", async () => {
     const database = await kind.create();
-    const folder = await firstMigrations(2);
-    const insert = sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status, wkex_workflow_name)
-      VALUES ('00000000-0000-4000-8000-0000000000aa', 'from-v1', 'completed', 'old')`;
     try {
-      if ("databaseUrl" in database.target) {
-        const pool = new pg.Pool({ connectionString: database.target.databaseUrl });
-        const db = drizzlePg({ client: pool });
-        await migratePg(db, { migrationsFolder: folder });
-        await db.execute(insert);
-        await pool.end();
-      } else if ("dataDir" in database.target) {
-        const client = await PGlite.create(database.target.dataDir);
-        const db = drizzlePglite({ client });
-        await migratePglite(db, { migrationsFolder: folder });
-        await db.execute(insert);
-        await client.close();
-      }
+      await olderDatabase(database.target, 2, [
+        sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status, wkex_workflow_name)
+          VALUES ('00000000-0000-4000-8000-0000000000aa', 'from-v1', 'completed', 'old')`,
+      ]);
       const handle = await openDatabase(database.target);
-      const { rows } = (await handle.db.execute(
+      const rows = await select(
+        handle,
         sql`SELECT wkex_execution_id, wkex_workflow_name,
-          (SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_spanlinks_created')::int AS newest_index
+          (SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_spanindex_waiting')::int AS newest_index
           FROM "WorkflowExecutions"`,
-      )) as unknown as {
-        rows: Array<{ wkex_execution_id: string; wkex_workflow_name: string; newest_index: number }>;
-      };
+      );
       await handle.close();
       expect(rows).toEqual([{ wkex_execution_id: "from-v1", wkex_workflow_name: "old", newest_index: 1 }]);
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      await database.drop();
+    }
+  });
+
+  it("upgrade a database of the previous version (span links, millisecond times) and keep every row", async () => {
+    const database = await kind.create();
+    const wkex = "00000000-0000-4000-8000-0000000000bb";
+    const skill = "00000000-0000-7000-8000-0000000000cc";
+    try {
+      await olderDatabase(database.target, 6, [
+        sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status, wkex_started_at, wkex_span_received)
+          VALUES (${wkex}, 'from-v6', 'completed', '2026-01-01T00:00:00.123Z', true)`,
+        sql`INSERT INTO "SkillExecutions" (exec_id, wkex_id, exec_skill_name, exec_status, exec_started_at)
+          VALUES (${skill}, ${wkex}, 'search', 'completed', '2026-01-01T00:00:00.456Z')`,
+        sql`INSERT INTO "LlmCalls" (trace_id, span_id, wkex_id, operation, started_at, completed_at, duration_ms, total_tokens)
+          VALUES ('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', ${wkex}, 'chat', '2026-01-01T00:00:00.5Z',
+            '2026-01-01T00:00:01Z', 500, 42)`,
+        sql`INSERT INTO "SpanLinks" (trace_id, span_id, parent_span_id, role, exec_id, wkex_id, resolved)
+          VALUES ('0af7651916cd43dd8448eb211c80319c', 'c7ad6b7169203331', 'b7ad6b7169203331', 'db', ${skill}, ${wkex}, true)`,
+      ]);
+      const handle = await openDatabase(database.target);
+      const [workflow] = await select<{ wkex_started_at: string }>(
+        handle,
+        sql`SELECT wkex_started_at FROM "WorkflowExecutions" WHERE wkex_id = ${wkex}`,
+      );
+      const skills = await select(handle, sql`SELECT exec_id, wkex_id FROM "SkillExecutions"`);
+      const llm = await select<{ llm_id: string | null; total_tokens: number }>(
+        handle,
+        sql`SELECT llm_id, total_tokens FROM "LlmCalls"`,
+      );
+      const calls = await select(handle, sql`SELECT kind, wkex_id, exec_id FROM "ClientCalls"`);
+      await handle.close();
+      expect(parseTimestamp(workflow?.wkex_started_at ?? "")).toBe("2026-01-01T00:00:00.123000Z");
+      expect(skills).toEqual([{ exec_id: skill, wkex_id: wkex }]);
+      expect(llm).toEqual([{ llm_id: expect.stringMatching(/^[0-9a-f-]{36}$/), total_tokens: 42 }]);
+      // the db call keeps counting into its workflow and skill
+      expect(calls).toEqual([{ kind: "db", wkex_id: wkex, exec_id: skill }]);
+    } finally {
       await database.drop();
     }
   });

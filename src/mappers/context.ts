@@ -35,9 +35,26 @@ export function executionContext(reader: SpanReader): ExecutionContext {
   };
 }
 
-/** Metadata every execution row carries: where it ran, and the link back to its trace. */
+/** The AI SDK telemetry metadata keys execlens reads as ids; the app's other keys go to metadata. */
+const AI_TELEMETRY_ID_KEYS = [
+  "companionId",
+  "userId",
+  "organizationId",
+  "sessionId",
+  "conversationId",
+  "skillId",
+  "workflowId",
+];
+
+/**
+ * Metadata every execution row carries: the app's own keys (`<prefix>.metadata.*`, the AI SDK's
+ * custom `ai.telemetry.metadata.*`), where it ran, and the link back to its trace; the keys
+ * execlens sets win over the app's.
+ */
 export function commonMetadata(reader: SpanReader, prefix: string): JsonObject {
-  const metadata = reader.objectFromPrefix(`${prefix}.metadata`);
+  const telemetry = reader.objectFromPrefix("ai.telemetry.metadata");
+  for (const key of AI_TELEMETRY_ID_KEYS) delete telemetry[key];
+  const metadata = { ...telemetry, ...reader.objectFromPrefix(`${prefix}.metadata`) };
   const environment = reader.string("deployment.environment.name", "deployment.environment");
   const service = reader.string("service.name");
   const clientVersion = reader.string("service.version");

@@ -61,13 +61,13 @@ export function roleOf(span: Span): SpanRole {
   }
   const ai = aiSdkOperation(span);
   if (ai !== undefined) {
-    if (ai === "ai.toolCall") return "skill";
+    if (ai === "ai.toolCall") return "tool";
     if (AI_SDK_CALLS.has(ai)) return "ai_call";
     if (AI_SDK_MODEL_CALL.test(ai)) return "llm";
   }
   const genAi = genAiOperation(span);
   if (genAi !== undefined) {
-    if (genAi === "execute_tool") return "skill";
+    if (genAi === "execute_tool") return "tool";
     if (GEN_AI_AGENT_CALLS.has(genAi)) return "ai_call";
     if (GEN_AI_MODEL_CALLS.has(genAi)) return "llm";
   } else if (

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, LlmCallChange } from "../model/index.js";
+import { type JsonObject, type JsonValue, type LlmCallChange, spanExecutionId } from "../model/index.js";
 import { aiSdkOperation, genAiOperation } from "./conventions.js";
 import { payloadToJson } from "./json-value.js";
 import type { ModelPrice } from "./prices.js";
@@ -107,6 +107,7 @@ export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly 
     finishReason,
   };
   return {
+    llmId: spanExecutionId(timing.startUnixMs, span.traceId, span.spanId),
     traceId: span.traceId,
     spanId: span.spanId,
     operation: aiSdkOperation(span) ?? genAiOperation(span) ?? span.name,

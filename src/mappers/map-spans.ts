@@ -1,4 +1,5 @@
-import type { ExecutionChanges, Span, SpanNode } from "../model/index.js";
+import type { ExecutionChanges, Span, SpanNode, SpanRole } from "../model/index.js";
+import { mapAiWorkflow } from "./ai-workflow.js";
 import { roleOf } from "./conventions.js";
 import { mapLlmCall } from "./llm-call.js";
 import { applyRules, type MappingRule } from "./mapping-rules.js";
@@ -26,8 +27,9 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
   const changes: ExecutionChanges = {
     nodes: [],
     workflows: [],
-    aiCalls: [],
+    candidates: [],
     llmCalls: [],
+    clientCalls: [],
     steps: [],
     skills: [],
     rejected: [],
@@ -41,54 +43,79 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     seen.add(key);
     const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
     const span = ruled.span;
-    const node = { traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? null };
     const role = ruled.role ?? roleOf(span);
-    const plain: SpanNode = { ...node, role: "other", execId: null, wkexId: null };
-    if (role === "other" || role === "db" || role === "http") {
-      changes.nodes.push({ ...plain, role });
+    const node = (as: SpanRole, ids: Partial<Pick<SpanNode, "execId" | "wkexId" | "stepOrder">> = {}) =>
+      changes.nodes.push({
+        traceId: span.traceId,
+        spanId: span.spanId,
+        parentSpanId: span.parentSpanId ?? null,
+        parentIsRemote: span.parentIsRemote,
+        role: as,
+        execId: ids.execId ?? null,
+        wkexId: ids.wkexId ?? null,
+        stepOrder: ids.stepOrder ?? null,
+      });
+    const timing = spanTiming(span);
+    if (role === "other") {
+      node(role);
       continue;
     }
-    const timing = spanTiming(span);
+    if (role === "db" || role === "http") {
+      const timed = "reason" in timing ? undefined : timing;
+      changes.clientCalls.push({
+        traceId: span.traceId,
+        spanId: span.spanId,
+        kind: role,
+        startedAt: timed?.startedAt ?? null,
+        durationMs: timed?.durationMs ?? null,
+      });
+      node(role);
+      continue;
+    }
     const describe = `${role} span ${JSON.stringify(span.name)} (trace ${span.traceId}, span ${span.spanId})`;
     if ("reason" in timing) {
       changes.rejected.push({ reason: `${describe}: ${timing.reason}` });
-      changes.nodes.push(plain);
+      node("other");
       continue;
     }
     const reader = new SpanReader(span);
     switch (role) {
-      case "skill": {
+      case "skill":
+      case "tool": {
         const skill = mapSkill(reader, timing);
         changes.skills.push(skill);
-        changes.nodes.push({ ...node, role, execId: skill.execId, wkexId: null });
+        if (role === "tool")
+          changes.candidates.push(mapAiWorkflow(new SpanReader(span), timing, { tool: skill }));
+        node(role, { execId: skill.execId });
         break;
       }
       case "step": {
         if (span.parentSpanId === undefined) {
           changes.rejected.push({ reason: `${describe}: a step span must be a child of its workflow span` });
-          changes.nodes.push(plain);
+          node("other");
           break;
         }
         const step = mapStep(reader, timing, span.parentSpanId);
         changes.steps.push(step);
-        changes.nodes.push({ ...node, role, execId: step.wstpId, wkexId: step.wkexId });
+        node(role, { execId: step.wstpId, wkexId: step.wkexId, stepOrder: step.stepOrder });
         break;
       }
       case "workflow": {
         const workflow = mapWorkflow(reader, timing);
         changes.workflows.push(workflow);
-        changes.nodes.push({ ...node, role, execId: workflow.wkexId, wkexId: workflow.wkexId });
+        node(role, { execId: workflow.wkexId, wkexId: workflow.wkexId });
         break;
       }
       case "ai_call": {
-        const call = mapWorkflow(reader, timing);
-        changes.aiCalls.push(call);
-        changes.nodes.push({ ...node, role, execId: call.wkexId, wkexId: null });
+        changes.candidates.push(mapAiWorkflow(reader, timing, undefined));
+        node(role);
         break;
       }
       case "llm": {
-        changes.llmCalls.push(mapLlmCall(reader, timing, prices));
-        changes.nodes.push({ ...node, role, execId: null, wkexId: null });
+        const llm = mapLlmCall(reader, timing, prices);
+        changes.llmCalls.push(llm);
+        changes.candidates.push(mapAiWorkflow(new SpanReader(span), timing, { llm }));
+        node(role);
         break;
       }
     }

@@ -1,3 +1,4 @@
+import type { Timestamp } from "../model/index.js";
 import type { ModelPrice } from "./prices.js";
 import type { TokenUsage } from "./usage.js";
 
@@ -14,9 +15,9 @@ function modelKey(model: string): string {
  * prefix wins) and which are in effect on that day, the latest. A configured entry for the same
  * model and day replaces a shipped one: put the configured prices last.
  */
-export function priceOf(prices: readonly ModelPrice[], model: string, at: Date): ModelPrice | undefined {
+export function priceOf(prices: readonly ModelPrice[], model: string, at: Timestamp): ModelPrice | undefined {
   const key = modelKey(model);
-  const day = at.toISOString().slice(0, 10);
+  const day = at.slice(0, 10);
   let best: ModelPrice | undefined;
   for (const price of prices) {
     const prefix = modelKey(price.model);

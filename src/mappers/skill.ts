@@ -35,14 +35,14 @@ export function mapSkill(reader: SpanReader, timing: Timing): SkillChange {
           "ai.toolCall.args",
           "ai.toolCall.input",
           "gen_ai.tool.call.arguments",
-        ) ?? {},
+        ) ?? null,
       output_data:
         reader.payload(
           "skill.output",
           "ai.toolCall.result",
           "ai.toolCall.output",
           "gen_ai.tool.call.result",
-        ) ?? {},
+        ) ?? null,
       metadata: finishMetadata(reader, metadata),
     },
   };

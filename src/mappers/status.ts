@@ -4,25 +4,38 @@ import type { SpanReader } from "./span-reader.js";
 const TIMEOUT = /time[\s_-]?out|timed[\s_-]?out|deadline[\s_-]?exceeded|etimedout/i;
 
 export interface SpanError {
-  readonly type: string | null;
+  /** The status message, else the exception's message, else its type. */
   readonly message: string | null;
+  readonly type: string | null;
+  /** The exception event's own message when it says something the status message does not. */
+  readonly exceptionMessage: string | null;
   readonly stacktrace: string | null;
 }
 
-/** The error a span reports: its status message, its first exception event, error.type. */
+const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
+
+/**
+ * The error a span reports: its status message, error.type, and the last `exception` event
+ * (the one that ended the span when it recorded several), each kept whole.
+ */
 export function spanError(span: Span): SpanError | null {
   if (span.status.code !== StatusCode.ERROR) return null;
-  const exception = span.events.find((event) => event.name === "exception");
-  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
+  const exception = span.events.findLast((event) => event.name === "exception");
   const type = text(span.attributes["error.type"]) ?? text(exception?.attributes["exception.type"]);
-  const message = text(span.status.message) ?? text(exception?.attributes["exception.message"]) ?? type;
-  return { type, message, stacktrace: text(exception?.attributes["exception.stacktrace"]) };
+  const statusMessage = text(span.status.message);
+  const exceptionMessage = text(exception?.attributes["exception.message"]);
+  return {
+    message: statusMessage ?? exceptionMessage ?? type,
+    type,
+    exceptionMessage: statusMessage !== null && exceptionMessage !== statusMessage ? exceptionMessage : null,
+    stacktrace: text(exception?.attributes["exception.stacktrace"]),
+  };
 }
 
 /** A finished span's own status: ERROR is failed, or timeout when the error says so; else completed. */
 export function finishedStatus(error: SpanError | null): "completed" | "failed" | "timeout" {
   if (error === null) return "completed";
-  return [error.type, error.message].some((text) => text !== null && TIMEOUT.test(text))
+  return [error.type, error.message, error.exceptionMessage].some((t) => t !== null && TIMEOUT.test(t))
     ? "timeout"
     : "failed";
 }

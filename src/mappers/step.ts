@@ -31,8 +31,8 @@ export function mapStep(reader: SpanReader, timing: Timing, parentSpanId: string
     durationMs: timing.durationMs,
     errorMessage: error?.message ?? null,
     attributes: {
-      input: reader.payload("workflow.step.input") ?? {},
-      output: reader.payload("workflow.step.output") ?? {},
+      input: reader.payload("workflow.step.input") ?? null,
+      output: reader.payload("workflow.step.output") ?? null,
       metadata: finishMetadata(reader, metadata),
     },
   };

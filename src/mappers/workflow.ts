@@ -65,14 +65,15 @@ export function mapWorkflow(reader: SpanReader, timing: Timing): WorkflowChange 
     spanId: span.spanId,
     attributes: {
       initial_input:
-        reader.payload("workflow.input", "ai.prompt", "ai.values", "ai.value", "gen_ai.input.messages") ?? {},
+        reader.payload("workflow.input", "ai.prompt", "ai.values", "ai.value", "gen_ai.input.messages") ??
+        null,
       final_output:
         reader.payload(
           "workflow.output",
           "ai.response.object",
           "ai.response.text",
           "gen_ai.output.messages",
-        ) ?? {},
+        ) ?? null,
       intermediate_results: {},
       ai_sdk_messages: [],
       ai_sdk_steps: [],

@@ -1,3 +1,5 @@
+import type { Timestamp } from "./timestamp.js";
+
 /** What the mappers hand to the store: one entry per execution span, plus every span's place in its trace. */
 
 export const SKILL_STATUSES = ["pending", "running", "completed", "failed", "timeout"] as const;
@@ -17,22 +19,33 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
- * What a span is to execlens: an execution (workflow, step, skill), an AI SDK / GenAI agent
- * call (`ai_call`: a workflow unless nested in one), a model request (`llm`), a db or http
- * client call (counted into performance), or nothing of these (`other`).
+ * What a span is to execlens: an execution (workflow, step, skill), an AI tool call (`tool`: a
+ * skill execution), an AI SDK / GenAI agent call (`ai_call`: a workflow unless nested in one), a
+ * model request (`llm`), a db or http client call (counted into performance), or nothing of
+ * these (`other`).
  */
-export type SpanRole = "workflow" | "step" | "skill" | "ai_call" | "llm" | "db" | "http" | "other";
+export type SpanRole = "workflow" | "step" | "skill" | "tool" | "ai_call" | "llm" | "db" | "http" | "other";
 
-/** A span's edge in its trace; the store walks these to attach executions to their workflow. */
+/**
+ * AI activity: when no declared workflow and no AI span above encloses one of these, the topmost
+ * of its chain becomes the workflow execution (a lone chat call is a workflow of one request).
+ */
+export const AI_ROLES: ReadonlySet<SpanRole> = new Set(["tool", "ai_call", "llm"]);
+
+/** A span's place in its trace; the store attaches executions to their workflow through these. */
 export interface SpanNode {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string | null;
+  /** The parent is in another process (a caller's traceparent); undefined when the sender does not say. */
+  readonly parentIsRemote: boolean | undefined;
   readonly role: SpanRole;
   /** The execution row this span is (workflow, step or skill id). */
   readonly execId: string | null;
   /** The workflow execution a step belongs to (its parent span's). */
   readonly wkexId: string | null;
+  /** A step's order, which the skills under it take as their step number. */
+  readonly stepOrder: number | null;
 }
 
 /** Ids shared by skills and workflows; UUID columns hold UUIDv5 of non-UUID source ids. */
@@ -72,8 +85,8 @@ export interface WorkflowChange extends ExecutionContext {
   readonly workflowName: string;
   readonly status: WorkflowStatus;
   readonly totalSteps: number | null;
-  readonly startedAt: Date;
-  readonly completedAt: Date | null;
+  readonly startedAt: Timestamp;
+  readonly completedAt: Timestamp | null;
   readonly durationMs: number;
   readonly errorMessage: string | null;
   readonly debugMode: boolean;
@@ -95,8 +108,8 @@ export interface StepChange {
   readonly stepId: string | null;
   readonly stepOrder: number | null;
   readonly status: WorkflowStatus;
-  readonly startedAt: Date;
-  readonly completedAt: Date;
+  readonly startedAt: Timestamp;
+  readonly completedAt: Timestamp;
   readonly durationMs: number;
   readonly errorMessage: string | null;
   readonly attributes: StepAttributes;
@@ -113,8 +126,8 @@ export interface SkillChange extends ExecutionContext {
   readonly skillId: string | null;
   readonly skillName: string;
   readonly status: SkillStatus;
-  readonly startedAt: Date;
-  readonly completedAt: Date;
+  readonly startedAt: Timestamp;
+  readonly completedAt: Timestamp;
   readonly durationMs: number;
   readonly stepNumber: number | null;
   readonly errorMessage: string | null;
@@ -125,13 +138,14 @@ export interface SkillChange extends ExecutionContext {
 
 /** One model request (a leaf LLM span): its share of the workflow's tokens, cost, steps and conversation. */
 export interface LlmCallChange {
+  readonly llmId: string;
   readonly traceId: string;
   readonly spanId: string;
   readonly operation: string;
   readonly provider: string | null;
   readonly model: string | null;
-  readonly startedAt: Date;
-  readonly completedAt: Date;
+  readonly startedAt: Timestamp;
+  readonly completedAt: Timestamp;
   readonly durationMs: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -149,6 +163,15 @@ export interface LlmCallChange {
   readonly messages: JsonValue[] | null;
 }
 
+/** A db query or HTTP client call: counted, with its time, into its workflow's and nearest skill's performance. */
+export interface ClientCallChange {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly kind: "db" | "http";
+  readonly startedAt: Timestamp | null;
+  readonly durationMs: number | null;
+}
+
 export interface MappingRejection {
   readonly reason: string;
 }
@@ -156,9 +179,13 @@ export interface MappingRejection {
 export interface ExecutionChanges {
   readonly nodes: SpanNode[];
   readonly workflows: WorkflowChange[];
-  /** AI SDK / GenAI agent calls: each becomes a workflow execution unless nested in one. */
-  readonly aiCalls: WorkflowChange[];
+  /**
+   * The workflow execution each AI span (agent or AI SDK call, model request, tool call) would be
+   * if nothing encloses it: the store keeps the topmost of each chain.
+   */
+  readonly candidates: WorkflowChange[];
   readonly llmCalls: LlmCallChange[];
+  readonly clientCalls: ClientCallChange[];
   readonly steps: StepChange[];
   readonly skills: SkillChange[];
   readonly rejected: MappingRejection[];

@@ -2,3 +2,4 @@ export * from "./execution.js";
 export * from "./ids.js";
 export * from "./outcomes.js";
 export * from "./span.js";
+export * from "./timestamp.js";

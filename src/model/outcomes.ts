@@ -1,4 +1,4 @@
-import type { ExecutionChanges } from "./execution.js";
+import type { ExecutionChanges, WorkflowChange } from "./execution.js";
 
 /** One finished (or timed-out) execution, as metrics and alerts see it. */
 export interface ExecutionOutcome {
@@ -12,8 +12,14 @@ export interface ExecutionOutcome {
   readonly errorMessage: string | null;
 }
 
-/** The executions a batch's own spans report (stubs and derived rows are not outcomes). */
-export function outcomesOf(changes: ExecutionChanges): ExecutionOutcome[] {
+/**
+ * The executions a batch's own spans report, and the AI workflows its write found (stubs and
+ * derived rows are not outcomes).
+ */
+export function outcomesOf(
+  changes: Pick<ExecutionChanges, "skills" | "workflows">,
+  aiWorkflows: readonly WorkflowChange[] = [],
+): ExecutionOutcome[] {
   return [
     ...changes.skills.map((s) => ({
       kind: "skill" as const,
@@ -24,7 +30,7 @@ export function outcomesOf(changes: ExecutionChanges): ExecutionOutcome[] {
       executionId: s.execId,
       errorMessage: s.errorMessage,
     })),
-    ...changes.workflows.map((w) => ({
+    ...[...changes.workflows, ...aiWorkflows].map((w) => ({
       kind: "workflow" as const,
       name: w.workflowName,
       status: w.status,

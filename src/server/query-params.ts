@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { SKILL_STATUSES, WORKFLOW_STATUSES } from "../model/index.js";
+import { parseTimestamp, SKILL_STATUSES, WORKFLOW_STATUSES } from "../model/index.js";
 
 /** Largest page a list returns. */
 export const MAX_LIMIT = 500;
@@ -36,12 +36,12 @@ const instant = (description: string) =>
     .optional()
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
-      const date = new Date(value);
-      if (Number.isNaN(date.getTime())) {
+      const timestamp = parseTimestamp(value);
+      if (timestamp === undefined) {
         ctx.addIssue({ code: "custom", message: "must be an ISO 8601 date-time" });
         return z.NEVER;
       }
-      return date;
+      return timestamp;
     })
     .openapi({ description, format: "date-time" });
 

@@ -9,7 +9,6 @@ import type {
 
 const json = z.record(z.string(), z.unknown());
 const timestamp = z.string().openapi({ format: "date-time" });
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 export const ErrorBody = z
   .object({ error: z.string(), message: z.string() })
@@ -49,8 +48,8 @@ export function skillJson(row: SkillExecution): z.infer<typeof SkillExecutionBod
     organizationId: row.organizationId,
     workflowExecutionId: row.wkexId,
     status: row.status,
-    startedAt: row.startedAt.toISOString(),
-    completedAt: iso(row.completedAt),
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
     durationMs: row.durationMs,
     sessionId: row.sessionId,
     conversationId: row.conversationId,
@@ -59,7 +58,7 @@ export function skillJson(row: SkillExecution): z.infer<typeof SkillExecutionBod
     attributes: { ...row.attributes },
     traceId: row.traceId,
     spanId: row.spanId,
-    createdAt: row.createdAt.toISOString(),
+    createdAt: row.createdAt,
   };
 }
 
@@ -123,8 +122,8 @@ export function workflowJson(row: WorkflowExecution): z.infer<typeof WorkflowExe
     totalSteps: row.totalSteps,
     completedSteps: row.completedSteps,
     progress: progressOf(row),
-    startedAt: row.startedAt.toISOString(),
-    completedAt: iso(row.completedAt),
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
     totalDurationMs: row.totalDurationMs,
     avgStepDurationMs: row.avgStepDurationMs,
     errorMessage: row.errorMessage,
@@ -136,8 +135,8 @@ export function workflowJson(row: WorkflowExecution): z.infer<typeof WorkflowExe
     attributes: { ...row.attributes },
     traceId: row.traceId,
     spanId: row.spanId,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -161,8 +160,8 @@ export function stepJson(row: WorkflowStepExecution): z.infer<typeof StepBody> {
     stepId: row.stepId,
     stepOrder: row.stepOrder,
     status: row.status,
-    startedAt: row.startedAt.toISOString(),
-    completedAt: iso(row.completedAt),
+    startedAt: row.startedAt,
+    completedAt: row.completedAt,
     durationMs: row.durationMs,
     errorMessage: row.errorMessage,
     attributes: { ...row.attributes },

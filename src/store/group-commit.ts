@@ -1,7 +1,7 @@
-import type { ExecutionChanges } from "../model/index.js";
+import type { ExecutionChanges, WorkflowChange } from "../model/index.js";
 import type { Database } from "./database.js";
 import { mergeChanges } from "./merge-changes.js";
-import { summarize, type WriteSummary, writeChanges } from "./writer.js";
+import { summarize, type WriteResult, writeChanges } from "./writer.js";
 
 export interface GroupCommitOptions {
   /** Transactions running at once (1 for PGlite, which has one connection). */
@@ -12,7 +12,7 @@ export interface GroupCommitOptions {
 
 interface Pending {
   readonly changes: ExecutionChanges;
-  resolve(summary: WriteSummary): void;
+  resolve(result: WriteResult): void;
   reject(error: unknown): void;
 }
 
@@ -34,7 +34,7 @@ export class GroupCommitWriter {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  submit(changes: ExecutionChanges): Promise<WriteSummary> {
+  submit(changes: ExecutionChanges): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ changes, resolve, reject });
       this.pump();
@@ -72,10 +72,11 @@ export class GroupCommitWriter {
 
   private async write(group: readonly Pending[]): Promise<void> {
     try {
-      await writeChanges(this.db, mergeChanges(group.map((p) => p.changes)));
+      const result = await writeChanges(this.db, mergeChanges(group.map((p) => p.changes)));
       this.committed.transactions++;
       this.committed.batches += group.length;
-      for (const pending of group) pending.resolve(summarize(pending.changes));
+      const told = new Set<string>();
+      for (const pending of group) pending.resolve(shareOf(pending.changes, result.aiWorkflows, told));
       return;
     } catch (error) {
       if (group.length === 1) {
@@ -94,4 +95,17 @@ export class GroupCommitWriter {
       }
     }
   }
+}
+
+/** One batch's part of a shared transaction's result: its own counts, and the AI workflows of its traces (each told once). */
+function shareOf(
+  changes: ExecutionChanges,
+  aiWorkflows: readonly WorkflowChange[],
+  told: Set<string>,
+): WriteResult {
+  const traces = new Set(changes.nodes.map((node) => node.traceId));
+  const mine = aiWorkflows.filter((w) => traces.has(w.traceId) && !told.has(w.wkexId));
+  for (const w of mine) told.add(w.wkexId);
+  const summary = summarize(changes);
+  return { ...summary, workflows: summary.workflows + mine.length, aiWorkflows: mine };
 }

@@ -1,3 +1,4 @@
+export { type SettleResult, settleQuietTraces } from "./attach/settle.js";
 export { type Database, type DatabaseHandle, type DatabaseTarget, openDatabase } from "./database.js";
 export { type GroupCommitOptions, GroupCommitWriter } from "./group-commit.js";
 export { mergeChanges } from "./merge-changes.js";
@@ -6,4 +7,4 @@ export * from "./read/index.js";
 export { deleteExpired, type RetentionResult } from "./retention.js";
 export * from "./schema/index.js";
 export { sweepTimeouts, type TimedOutWorkflow } from "./timeout-sweeper.js";
-export { type WriteSummary, writeChanges } from "./writer.js";
+export { type WriteResult, type WriteSummary, writeChanges } from "./writer.js";

@@ -25,12 +25,16 @@ export function mergeChanges(batches: readonly ExecutionChanges[]): ExecutionCha
       batches.flatMap((b) => b.workflows),
       (w) => w.wkexId,
     ),
-    aiCalls: uniqueBy(
-      batches.flatMap((b) => b.aiCalls),
+    candidates: uniqueBy(
+      batches.flatMap((b) => b.candidates),
       (w) => w.wkexId,
     ),
     llmCalls: uniqueBy(
       batches.flatMap((b) => b.llmCalls),
+      (c) => `${c.traceId}:${c.spanId}`,
+    ),
+    clientCalls: uniqueBy(
+      batches.flatMap((b) => b.clientCalls),
       (c) => `${c.traceId}:${c.spanId}`,
     ),
     steps: uniqueBy(

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { pgArray } from "./sql-values.js";
+import { isoUtc, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
 /** Longest wkex_error_message kept in the column (it is in a btree index); the full text stays in metadata.error. */
@@ -79,11 +79,11 @@ llm AS (
       'ai_sdk_messages', coalesce(
         (array_agg(c.messages ORDER BY c.completed_at DESC, c.n DESC) FILTER (WHERE c.messages IS NOT NULL))[1], '[]'::jsonb),
       'ai_sdk_callbacks', jsonb_build_object(
-        'onStepStart', jsonb_agg(jsonb_build_object('timestamp', c.started_at, 'stepId', 'step-' || c.n) ORDER BY c.n),
-        'onStepFinish', jsonb_agg(jsonb_build_object('timestamp', c.completed_at, 'stepId', 'step-' || c.n,
+        'onStepStart', jsonb_agg(jsonb_build_object('timestamp', ${isoUtc(sql`c.started_at`)}, 'stepId', 'step-' || c.n) ORDER BY c.n),
+        'onStepFinish', jsonb_agg(jsonb_build_object('timestamp', ${isoUtc(sql`c.completed_at`)}, 'stepId', 'step-' || c.n,
           'result', CASE WHEN c.error_message IS NULL THEN 'success' ELSE 'error' END, 'finishReason', c.finish_reason)
           ORDER BY c.n),
-        'onError', coalesce(jsonb_agg(jsonb_build_object('timestamp', c.completed_at, 'stepId', 'step-' || c.n,
+        'onError', coalesce(jsonb_agg(jsonb_build_object('timestamp', ${isoUtc(sql`c.completed_at`)}, 'stepId', 'step-' || c.n,
           'error', c.error_message) ORDER BY c.n) FILTER (WHERE c.error_message IS NOT NULL), '[]'::jsonb))) AS ai_sdk
   FROM (
     SELECT l.*, row_number() OVER (PARTITION BY l.wkex_id ORDER BY l.started_at, l.span_id) AS n
@@ -92,10 +92,10 @@ llm AS (
   GROUP BY c.wkex_id
 ),
 perf AS (
-  SELECT l.wkex_id, jsonb_build_object(
-      'dbQueries', count(*) FILTER (WHERE l.role = 'db'), 'apiCalls', count(*) FILTER (WHERE l.role = 'http')) AS performance
-  FROM "SpanLinks" l WHERE l.wkex_id = ${anyOfIds} AND l.role IN ('db', 'http')
-  GROUP BY l.wkex_id
+  SELECT c.wkex_id, jsonb_build_object(
+      'dbQueries', count(*) FILTER (WHERE c.kind = 'db'), 'apiCalls', count(*) FILTER (WHERE c.kind = 'http')) AS performance
+  FROM "ClientCalls" c WHERE c.wkex_id = ${anyOfIds}
+  GROUP BY c.wkex_id
 ),
 derived AS (
   SELECT w.wkex_id AS target_id,

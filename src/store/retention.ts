@@ -6,9 +6,11 @@ export interface RetentionResult {
   workflows: number;
   steps: number;
   skills: number;
-  spanLinks: number;
+  spanIndex: number;
   llmCalls: number;
+  clientCalls: number;
   aiCalls: number;
+  openTraces: number;
 }
 
 /** Rows deleted per statement: short transactions, short locks, vacuum keeps up. */
@@ -17,8 +19,8 @@ const BATCH = 2_000;
 const REST_FACTOR = 4;
 
 /**
- * Deletes executions that started before `cutoff` (with their steps, and span links older than
- * it) in bounded batches, each its own short transaction found through the started_at and
+ * Deletes executions that started before `cutoff` (with their steps; and model requests, client
+ * calls, AI call candidates and span index entries received before it) in bounded batches, each its own short transaction found through the started_at and
  * created_at indexes, so a busy database never sees a long lock or one huge delete; between
  * batches it rests at least `pauseMs` and four times as long as the batch took. Workflow executions
  * still pending, running or paused are kept.
@@ -28,9 +30,11 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
     workflows: 0,
     steps: 0,
     skills: 0,
-    spanLinks: 0,
+    spanIndex: 0,
     llmCalls: 0,
+    clientCalls: 0,
     aiCalls: 0,
+    openTraces: 0,
   };
   const at = cutoff.toISOString();
   const repeat = async (statement: SQL, add: (row: Record<string, number>) => number) => {
@@ -71,8 +75,8 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
     },
   );
   for (const [table, key] of [
-    ["SpanLinks", "spanLinks"],
     ["LlmCalls", "llmCalls"],
+    ["ClientCalls", "clientCalls"],
     ["AiCalls", "aiCalls"],
   ] as const) {
     await repeat(
@@ -87,5 +91,28 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
       },
     );
   }
+  // the index keeps a day per span (BRIN over it): whole days go
+  await repeat(
+    sql`WITH gone AS (
+      DELETE FROM "SpanIndex" WHERE (trace_id, span_id) IN (
+        SELECT trace_id, span_id FROM "SpanIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date LIMIT ${BATCH})
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM gone`,
+    (row) => {
+      totals.spanIndex += Number(row.n ?? 0);
+      return Number(row.n ?? 0);
+    },
+  );
+  await repeat(
+    sql`WITH gone AS (
+      DELETE FROM "OpenTraces" WHERE trace_id IN (
+        SELECT trace_id FROM "OpenTraces" WHERE last_seen_at < ${at}::timestamptz LIMIT ${BATCH})
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM gone`,
+    (row) => {
+      totals.openTraces += Number(row.n ?? 0);
+      return Number(row.n ?? 0);
+    },
+  );
   return totals;
 }

@@ -1,7 +1,16 @@
-/** A PostgreSQL array literal of ids (hex, UUIDs), passed as one parameter and cast in SQL. */
-export function pgArray(values: Iterable<string>): string {
+import { type SQL, sql } from "drizzle-orm";
+
+/**
+ * A PostgreSQL array literal, passed as one parameter and cast in SQL (`::uuid[]`, `::int[]`):
+ * one statement carries a whole column of rows. null is SQL NULL.
+ */
+export function pgArray(values: Iterable<string | number | null>): string {
   const items: string[] = [];
-  for (const value of values) items.push(`"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
+  for (const value of values) {
+    if (value === null) items.push("NULL");
+    else if (typeof value === "number") items.push(String(value));
+    else items.push(`"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
+  }
   return `{${items.join(",")}}`;
 }
 
@@ -10,4 +19,9 @@ export function chunks<T>(rows: readonly T[], size = 500): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+/** A timestamptz as the API's Timestamp text (UTC, microseconds), whatever the session's time zone. */
+export function isoUtc(column: SQL): SQL {
+  return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }

@@ -1,6 +1,7 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type {
+  ClientCallChange,
   ExecutionChanges,
   LlmCallChange,
   SkillChange,
@@ -8,22 +9,21 @@ import type {
   StepChange,
   WorkflowChange,
 } from "../model/index.js";
+import { applyResolution, type RowAttachments, rowAttachmentsOf } from "./attach/apply.js";
+import { keyOf, resolveBatch } from "./attach/resolve.js";
+import { loadStoredContext } from "./attach/span-index.js";
 import type { Database } from "./database.js";
 import { claimExecutionIds } from "./execution-ids.js";
-import { notifyWorkflowsChanged } from "./notifications.js";
-import { recomputeSkillPerformance } from "./recompute-skills.js";
-import { ERROR_MESSAGE_COLUMN_LIMIT, inheritWorkflowIds, recomputeWorkflows } from "./recompute-workflows.js";
-import { resolveAttachments } from "./resolve-attachments.js";
+import { ERROR_MESSAGE_COLUMN_LIMIT } from "./recompute-workflows.js";
 import {
-  aiCalls,
+  clientCalls,
   llmCalls,
   skillExecutions,
-  spanLinks,
   workflowExecutions,
   workflowStepExecutions,
 } from "./schema/index.js";
 import { chunks, pgArray } from "./sql-values.js";
-import { queryRows, type Transaction } from "./transaction.js";
+import type { Transaction } from "./transaction.js";
 
 export interface WriteSummary {
   readonly workflows: number;
@@ -32,16 +32,15 @@ export interface WriteSummary {
   readonly spans: number;
 }
 
+export interface WriteResult extends WriteSummary {
+  /** Workflow executions made of AI spans (agent or AI SDK calls, lone model requests or tool calls). */
+  readonly aiWorkflows: readonly WorkflowChange[];
+}
+
 /** SQLSTATEs after which the whole transaction is simply run again. */
 const RETRY_SQLSTATES = new Set(["40001", "40P01", "23505"]);
 const MAX_ATTEMPTS = 4;
 
-/**
- * Writes one batch of changes in one transaction: span edges, then the executions with
- * multi-row merge-upserts, then attachment and recomputation of the workflows they touch.
- * Traces are locked first (advisory, in a fixed order) so that two batches of one trace,
- * on any number of execlens processes, are merged one after the other.
- */
 export function summarize(changes: ExecutionChanges): WriteSummary {
   return {
     workflows: changes.workflows.length,
@@ -51,13 +50,19 @@ export function summarize(changes: ExecutionChanges): WriteSummary {
   };
 }
 
-export async function writeChanges(db: Database, changes: ExecutionChanges): Promise<WriteSummary> {
+/**
+ * Writes one batch of changes in one transaction. Traces are locked first (advisory, in a fixed
+ * order) so that two batches of one trace, on any number of execlens processes, are merged one
+ * after the other. Each span is placed in its trace in memory (see resolveBatch), so rows are
+ * written once with their workflow; only spans stored earlier whose place changed are updated.
+ */
+export async function writeChanges(db: Database, changes: ExecutionChanges): Promise<WriteResult> {
   const summary = summarize(changes);
-  if (changes.nodes.length === 0) return summary;
+  if (changes.nodes.length === 0) return { ...summary, aiWorkflows: [] };
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.transaction((tx) => writeInTransaction(tx, changes));
-      return summary;
+      const aiWorkflows = await db.transaction((tx) => writeInTransaction(tx, changes));
+      return { ...summary, workflows: summary.workflows + aiWorkflows.length, aiWorkflows };
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !RETRY_SQLSTATES.has(sqlState(error) ?? "")) throw error;
     }
@@ -73,110 +78,40 @@ function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
-async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): Promise<void> {
+async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): Promise<WorkflowChange[]> {
   const traceIds = [...new Set(changes.nodes.map((node) => node.traceId))].sort();
   await lockTraces(tx, traceIds);
-  for (const rows of chunks(changes.nodes, 2000)) {
-    await tx
-      .insert(spanLinks)
-      .values(rows.map((node) => ({ ...node })))
-      .onConflictDoNothing();
-  }
+  const stored = await loadStoredContext(tx, lookupKeys(changes.nodes), changes.nodes, traceIds);
+  const resolution = resolveBatch(changes.nodes, stored);
+  const rows = rowAttachmentsOf(resolution);
   const workflows = await claimExecutionIds(tx, changes.workflows);
   await upsertWorkflows(tx, workflows);
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
   await upsertSteps(tx, changes.steps);
-  await upsertSkills(tx, changes.skills);
-  await upsertLlmCalls(tx, changes.llmCalls);
-  await upsertAiCalls(tx, changes.aiCalls);
-  const attached = await resolveAttachments(tx, traceIds);
-  const aiWorkflows = await materialiseAiCalls(tx, attached.standaloneAiCalls, changes.aiCalls);
-  const affected = [
-    ...new Set([...workflows.map((w) => w.wkexId), ...stubIds, ...attached.workflows, ...aiWorkflows]),
-  ];
-  await recomputeWorkflows(tx, affected);
-  await recomputeSkillPerformance(tx, attached.skills);
-  await inheritWorkflowIds(tx, affected);
-  await notifyWorkflowsChanged(tx, affected);
+  await upsertSkills(tx, changes.skills, rows);
+  await upsertLlmCalls(tx, changes.llmCalls, rows);
+  await upsertClientCalls(tx, changes.clientCalls, rows);
+  return applyResolution(tx, resolution, rows, {
+    traceIds,
+    candidates: changes.candidates,
+    workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds],
+    upsertWorkflows: async (ai) => upsertWorkflows(tx, await claimExecutionIds(tx, ai)),
+  });
 }
 
-async function upsertLlmCalls(tx: Transaction, calls: readonly LlmCallChange[]): Promise<void> {
-  for (const rows of chunks(calls)) {
-    await tx
-      .insert(llmCalls)
-      .values(rows.map((c) => ({ ...c })))
-      .onConflictDoUpdate({
-        target: [llmCalls.traceId, llmCalls.spanId],
-        // wkex_id and leaf come from attachment, not from the span
-        set: fromExcluded(llmCalls, [
-          "operation",
-          "provider",
-          "model",
-          "startedAt",
-          "completedAt",
-          "durationMs",
-          "inputTokens",
-          "outputTokens",
-          "cachedInputTokens",
-          "cacheWriteTokens",
-          "reasoningTokens",
-          "totalTokens",
-          "costUsd",
-          "finishReason",
-          "errorMessage",
-          "step",
-          "messages",
-        ]),
-      });
-  }
-}
-
-async function upsertAiCalls(tx: Transaction, calls: readonly WorkflowChange[]): Promise<void> {
-  for (const rows of chunks(calls)) {
-    await tx
-      .insert(aiCalls)
-      .values(rows.map((change) => ({ traceId: change.traceId, spanId: change.spanId, change })))
-      .onConflictDoUpdate({
-        target: [aiCalls.traceId, aiCalls.spanId],
-        set: fromExcluded(aiCalls, ["change"]),
-      });
-  }
-}
-
-/**
- * The AI calls found to be workflow executions of their own become rows, from this batch's
- * changes or, when the call came in an earlier batch, from "AiCalls".
- */
-async function materialiseAiCalls(
-  tx: Transaction,
-  standalone: ReadonlyArray<{ traceId: string; spanId: string }>,
-  inBatch: readonly WorkflowChange[],
-): Promise<string[]> {
-  if (standalone.length === 0) return [];
-  const known = new Map(inBatch.map((c) => [`${c.traceId}:${c.spanId}`, c]));
-  const missing = standalone.filter((s) => !known.has(`${s.traceId}:${s.spanId}`));
-  if (missing.length > 0) {
-    const stored = await queryRows<{ change: WorkflowChange }>(
-      tx,
-      sql`SELECT change FROM "AiCalls" a
-          JOIN jsonb_to_recordset(${JSON.stringify(missing)}::jsonb) AS v("traceId" varchar, "spanId" varchar)
-            ON a.trace_id = v."traceId" AND a.span_id = v."spanId"`,
-    );
-    for (const { change } of stored) {
-      known.set(`${change.traceId}:${change.spanId}`, {
-        ...change,
-        startedAt: new Date(change.startedAt),
-        completedAt: change.completedAt === null ? null : new Date(change.completedAt),
-      });
+/** The batch's spans and their parents outside the batch: the index entries resolution reads. */
+function lookupKeys(nodes: readonly SpanNode[]): Array<{ traceId: string; spanId: string }> {
+  const keys = new Map<string, { traceId: string; spanId: string }>();
+  for (const node of nodes) {
+    keys.set(keyOf(node.traceId, node.spanId), node);
+    if (node.parentSpanId !== null) {
+      keys.set(keyOf(node.traceId, node.parentSpanId), { traceId: node.traceId, spanId: node.parentSpanId });
     }
   }
-  const changes = standalone.flatMap((s) => known.get(`${s.traceId}:${s.spanId}`) ?? []);
-  const workflows = await claimExecutionIds(tx, changes);
-  await upsertWorkflows(tx, workflows);
-  return workflows.map((w) => w.wkexId);
+  return [...keys.values()];
 }
 
-async function lockTraces(tx: Transaction, sortedTraceIds: readonly string[]): Promise<void> {
+export async function lockTraces(tx: Transaction, sortedTraceIds: readonly string[]): Promise<void> {
   const keys = sortedTraceIds.map((id) => BigInt.asIntN(64, BigInt(`0x${id.slice(0, 16)}`)).toString());
   await tx.execute(sql`SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${pgArray(keys)}::bigint[]) AS k`);
 }
@@ -211,7 +146,7 @@ function workflowRow(w: WorkflowChange) {
  * The workflow's own span is the truth about it: every column it sets is overwritten. Its
  * attributes are merged key by key so that what is derived from children survives.
  */
-async function upsertWorkflows(tx: Transaction, workflows: readonly WorkflowChange[]): Promise<void> {
+export async function upsertWorkflows(tx: Transaction, workflows: readonly WorkflowChange[]): Promise<void> {
   for (const rows of chunks(workflows)) {
     await tx
       .insert(workflowExecutions)
@@ -297,23 +232,37 @@ async function upsertSteps(tx: Transaction, steps: readonly StepChange[]): Promi
 }
 
 /**
- * A skill row comes from its own span alone; wkex_id is left to attachment and ids the span
- * lacked keep what they inherited from the workflow.
+ * A skill row comes from its own span and its place in the trace (workflow, step number);
+ * where the place is not known yet, and for ids the span lacked, it keeps what it had.
  */
-async function upsertSkills(tx: Transaction, skills: readonly SkillChange[]): Promise<void> {
+async function upsertSkills(
+  tx: Transaction,
+  skills: readonly SkillChange[],
+  attached: RowAttachments,
+): Promise<void> {
   const columns = getTableColumns(skillExecutions);
-  const keepInherited = [
+  const keepStored = [
     "companionId",
     "userId",
     "organizationId",
     "sessionId",
     "conversationId",
     "stepNumber",
+    "wkexId",
   ] as const;
   for (const rows of chunks(skills)) {
     await tx
       .insert(skillExecutions)
-      .values(rows.map((s) => ({ ...s })))
+      .values(
+        rows.map((s) => {
+          const place = attached.skills.get(s.execId);
+          return {
+            ...s,
+            wkexId: place?.wkexId ?? null,
+            stepNumber: s.stepNumber ?? place?.stepOrder ?? null,
+          };
+        }),
+      )
       .onConflictDoUpdate({
         target: skillExecutions.execId,
         set: {
@@ -328,12 +277,12 @@ async function upsertSkills(tx: Transaction, skills: readonly SkillChange[]): Pr
             "traceId",
             "spanId",
           ]),
-          // counted from the spans below it, which a re-delivered skill span does not repeat
+          // counted from the calls below it, which a re-delivered skill span does not repeat
           attributes: sql`CASE WHEN ${skillExecutions.attributes} #> '{metadata,performance}' IS NULL
             THEN excluded.exec_attributes
             ELSE jsonb_set(excluded.exec_attributes, '{metadata,performance}', ${skillExecutions.attributes} #> '{metadata,performance}') END`,
           ...Object.fromEntries(
-            keepInherited.map((key) => [
+            keepStored.map((key) => [
               key,
               sql`coalesce(excluded.${sql.identifier(columns[key].name)}, ${columns[key]})`,
             ]),
@@ -343,8 +292,77 @@ async function upsertSkills(tx: Transaction, skills: readonly SkillChange[]): Pr
   }
 }
 
+async function upsertLlmCalls(
+  tx: Transaction,
+  calls: readonly LlmCallChange[],
+  attached: RowAttachments,
+): Promise<void> {
+  for (const rows of chunks(calls)) {
+    await tx
+      .insert(llmCalls)
+      .values(
+        rows.map((c) => {
+          const key = keyOf(c.traceId, c.spanId);
+          return { ...c, wkexId: attached.llmCalls.get(key) ?? null, leaf: !attached.wrappers.has(key) };
+        }),
+      )
+      .onConflictDoUpdate({
+        target: [llmCalls.traceId, llmCalls.spanId],
+        set: {
+          ...fromExcluded(llmCalls, [
+            "operation",
+            "provider",
+            "model",
+            "startedAt",
+            "completedAt",
+            "durationMs",
+            "inputTokens",
+            "outputTokens",
+            "cachedInputTokens",
+            "cacheWriteTokens",
+            "reasoningTokens",
+            "totalTokens",
+            "costUsd",
+            "finishReason",
+            "errorMessage",
+            "step",
+            "messages",
+          ]),
+          wkexId: sql`coalesce(excluded.wkex_id, ${llmCalls.wkexId})`,
+          // a request once found to wrap another stays a wrapper
+          leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
+        },
+      });
+  }
+}
+
+async function upsertClientCalls(
+  tx: Transaction,
+  calls: readonly ClientCallChange[],
+  attached: RowAttachments,
+): Promise<void> {
+  for (const rows of chunks(calls)) {
+    await tx
+      .insert(clientCalls)
+      .values(
+        rows.map((c) => {
+          const place = attached.clientCalls.get(keyOf(c.traceId, c.spanId));
+          return { ...c, wkexId: place?.wkexId ?? null, execId: place?.execId ?? null };
+        }),
+      )
+      .onConflictDoUpdate({
+        target: [clientCalls.traceId, clientCalls.spanId],
+        set: {
+          ...fromExcluded(clientCalls, ["kind", "startedAt", "durationMs"]),
+          wkexId: sql`coalesce(excluded.wkex_id, ${clientCalls.wkexId})`,
+          execId: sql`coalesce(excluded.exec_id, ${clientCalls.execId})`,
+        },
+      });
+  }
+}
+
 /** `SET column = excluded.column` for each named property of the table. */
-function fromExcluded<T extends PgTable>(
+export function fromExcluded<T extends PgTable>(
   table: T,
   keys: readonly (keyof T["_"]["columns"] & string)[],
 ): Record<string, SQL> {

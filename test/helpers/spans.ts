@@ -11,7 +11,10 @@ export interface SpanSpec {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId?: string;
+  /** The OTLP span flags' view of the parent (undefined: no flags sent). */
+  readonly parentIsRemote?: boolean;
   readonly name: string;
+  /** Milliseconds since the epoch; a fraction is kept down to the nanosecond. */
   readonly startMs: number;
   readonly endMs: number;
   readonly attributes?: Record<string, AttributeValue>;
@@ -25,17 +28,23 @@ function attributes(values: Record<string, AttributeValue> = {}): Attributes {
   return Object.assign(emptyAttributes(), values);
 }
 
+function nanos(ms: number): bigint {
+  const whole = Math.trunc(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1_000_000));
+}
+
 /** A span in the normalised model, as the decoders produce it. */
 export function span(spec: SpanSpec): Span {
   return {
     traceId: spec.traceId,
     spanId: spec.spanId,
     parentSpanId: spec.parentSpanId,
+    parentIsRemote: spec.parentIsRemote,
     traceState: "",
     name: spec.name,
     kind: spec.kind ?? 1,
-    startTimeUnixNano: BigInt(spec.startMs) * 1_000_000n,
-    endTimeUnixNano: BigInt(spec.endMs) * 1_000_000n,
+    startTimeUnixNano: nanos(spec.startMs),
+    endTimeUnixNano: nanos(spec.endMs),
     attributes: attributes(spec.attributes),
     events: [],
     links: [],

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { timestampFromMicros, timestampMicros } from "../../model/index.js";
 import { type Database, skillStats, workflowStats } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
@@ -55,10 +56,10 @@ const errors = {
 } as const;
 
 function windowOf(q: z.infer<typeof StatsQuery>) {
-  const to = q.to ?? new Date();
-  const from = q.from ?? new Date(to.getTime() - DAY_MS);
+  const to = q.to ?? timestampFromMicros(BigInt(Date.now()) * 1000n);
+  const from = q.from ?? timestampFromMicros(timestampMicros(to) - BigInt(DAY_MS) * 1000n);
   if (from >= to) throw new ApiError("bad_request", "invalid query parameter(s): from: must be before to");
-  if (to.getTime() - from.getTime() > MAX_WINDOW_MS) {
+  if (timestampMicros(to) - timestampMicros(from) > BigInt(MAX_WINDOW_MS) * 1000n) {
     throw new ApiError("bad_request", "invalid query parameter(s): from: the window is longer than 92 days");
   }
   return { from, to, ...(q.bucket_seconds === undefined ? {} : { bucketSeconds: q.bucket_seconds }) };
@@ -81,7 +82,7 @@ export function statsRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
       const q = c.req.valid("query");
       const window = windowOf(q);
       const skills = await skillStats(db, c.get("scope"), window, q.skill_id ? { skillId: q.skill_id } : {});
-      return c.json({ from: window.from.toISOString(), to: window.to.toISOString(), skills }, 200);
+      return c.json({ from: window.from, to: window.to, skills }, 200);
     },
   );
 
@@ -106,7 +107,7 @@ export function statsRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
         window,
         q.workflow_id ? { workflowId: q.workflow_id } : {},
       );
-      return c.json({ from: window.from.toISOString(), to: window.to.toISOString(), workflows }, 200);
+      return c.json({ from: window.from, to: window.to, workflows }, 200);
     },
   );
 }

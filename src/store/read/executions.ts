@@ -1,5 +1,5 @@
 import { type AnyColumn, and, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { isUuid, sourceIdToUuid } from "../../model/index.js";
+import { isUuid, sourceIdToUuid, type Timestamp } from "../../model/index.js";
 import type { Database } from "../database.js";
 import {
   type SkillExecution,
@@ -20,8 +20,8 @@ export interface ExecutionFilters {
   readonly status?: readonly string[];
   readonly sessionId?: string;
   readonly conversationId?: string;
-  readonly startedFrom?: Date;
-  readonly startedTo?: Date;
+  readonly startedFrom?: Timestamp;
+  readonly startedTo?: Timestamp;
   readonly minDurationMs?: number;
 }
 

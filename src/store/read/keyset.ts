@@ -1,4 +1,5 @@
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+import { parseTimestamp, type Timestamp } from "../../model/index.js";
 
 export type SortKey = "started_at" | "duration";
 export type SortOrder = "desc" | "asc";
@@ -38,7 +39,7 @@ export function decodeCursor(cursor: string, page: Pick<PageRequest, "sort" | "o
     throw new CursorError(`cursor was made for sort=${body.s}&order=${body.o}; repeat those with it`);
   }
   const valid =
-    page.sort === "duration" ? typeof body.v === "number" : !Number.isNaN(Date.parse(String(body.v)));
+    page.sort === "duration" ? typeof body.v === "number" : parseTimestamp(String(body.v)) !== undefined;
   if (!valid || !/^[0-9a-f-]{36}$/.test(body.id))
     throw new CursorError("cursor is not one this API returned");
   return body;
@@ -54,7 +55,7 @@ export function keyset(
 ): {
   where: SQL[];
   orderBy: SQL[];
-  cursorOf: (row: { id: string; started: Date; duration: number | null }) => string;
+  cursorOf: (row: { id: string; started: Timestamp; duration: number | null }) => string;
 } {
   const column = page.sort === "duration" ? columns.duration : columns.started;
   const where: SQL[] = [];
@@ -76,7 +77,7 @@ export function keyset(
       encodeCursor({
         s: page.sort,
         o: page.order,
-        v: page.sort === "duration" ? (row.duration as number) : row.started.toISOString(),
+        v: page.sort === "duration" ? (row.duration as number) : row.started,
         id: row.id,
       }),
   };

@@ -1,12 +1,13 @@
 import { and, type SQL, sql } from "drizzle-orm";
-import { sourceIdToUuid, WORKFLOW_STATUSES } from "../../model/index.js";
+import { sourceIdToUuid, type Timestamp, WORKFLOW_STATUSES } from "../../model/index.js";
 import type { Database } from "../database.js";
+import { timestampFromDatabase } from "../schema/columns.js";
 import { queryRows } from "../transaction.js";
 import { type Scope, skillInScope, workflowInScope } from "./scope.js";
 
 export interface StatsWindow {
-  readonly from: Date;
-  readonly to: Date;
+  readonly from: Timestamp;
+  readonly to: Timestamp;
   /** Width of chart buckets in seconds; no series without it. */
   readonly bucketSeconds?: number;
 }
@@ -75,8 +76,8 @@ async function stats(
   extra: SQL,
 ): Promise<Array<StatsRow & { series?: SeriesPoint[] }>> {
   const where = and(
-    sql`${source.started} >= ${window.from.toISOString()}::timestamptz`,
-    sql`${source.started} < ${window.to.toISOString()}::timestamptz`,
+    sql`${source.started} >= ${window.from}::timestamptz`,
+    sql`${source.started} < ${window.to}::timestamptz`,
     source.scope,
     source.filter,
   );
@@ -105,7 +106,7 @@ ORDER BY count DESC, k2`,
   const points = await queryRows<{
     k1: string | null;
     k2: string | null;
-    bucket: Date | string;
+    bucket: string;
     count: number;
     failed: number;
     timeout: number;
@@ -125,7 +126,7 @@ GROUP BY 1, 2, 3 ORDER BY 3`,
     series: points
       .filter((p) => p.k1 === row.k1 && p.k2 === row.k2)
       .map((p) => ({
-        bucketStart: new Date(p.bucket).toISOString(),
+        bucketStart: timestampFromDatabase(p.bucket),
         count: Number(p.count),
         failed: Number(p.failed),
         timeout: Number(p.timeout),

@@ -1,5 +1,17 @@
 export * from "./llm-calls.js";
 export * from "./skill-executions.js";
-export * from "./span-links.js";
+export * from "./span-index.js";
 export * from "./workflow-executions.js";
 export * from "./workflow-step-executions.js";
+
+/** Every table execlens writes, by name (tests and benchmarks empty them). */
+export const STORE_TABLES = [
+  "SkillExecutions",
+  "WorkflowExecutions",
+  "WorkflowStepExecutions",
+  "SpanIndex",
+  "OpenTraces",
+  "LlmCalls",
+  "ClientCalls",
+  "AiCalls",
+] as const;

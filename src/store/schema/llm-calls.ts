@@ -8,6 +8,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  uniqueIndex,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -25,6 +26,8 @@ export const llmCalls = pgTable(
   {
     traceId: varchar("trace_id", { length: 32 }).notNull(),
     spanId: varchar("span_id", { length: 16 }).notNull(),
+    /** The request's id in the API: the UUIDv7 layout from its start, like skills and steps. */
+    llmId: uuid("llm_id").notNull(),
     wkexId: uuid("wkex_id"),
     /** False once another model request is found below it: its tokens are its children's. */
     leaf: boolean("leaf").notNull().default(true),
@@ -51,6 +54,10 @@ export const llmCalls = pgTable(
     primaryKey({ name: "llmcalls_pkey", columns: [t.traceId, t.spanId] }),
     index("idx_llmcalls_workflow_execution").on(t.wkexId, t.startedAt),
     index("idx_llmcalls_created").on(t.createdAt),
+    uniqueIndex("idx_llmcalls_llm_id").on(t.llmId),
+    // keyset pages by start, and the model filter and panel
+    index("idx_llmcalls_started").on(t.startedAt.desc().nullsFirst(), t.llmId.desc().nullsFirst()),
+    index("idx_llmcalls_model_started").on(t.model, t.startedAt.desc().nullsFirst()),
   ],
 );
 
@@ -69,5 +76,30 @@ export const aiCalls = pgTable(
   (t) => [
     primaryKey({ name: "aicalls_pkey", columns: [t.traceId, t.spanId] }),
     index("idx_aicalls_created").on(t.createdAt),
+  ],
+);
+
+/**
+ * db queries and HTTP client calls under an execution: counted, with their time, into the
+ * metadata.performance of their workflow execution and of the nearest skill above them.
+ */
+export const clientCalls = pgTable(
+  "ClientCalls",
+  {
+    traceId: varchar("trace_id", { length: 32 }).notNull(),
+    spanId: varchar("span_id", { length: 16 }).notNull(),
+    kind: varchar("kind", { length: 4 }).$type<"db" | "http">().notNull(),
+    wkexId: uuid("wkex_id"),
+    /** The nearest skill execution above the call. */
+    execId: uuid("exec_id"),
+    startedAt: timestamptz("started_at"),
+    durationMs: integer("duration_ms"),
+    createdAt: createdAt("created_at"),
+  },
+  (t) => [
+    primaryKey({ name: "clientcalls_pkey", columns: [t.traceId, t.spanId] }),
+    index("idx_clientcalls_workflow_execution").on(t.wkexId),
+    index("idx_clientcalls_skill").on(t.execId),
+    index("idx_clientcalls_created").on(t.createdAt),
   ],
 );

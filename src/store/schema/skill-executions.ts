@@ -15,7 +15,7 @@ export const skillExecutions = pgTable(
     wkexId: uuid("wkex_id"),
     skillName: text("exec_skill_name").notNull(),
     status: varchar("exec_status", { length: 20 }).$type<SkillStatus>().notNull().default("pending"),
-    startedAt: timestamptz("exec_started_at").notNull().defaultNow(),
+    startedAt: timestamptz("exec_started_at").notNull().default(sql`now()`),
     completedAt: timestamptz("exec_completed_at"),
     durationMs: integer("exec_duration_ms"),
     sessionId: varchar("exec_session_id", { length: 100 }),
@@ -25,7 +25,7 @@ export const skillExecutions = pgTable(
     attributes: jsonb("exec_attributes")
       .$type<SkillAttributes>()
       .notNull()
-      .default(sql`'{"input_data": {}, "output_data": {}, "metadata": {}}'::jsonb`),
+      .default(sql`'{"input_data": null, "output_data": null, "metadata": {}}'::jsonb`),
     traceId: varchar("exec_trace_id", { length: 32 }),
     spanId: varchar("exec_span_id", { length: 16 }),
     createdAt: createdAt("exec_created_at"),

@@ -39,7 +39,7 @@ export const workflowExecutions = pgTable(
     currentStepOrder: integer("wkex_current_step_order").default(0),
     totalSteps: integer("wkex_total_steps").default(0),
     completedSteps: integer("wkex_completed_steps").default(0),
-    startedAt: timestamptz("wkex_started_at").notNull().defaultNow(),
+    startedAt: timestamptz("wkex_started_at").notNull().default(sql`now()`),
     completedAt: timestamptz("wkex_completed_at"),
     totalDurationMs: integer("wkex_total_duration_ms"),
     avgStepDurationMs: real("wkex_avg_step_duration_ms"),
@@ -53,7 +53,7 @@ export const workflowExecutions = pgTable(
       .$type<WorkflowAttributes>()
       .notNull()
       .default(
-        sql`'{"initial_input": {}, "final_output": {}, "intermediate_results": {}, "ai_sdk_messages": [], "ai_sdk_steps": [], "ai_sdk_callbacks": {}, "execution_config": {}, "metadata": {}}'::jsonb`,
+        sql`'{"initial_input": null, "final_output": null, "intermediate_results": {}, "ai_sdk_messages": [], "ai_sdk_steps": [], "ai_sdk_callbacks": {}, "execution_config": {}, "metadata": {}}'::jsonb`,
       ),
     traceId: varchar("wkex_trace_id", { length: 32 }),
     spanId: varchar("wkex_span_id", { length: 16 }),

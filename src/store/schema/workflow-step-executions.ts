@@ -12,14 +12,14 @@ export const workflowStepExecutions = pgTable(
     stepId: varchar("wstp_step_id", { length: 100 }),
     stepOrder: integer("wstp_step_order"),
     status: varchar("wstp_status", { length: 20 }).$type<WorkflowStatus>().notNull().default("pending"),
-    startedAt: timestamptz("wstp_started_at").notNull().defaultNow(),
+    startedAt: timestamptz("wstp_started_at").notNull().default(sql`now()`),
     completedAt: timestamptz("wstp_completed_at"),
     durationMs: integer("wstp_duration_ms"),
     errorMessage: text("wstp_error_message"),
     attributes: jsonb("wstp_attributes")
       .$type<StepAttributes>()
       .notNull()
-      .default(sql`'{"input": {}, "output": {}, "metadata": {}}'::jsonb`),
+      .default(sql`'{"input": null, "output": null, "metadata": {}}'::jsonb`),
     createdAt: createdAt("wstp_created_at"),
   },
   (t) => [

@@ -1,0 +1,204 @@
+import { sql } from "drizzle-orm";
+import { AI_ROLES, type WorkflowChange } from "../../model/index.js";
+import { notifyWorkflowsChanged } from "../notifications.js";
+import { recomputeSkillPerformance } from "../recompute-skills.js";
+import { inheritWorkflowIds, recomputeWorkflows } from "../recompute-workflows.js";
+import { chunks, pgArray } from "../sql-values.js";
+import { queryRows, type Transaction } from "../transaction.js";
+import { isPending, keyOf, type Placed, type Resolution } from "./resolve.js";
+import { touchOpenTraces, writeEntries } from "./span-index.js";
+
+/** Where each row a resolution places belongs, by row key. */
+export interface RowAttachments {
+  /** Skill and tool-call rows by exec_id. */
+  readonly skills: Map<string, { readonly wkexId: string | null; readonly stepOrder: number | null }>;
+  /** Model request rows by `trace:span`. */
+  readonly llmCalls: Map<string, string | null>;
+  /** db and http calls by `trace:span`: their workflow and nearest skill. */
+  readonly clientCalls: Map<string, { readonly wkexId: string | null; readonly execId: string | null }>;
+  /** Model requests with another request below them, by `trace:span`. */
+  readonly wrappers: Set<string>;
+  /** AI spans that are the workflow execution of their chain. */
+  readonly standalone: Array<{ readonly traceId: string; readonly spanId: string }>;
+  /** Workflow executions that gained children. */
+  readonly workflows: Set<string>;
+  /** Skills that gained db or http calls. */
+  readonly skillsWithCalls: Set<string>;
+}
+
+export function rowAttachmentsOf(resolution: Resolution): RowAttachments {
+  const rows: RowAttachments = {
+    skills: new Map(),
+    llmCalls: new Map(),
+    clientCalls: new Map(),
+    wrappers: new Set(),
+    standalone: [],
+    workflows: new Set(),
+    skillsWithCalls: new Set(),
+  };
+  for (const { span, attachment } of [...resolution.batch, ...resolution.changed]) {
+    const key = keyOf(span.traceId, span.spanId);
+    if (attachment.wkexId !== null) rows.workflows.add(attachment.wkexId);
+    if (attachment.standalone) rows.standalone.push(span);
+    switch (span.role) {
+      case "skill":
+      case "tool":
+        rows.skills.set(span.execId as string, {
+          wkexId: attachment.wkexId,
+          stepOrder: attachment.owner?.stepOrder ?? null,
+        });
+        break;
+      case "llm":
+        rows.llmCalls.set(key, attachment.wkexId);
+        if (attachment.wrapperOf !== null) rows.wrappers.add(keyOf(span.traceId, attachment.wrapperOf));
+        break;
+      case "db":
+      case "http":
+        rows.clientCalls.set(key, { wkexId: attachment.wkexId, execId: attachment.nearSkill });
+        if (attachment.nearSkill !== null) rows.skillsWithCalls.add(attachment.nearSkill);
+        break;
+    }
+  }
+  return rows;
+}
+
+export interface ApplyOptions {
+  /** Traces of the batch (their quiet clock moves on); none when settling. */
+  readonly traceIds: readonly string[];
+  /** The batch's AI spans as the workflow executions they would be. */
+  readonly candidates: readonly WorkflowChange[];
+  /** Workflow executions the batch wrote itself (declared ones, stubs): recomputed too. */
+  readonly workflowIds: readonly string[];
+  upsertWorkflows(workflows: readonly WorkflowChange[]): Promise<void>;
+}
+
+/**
+ * Carries a resolution into the database, after the batch's own rows are written: AI spans that
+ * are workflows become rows, stored rows whose place changed are moved, wrappers are marked,
+ * workflows a late ancestor now encloses go, the index and the quiet clock are kept, and every
+ * workflow that changed is recomputed from its stored children. Returns the AI workflows written.
+ */
+export async function applyResolution(
+  tx: Transaction,
+  resolution: Resolution,
+  rows: RowAttachments,
+  options: ApplyOptions,
+): Promise<WorkflowChange[]> {
+  const aiWorkflows = await candidatesOf(tx, rows.standalone, options.candidates);
+  await options.upsertWorkflows(aiWorkflows);
+  const inBatch = new Set(resolution.batch.map(({ span }) => keyOf(span.traceId, span.spanId)));
+  await moveStoredRows(tx, resolution.changed);
+  await markWrappers(
+    tx,
+    [...rows.wrappers].filter((key) => !inBatch.has(key)),
+  );
+  const retired = resolution.retired.filter((id) => !aiWorkflows.some((w) => w.wkexId === id));
+  if (retired.length > 0) {
+    await tx.execute(sql`DELETE FROM "WorkflowExecutions" WHERE wkex_id = ANY(${pgArray(retired)}::uuid[])`);
+  }
+  await writeEntries(tx, resolution.entries);
+  await storeCandidates(tx, resolution, options.candidates);
+  const pendingTraces = new Set(resolution.entries.filter(isPending).map((e) => e.traceId));
+  await touchOpenTraces(
+    tx,
+    [...pendingTraces],
+    options.traceIds.filter((id) => !pendingTraces.has(id)),
+  );
+  const gone = new Set(retired);
+  const affected = [
+    ...new Set([...options.workflowIds, ...rows.workflows, ...aiWorkflows.map((w) => w.wkexId)]),
+  ].filter((id) => !gone.has(id));
+  await recomputeWorkflows(tx, affected);
+  await recomputeSkillPerformance(tx, [...rows.skillsWithCalls]);
+  await inheritWorkflowIds(tx, affected);
+  await notifyWorkflowsChanged(tx, affected);
+  return aiWorkflows;
+}
+
+/** The workflow changes of standalone AI spans: from the batch, else as stored when they came. */
+async function candidatesOf(
+  tx: Transaction,
+  standalone: ReadonlyArray<{ traceId: string; spanId: string }>,
+  inBatch: readonly WorkflowChange[],
+): Promise<WorkflowChange[]> {
+  if (standalone.length === 0) return [];
+  const known = new Map(inBatch.map((c) => [keyOf(c.traceId, c.spanId), c]));
+  const missing = standalone.filter((s) => !known.has(keyOf(s.traceId, s.spanId)));
+  if (missing.length > 0) {
+    const stored = await queryRows<{ change: WorkflowChange }>(
+      tx,
+      sql`SELECT change FROM "AiCalls" a
+          JOIN unnest(${pgArray(missing.map((m) => m.traceId))}::text[], ${pgArray(missing.map((m) => m.spanId))}::text[]) AS v(t, s)
+            ON a.trace_id = v.t AND a.span_id = v.s`,
+    );
+    for (const { change } of stored) known.set(keyOf(change.traceId, change.spanId), change);
+  }
+  const unique = new Map<string, WorkflowChange>();
+  for (const s of standalone) {
+    const change = known.get(keyOf(s.traceId, s.spanId));
+    if (change !== undefined) unique.set(change.wkexId, change);
+  }
+  return [...unique.values()];
+}
+
+/** Rows stored earlier whose place changed: their workflow, step number, nearest skill. */
+async function moveStoredRows(tx: Transaction, changed: readonly Placed[]): Promise<void> {
+  const skills = changed.filter(({ span }) => span.role === "skill" || span.role === "tool");
+  const llm = changed.filter(({ span }) => span.role === "llm");
+  const calls = changed.filter(({ span }) => span.role === "db" || span.role === "http");
+  for (const rows of chunks(skills, 5000)) {
+    await tx.execute(sql`
+UPDATE "SkillExecutions" k SET wkex_id = v.w, exec_step_number = coalesce(k.exec_step_number, v.o)
+FROM unnest(${pgArray(rows.map((r) => r.span.execId))}::uuid[], ${pgArray(rows.map((r) => r.attachment.wkexId))}::uuid[],
+  ${pgArray(rows.map((r) => r.attachment.owner?.stepOrder ?? null))}::int[]) AS v(id, w, o)
+WHERE k.exec_id = v.id`);
+  }
+  for (const rows of chunks(llm, 5000)) {
+    await tx.execute(sql`
+UPDATE "LlmCalls" c SET wkex_id = v.w
+FROM unnest(${pgArray(rows.map((r) => r.span.traceId))}::text[], ${pgArray(rows.map((r) => r.span.spanId))}::text[],
+  ${pgArray(rows.map((r) => r.attachment.wkexId))}::uuid[]) AS v(t, s, w)
+WHERE c.trace_id = v.t AND c.span_id = v.s`);
+  }
+  for (const rows of chunks(calls, 5000)) {
+    await tx.execute(sql`
+UPDATE "ClientCalls" c SET wkex_id = v.w, exec_id = v.k
+FROM unnest(${pgArray(rows.map((r) => r.span.traceId))}::text[], ${pgArray(rows.map((r) => r.span.spanId))}::text[],
+  ${pgArray(rows.map((r) => r.attachment.wkexId))}::uuid[], ${pgArray(rows.map((r) => r.attachment.nearSkill))}::uuid[])
+  AS v(t, s, w, k)
+WHERE c.trace_id = v.t AND c.span_id = v.s`);
+  }
+}
+
+/** Stored model requests found to wrap another: their tokens are their children's. */
+async function markWrappers(tx: Transaction, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const split = keys.map((key) => key.split(":") as [string, string]);
+  await tx.execute(sql`
+UPDATE "LlmCalls" c SET leaf = false
+FROM unnest(${pgArray(split.map(([t]) => t))}::text[], ${pgArray(split.map(([, s]) => s))}::text[]) AS v(t, s)
+WHERE c.trace_id = v.t AND c.span_id = v.s AND c.leaf`);
+}
+
+/**
+ * The batch's AI spans that may turn out to be the top of their chain once it is complete: kept
+ * as the workflow changes they would be, since their span will not come again.
+ */
+async function storeCandidates(
+  tx: Transaction,
+  resolution: Resolution,
+  candidates: readonly WorkflowChange[],
+): Promise<void> {
+  if (candidates.length === 0) return;
+  const byKey = new Map(candidates.map((c) => [keyOf(c.traceId, c.spanId), c]));
+  const keep = resolution.entries
+    .filter((e) => AI_ROLES.has(e.role) && isPending(e) && e.above.owner === null && e.above.topAi === null)
+    .flatMap((e) => byKey.get(keyOf(e.traceId, e.spanId)) ?? []);
+  for (const rows of chunks(keep)) {
+    await tx.execute(sql`
+INSERT INTO "AiCalls" (trace_id, span_id, change)
+SELECT v.t, v.s, v.c FROM unnest(${pgArray(rows.map((r) => r.traceId))}::text[], ${pgArray(rows.map((r) => r.spanId))}::text[],
+  ${pgArray(rows.map((r) => JSON.stringify(r)))}::jsonb[]) AS v(t, s, c)
+ON CONFLICT (trace_id, span_id) DO UPDATE SET change = excluded.change`);
+  }
+}

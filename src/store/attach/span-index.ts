@@ -1,0 +1,163 @@
+import { sql } from "drizzle-orm";
+import type { SpanRole } from "../../model/index.js";
+import { pgArray } from "../sql-values.js";
+import { queryRows, type Transaction } from "../transaction.js";
+import type { IndexedSpan } from "./chain.js";
+import { keyOf, type StoredContext } from "./resolve.js";
+
+/** SpanRole as stored in "SpanIndex".role (a smallint keeps the row narrow). */
+const ROLE_CODES: Readonly<Record<SpanRole, number>> = {
+  other: 0,
+  workflow: 1,
+  step: 2,
+  skill: 3,
+  tool: 4,
+  ai_call: 5,
+  llm: 6,
+  db: 7,
+  http: 8,
+};
+const ROLES_BY_CODE = Object.fromEntries(
+  Object.entries(ROLE_CODES).map(([role, code]) => [code, role]),
+) as Record<number, SpanRole>;
+
+interface IndexRow {
+  t: string;
+  s: string;
+  role: number;
+  exec_id: string | null;
+  step_wkex_id: string | null;
+  step_order: number | null;
+  owner_wkex_id: string | null;
+  owner_wstp_id: string | null;
+  owner_step_order: number | null;
+  top_ai: string | null;
+  near_skill: string | null;
+  near_llm: string | null;
+  waiting_for: string | null;
+  settled: boolean;
+}
+
+const COLUMNS = sql`encode(i.trace_id, 'hex') AS t, encode(i.span_id, 'hex') AS s, i.role, i.exec_id, i.step_wkex_id,
+  i.step_order, i.owner_wkex_id, i.owner_wstp_id, i.owner_step_order, encode(i.top_ai, 'hex') AS top_ai,
+  i.near_skill, encode(i.near_llm, 'hex') AS near_llm, encode(i.waiting_for, 'hex') AS waiting_for, i.settled`;
+
+function fromRow(row: IndexRow): IndexedSpan {
+  return {
+    traceId: row.t,
+    spanId: row.s,
+    role: ROLES_BY_CODE[row.role] ?? "other",
+    execId: row.exec_id,
+    stepWkexId: row.step_wkex_id,
+    stepOrder: row.step_order,
+    above: {
+      owner:
+        row.owner_wkex_id === null
+          ? null
+          : { wkexId: row.owner_wkex_id, wstpId: row.owner_wstp_id, stepOrder: row.owner_step_order },
+      topAi: row.top_ai,
+      nearSkill: row.near_skill,
+      nearLlm: row.near_llm,
+      waitingFor: row.waiting_for,
+      settled: row.settled,
+    },
+  };
+}
+
+const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
+  sql`unnest(${pgArray(keys.map((k) => k.traceId))}::text[], ${pgArray(keys.map((k) => k.spanId))}::text[]) AS k(t, s)`;
+
+/**
+ * The index entries a batch needs, in three primary-key or index lookups: the entries of `keys`
+ * (the batch's spans and their parents), the entries waiting for one of `batch`, and which of
+ * the traces were settled.
+ */
+export async function loadStoredContext(
+  tx: Transaction,
+  keys: ReadonlyArray<{ traceId: string; spanId: string }>,
+  batch: ReadonlyArray<{ traceId: string; spanId: string }>,
+  traceIds: readonly string[],
+): Promise<StoredContext> {
+  const known = await queryRows<IndexRow>(
+    tx,
+    sql`SELECT ${COLUMNS} FROM ${pairs(keys)}
+        JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')`,
+  );
+  const waiting = await queryRows<IndexRow>(
+    tx,
+    sql`SELECT ${COLUMNS} FROM ${pairs(batch)}
+        JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')`,
+  );
+  const settled = await queryRows<{ t: string }>(
+    tx,
+    sql`SELECT encode(trace_id, 'hex') AS t FROM "OpenTraces"
+        WHERE settled AND trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`,
+  );
+  return {
+    known: new Map(known.map((row) => [keyOf(row.t, row.s), fromRow(row)])),
+    waiting: waiting.map(fromRow),
+    settledTraces: new Set(settled.map((row) => row.t)),
+  };
+}
+
+/** Entries of the given traces whose chain still waits, unsettled, for an ancestor. */
+export async function loadOpenEntries(tx: Transaction, traceIds: readonly string[]): Promise<IndexedSpan[]> {
+  const rows = await queryRows<IndexRow>(
+    tx,
+    sql`SELECT ${COLUMNS} FROM "SpanIndex" i
+        WHERE i.trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)
+          AND i.waiting_for IS NOT NULL AND NOT i.settled`,
+  );
+  return rows.map(fromRow);
+}
+
+/** Writes (inserts or replaces) index entries, one statement per 5,000. */
+export async function writeEntries(tx: Transaction, entries: readonly IndexedSpan[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 5000) {
+    const rows = entries.slice(i, i + 5000);
+    const column = <T extends string | number | null>(value: (e: IndexedSpan) => T) =>
+      pgArray(rows.map(value));
+    await tx.execute(sql`
+INSERT INTO "SpanIndex" (trace_id, span_id, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id,
+  owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled)
+SELECT decode(v.t, 'hex'), decode(v.s, 'hex'), v.role, v.exec_id, v.step_wkex_id, v.step_order, v.owner_wkex_id,
+  v.owner_wstp_id, v.owner_step_order, decode(v.top_ai, 'hex'), v.near_skill, decode(v.near_llm, 'hex'),
+  decode(v.waiting_for, 'hex'), v.settled
+FROM unnest(
+  ${column((e) => e.traceId)}::text[], ${column((e) => e.spanId)}::text[], ${column((e) => ROLE_CODES[e.role])}::smallint[],
+  ${column((e) => e.execId)}::uuid[], ${column((e) => e.stepWkexId)}::uuid[], ${column((e) => e.stepOrder)}::int[],
+  ${column((e) => e.above.owner?.wkexId ?? null)}::uuid[], ${column((e) => e.above.owner?.wstpId ?? null)}::uuid[],
+  ${column((e) => e.above.owner?.stepOrder ?? null)}::int[], ${column((e) => e.above.topAi)}::text[],
+  ${column((e) => e.above.nearSkill)}::uuid[], ${column((e) => e.above.nearLlm)}::text[],
+  ${column((e) => e.above.waitingFor)}::text[], ${column((e) => String(e.above.settled))}::boolean[]
+) AS v(t, s, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id, owner_step_order, top_ai,
+  near_skill, near_llm, waiting_for, settled)
+ON CONFLICT (trace_id, span_id) DO UPDATE SET role = excluded.role, exec_id = excluded.exec_id,
+  step_wkex_id = excluded.step_wkex_id, step_order = excluded.step_order, owner_wkex_id = excluded.owner_wkex_id,
+  owner_wstp_id = excluded.owner_wstp_id, owner_step_order = excluded.owner_step_order, top_ai = excluded.top_ai,
+  near_skill = excluded.near_skill, near_llm = excluded.near_llm, waiting_for = excluded.waiting_for,
+  settled = excluded.settled`);
+  }
+}
+
+/**
+ * Keeps the quiet clock of traces: traces with spans still waiting for an ancestor are (re)opened
+ * with this batch's time; the other traces of the batch that are open have their clock moved on.
+ */
+export async function touchOpenTraces(
+  tx: Transaction,
+  pendingTraceIds: readonly string[],
+  otherTraceIds: readonly string[],
+): Promise<void> {
+  if (pendingTraceIds.length > 0) {
+    await tx.execute(sql`
+INSERT INTO "OpenTraces" (trace_id, last_seen_at)
+SELECT decode(t, 'hex'), now() FROM unnest(${pgArray(pendingTraceIds)}::text[]) AS t
+ON CONFLICT (trace_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`);
+  }
+  if (otherTraceIds.length > 0) {
+    await tx.execute(sql`
+UPDATE "OpenTraces" SET last_seen_at = now()
+WHERE NOT settled AND trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(otherTraceIds)}::text[]) AS t)`);
+  }
+}

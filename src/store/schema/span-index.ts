@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt } from "./columns.js";
+
+/** A trace or span id kept as its bytes (half the size of hex text, in the row and the index). */
+export const spanBytes = customType<{ data: string; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  toDriver: (hex) => Buffer.from(hex, "hex"),
+  fromDriver: (bytes) => Buffer.from(bytes).toString("hex"),
+});
+
+/**
+ * One narrow row per received span: what a span arriving later under it needs to attach without
+ * walking the trace — the chain above the span (its owner workflow or step, topmost AI span,
+ * nearest skill and model request) or the ancestor that chain still waits for. A span's own role
+ * and ids say what its children see. Written with `decode(…, 'hex')`, read with `encode`.
+ */
+export const spanIndex = pgTable(
+  "SpanIndex",
+  {
+    traceId: spanBytes("trace_id").notNull(),
+    spanId: spanBytes("span_id").notNull(),
+    /** SpanRole as a small number (see span-index-rows.ts). */
+    role: smallint("role").notNull(),
+    execId: uuid("exec_id"),
+    stepWkexId: uuid("step_wkex_id"),
+    stepOrder: integer("step_order"),
+    ownerWkexId: uuid("owner_wkex_id"),
+    ownerWstpId: uuid("owner_wstp_id"),
+    ownerStepOrder: integer("owner_step_order"),
+    topAi: spanBytes("top_ai"),
+    nearSkill: uuid("near_skill"),
+    nearLlm: spanBytes("near_llm"),
+    waitingFor: spanBytes("waiting_for"),
+    settled: boolean("settled").notNull().default(false),
+    /** For retention only: a day is precise enough and keeps the row narrow. */
+    createdOn: date("created_on").notNull().default(sql`CURRENT_DATE`),
+  },
+  (t) => [
+    primaryKey({ name: "spanindex_pkey", columns: [t.traceId, t.spanId] }),
+    // the spans an arriving span completes: those whose chain waits for it
+    index("idx_spanindex_waiting").on(t.traceId, t.waitingFor).where(sql`${t.waitingFor} IS NOT NULL`),
+    index("idx_spanindex_created").using("brin", t.createdOn),
+  ],
+);
+
+/**
+ * Traces with chains still waiting for an ancestor, and when they last received a span: a trace
+ * quiet for the settle delay has its open chains settled at their topmost known span. A settled
+ * trace stays settled: its later spans are settled as they arrive.
+ */
+export const openTraces = pgTable(
+  "OpenTraces",
+  {
+    traceId: spanBytes("trace_id").primaryKey(),
+    lastSeenAt: createdAt("last_seen_at"),
+    settled: boolean("settled").notNull().default(false),
+  },
+  (t) => [index("idx_opentraces_quiet").on(t.lastSeenAt).where(sql`NOT ${t.settled}`)],
+);
