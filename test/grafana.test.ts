@@ -18,7 +18,7 @@ import { sourceIdToUuid } from "../src/model/index.js";
 import { type Database, writeChanges } from "../src/store/index.js";
 import { databaseKinds, describeEachDatabase, postgres, useOpenDatabase } from "./helpers/databases.js";
 import { BASE_MS, COMPANIONS, ingestDataset, ORGS } from "./helpers/dataset.js";
-import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
+import { llmCallRows, type Row, skillRows, workflowRows } from "./helpers/rows.js";
 import { span } from "./helpers/spans.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -202,6 +202,26 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
   beforeAll(async () => {
     const db = database.handle.db;
     await ingestDataset(db, { seed: 21, traces: 50 });
+    // model requests under the first workflows, two models
+    const requests = Array.from({ length: 12 }, (_, i) => {
+      const traceId = (i + 1).toString(16).padStart(32, "0").replace(/^0/, "a");
+      const start = BASE_MS + 3600_000;
+      return span({
+        traceId,
+        spanId: "00000000000000c1",
+        parentSpanId: "0000000000000001",
+        name: "chat",
+        startMs: start + i * 60_000,
+        endMs: start + i * 60_000 + 100 * (i + 1),
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.request.model": i % 3 === 0 ? "gpt-4o" : "claude-sonnet-4",
+          "gen_ai.usage.input_tokens": 100 + i,
+          "gen_ai.usage.output_tokens": 10,
+        },
+      });
+    });
+    await writeChanges(db, mapSpans(requests));
     await db.execute(sql`UPDATE "WorkflowExecutions" SET wkex_total_tokens = 100 + (hashtext(wkex_id::text) & 1023),
       wkex_cost_usd = (hashtext(wkex_id::text) & 1023) / 10000.0,
       wkex_attributes = jsonb_set(wkex_attributes, '{metadata,cost}', jsonb_build_object('model', CASE WHEN hashtext(wkex_id::text) & 1 = 0 THEN 'gpt-4o' ELSE 'claude-sonnet' END))`);
@@ -345,6 +365,22 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
       inRange(workflows).reduce((n, w) => n + num(w.wkex_cost_usd ?? 0), 0),
       6,
     );
+    const requests = await panel(costBoard, "Model requests by model");
+    const calls = (await llmCallRows(database.handle.db)).filter(
+      (c) =>
+        Date.parse(c.started_at as string) >= FROM.getTime() &&
+        Date.parse(c.started_at as string) <= TO.getTime(),
+    );
+    expect(calls.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(requests.rows.map((r) => [r.model, num(r.requests)]))).toEqual(
+      Object.fromEntries(
+        ["gpt-4o", "claude-sonnet-4"].map((m) => [m, calls.filter((c) => c.model === m).length]),
+      ),
+    );
+    expect(requests.rows.reduce((n, r) => n + num(r.tokens), 0)).toBe(
+      calls.reduce((n, c) => n + num(c.total_tokens), 0),
+    );
+    for (const row of requests.rows) expect(num(row.p95_ms)).toBeGreaterThan(0);
   });
 
   it("every alert rule's query runs and returns a numeric value per labelled row", async () => {

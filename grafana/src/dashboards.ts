@@ -245,6 +245,21 @@ ORDER BY 1`,
       "coalesce(wkex_attributes #>> '{metadata,cost,model}', '(unknown)')",
       "model",
     ),
+    {
+      title: "Model requests by model",
+      kind: "table",
+      description:
+        "Model requests started in the range (leaf requests: wrappers repeat their children's usage), with tokens, cost and p95 latency",
+      sql: `SELECT coalesce(c.model, '(unknown)') AS model, count(*) AS requests,
+  coalesce(sum(c.total_tokens), 0) AS tokens, coalesce(sum(c.cost_usd), 0)::float8 AS cost_usd,
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY c.duration_ms) AS p95_ms
+FROM "LlmCalls" c JOIN "WorkflowExecutions" w ON w.wkex_id = c.wkex_id
+WHERE $__timeFilter(c.started_at) AND c.leaf
+  AND ${workflowScope}
+GROUP BY 1
+ORDER BY cost_usd DESC, tokens DESC
+LIMIT 100`,
+    },
   ],
 };
 

@@ -8,6 +8,7 @@ import type { ExeclensMetrics } from "./metrics.js";
 import { DOCS_PAGE } from "./routes/docs-page.js";
 import { eventRoutes } from "./routes/events.js";
 import { executionRoutes } from "./routes/executions.js";
+import { llmCallRoutes } from "./routes/llm-calls.js";
 import { seedEndpointRoutes } from "./routes/seed-endpoints.js";
 import { statsRoutes } from "./routes/stats.js";
 import { traceRequests } from "./tracing.js";
@@ -61,6 +62,7 @@ export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
     return authenticate(options.apiKeys)(c, next);
   });
   executionRoutes(app, db);
+  llmCallRoutes(app, db);
   statsRoutes(app, db);
   eventRoutes(app, options.database);
   seedEndpointRoutes(app, db);

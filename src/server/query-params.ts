@@ -78,6 +78,19 @@ export const WorkflowListQuery = z.object({
   status: statusList(WORKFLOW_STATUSES),
 });
 
+export const LlmCallListQuery = z.object({
+  model: id("model id, exactly as recorded (gen_ai.response.model, else the requested one)"),
+  provider: id("provider (openai, anthropic, …)"),
+  workflow_execution_id: id("workflow execution (wkex_id or wkex_execution_id)"),
+  organization_id: common.organization_id,
+  started_from: common.started_from,
+  started_to: common.started_to,
+  sort: common.sort,
+  order: common.order,
+  limit: common.limit,
+  cursor: common.cursor,
+});
+
 export const StatsQuery = z.object({
   from: instant("window start (default: 24 h before `to`)"),
   to: instant("window end (default: now)"),

@@ -1,6 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
-  CursorError,
   type Database,
   type ExecutionFilters,
   getSkillExecution,
@@ -21,6 +20,7 @@ import {
   WorkflowExecutionBody,
   workflowJson,
 } from "../schemas.js";
+import { page, paged } from "./paging.js";
 
 const errors = {
   400: { description: "invalid parameters", content: { "application/json": { schema: ErrorBody } } },
@@ -105,30 +105,6 @@ function commonFilters(q: Omit<z.infer<typeof WorkflowListQuery>, "workflow_id">
     startedTo: q.started_to,
     minDurationMs: q.min_duration_ms,
   };
-}
-
-function page(query: {
-  sort: "started_at" | "duration";
-  order: "desc" | "asc";
-  limit: number;
-  cursor?: string | undefined;
-}) {
-  return {
-    sort: query.sort,
-    order: query.order,
-    limit: query.limit,
-    ...(query.cursor ? { cursor: query.cursor } : {}),
-  };
-}
-
-async function paged<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof CursorError)
-      throw new ApiError("bad_request", `invalid query parameter(s): cursor: ${error.message}`);
-    throw error;
-  }
 }
 
 export function executionRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {

@@ -2,6 +2,7 @@ import { type AnyColumn, and, eq, gte, inArray, lt, or, type SQL, sql } from "dr
 import { isUuid, sourceIdToUuid, type Timestamp } from "../../model/index.js";
 import type { Database } from "../database.js";
 import {
+  type LlmCall,
   type SkillExecution,
   skillExecutions,
   type WorkflowExecution,
@@ -10,6 +11,8 @@ import {
   workflowStepExecutions,
 } from "../schema/index.js";
 import { keyset, type PageRequest } from "./keyset.js";
+import { llmCallsOf, workflowExecutionIds } from "./llm-calls.js";
+import { type Page, pageOf } from "./page.js";
 import { type Scope, skillInScope, workflowInScope } from "./scope.js";
 
 /** Filters shared by both lists; ids may be UUIDs or the original strings the app sent. */
@@ -33,11 +36,6 @@ export interface SkillFilters extends ExecutionFilters {
 
 export interface WorkflowFilters extends ExecutionFilters {
   readonly workflowId?: string;
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor: string | null;
 }
 
 const byId = (column: Parameters<typeof eq>[0], value: string | undefined) =>
@@ -67,12 +65,6 @@ function commonConditions(columns: FilterColumns, filters: ExecutionFilters): Ar
     filters.startedTo === undefined ? undefined : lt(columns.startedAt, filters.startedTo),
     filters.minDurationMs === undefined ? undefined : gte(columns.durationMs, filters.minDurationMs),
   ];
-}
-
-/** wkex_ids named by a wkex_id or an execution id. */
-function workflowExecutionIds(value: string): SQL {
-  const uuid = isUuid(value) ? sql`${value.toLowerCase()}::uuid` : sql`NULL::uuid`;
-  return sql`(SELECT wkex_id FROM "WorkflowExecutions" WHERE wkex_id = ${uuid} OR wkex_execution_id = ${value})`;
 }
 
 /** The statement the skill list issues (exported so that its plans can be examined). */
@@ -142,12 +134,6 @@ export async function listWorkflowExecutions(
   );
 }
 
-function pageOf<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
-}
-
 export async function getSkillExecution(
   db: Database,
   scope: Scope,
@@ -165,6 +151,7 @@ export interface WorkflowExecutionDetail {
   readonly workflow: WorkflowExecution;
   readonly steps: WorkflowStepExecution[];
   readonly skills: SkillExecution[];
+  readonly llmCalls: LlmCall[];
 }
 
 /** One workflow execution, by wkex_execution_id or wkex_id, with its steps and skills in order. */
@@ -188,7 +175,7 @@ export async function getWorkflowExecution(
     .orderBy(sql`${t.executionId} = ${executionId} DESC`)
     .limit(1);
   if (workflow === undefined) return undefined;
-  const [steps, skills] = await Promise.all([
+  const [steps, skills, llm] = await Promise.all([
     db
       .select()
       .from(workflowStepExecutions)
@@ -199,6 +186,7 @@ export async function getWorkflowExecution(
       .from(skillExecutions)
       .where(eq(skillExecutions.wkexId, workflow.wkexId))
       .orderBy(skillExecutions.startedAt, skillExecutions.execId),
+    llmCallsOf(db, [workflow.wkexId]),
   ]);
-  return { workflow, steps, skills };
+  return { workflow, steps, skills, llmCalls: llm };
 }

@@ -1,4 +1,6 @@
 export * from "./executions.js";
 export { CursorError, type PageRequest, type SortKey, type SortOrder } from "./keyset.js";
+export * from "./llm-calls.js";
+export type { Page } from "./page.js";
 export { ALL, type Scope } from "./scope.js";
 export * from "./stats.js";

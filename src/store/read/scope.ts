@@ -20,3 +20,10 @@ export function skillInScope(scope: Scope): SQL | undefined {
     SELECT 1 FROM "WorkflowExecutions" sw
     WHERE sw.wkex_id = "SkillExecutions".wkex_id AND sw.organization_id = ANY(${orgs}::uuid[])))`;
 }
+
+/** Model requests of the scope: by their workflow execution's organisation. */
+export function llmCallInScope(scope: Scope): SQL | undefined {
+  if ("all" in scope) return undefined;
+  return sql`EXISTS (SELECT 1 FROM "WorkflowExecutions" lw
+    WHERE lw.wkex_id = "LlmCalls".wkex_id AND lw.organization_id = ANY(${pgArray(scope.organizationIds)}::uuid[]))`;
+}
