@@ -18,6 +18,8 @@ import { familyArgs, getWeather, QUESTION, SYSTEM, startTelemetry } from "./otel
 const { tracesUrl, openaiBaseUrl, runId } = familyArgs("openinference-openai-agents.ts");
 const telemetry = startTelemetry({ serviceName: "openai-agents-app", tracesUrl });
 new OpenAIAgentsInstrumentation().manuallyInstrument(agents);
+// The Agents SDK turns its tracing off when NODE_ENV=test (as under vitest): turn it back on.
+agents.setTracingDisabled(false);
 agents.setDefaultOpenAIClient(new OpenAI({ baseURL: openaiBaseUrl, apiKey: "sk-fake-key", maxRetries: 0 }));
 
 const weather = agents.tool({
