@@ -14,6 +14,7 @@ const ROUTES = [
   "get /api/workflow-executions",
   "get /api/workflow-executions/{executionId}",
   "get /api/workflow-executions/{executionId}/events",
+  "get /api/llm-calls",
   "get /api/stats/skills",
   "get /api/stats/workflows",
   "get /api/workers/execute",

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { mapSpans } from "../src/mappers/index.js";
 import { sourceIdToUuid } from "../src/model/index.js";
 import { newApiKey, parseApiKeys } from "../src/server/api-keys.js";
+import { writeChanges } from "../src/store/index.js";
 import { allPages, apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { BASE_MS, ingestDataset } from "./helpers/dataset.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
+import { span } from "./helpers/spans.js";
 
 const keyA = newApiKey(["org-a"]);
 const keyB = newApiKey(["org-b"]);
@@ -21,6 +24,23 @@ describeEachDatabase("tenancy", (kind) => {
       apiKeys: parseApiKeys([keyA.entry, keyB.entry, admin.entry].join(";")),
     });
     await ingestDataset(execlens.database.db, { seed: 5, traces: 30 });
+    // a model request in each workflow execution
+    await writeChanges(
+      execlens.database.db,
+      mapSpans(
+        Array.from({ length: 30 }, (_, i) =>
+          span({
+            traceId: (i + 1).toString(16).padStart(32, "0").replace(/^0/, "a"),
+            spanId: "00000000000000c1",
+            parentSpanId: "0000000000000001",
+            name: "chat",
+            startMs: BASE_MS + i,
+            endMs: BASE_MS + i + 50,
+            attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o" },
+          }),
+        ),
+      ),
+    );
     workflows = await workflowRows(execlens.database.db);
     skills = await skillRows(execlens.database.db);
   });
@@ -57,17 +77,20 @@ describeEachDatabase("tenancy", (kind) => {
     expect(listedWorkflows.every((w) => w.organizationId === ORG_A)).toBe(true);
     const admins = await allPages(apiClient(execlens.apiUrl, admin.key), "/api/workflow-executions", {});
     expect(admins.length).toBe(workflows.length);
+    const requests = await allPages<{ workflowExecutionId: string }>(api, "/api/llm-calls", { limit: 7 });
+    expect(requests.length).toBe(workflows.filter(ofA).length);
+    expect(requests.every((r) => wkexOfA.has(r.workflowExecutionId))).toBe(true);
+    expect((await allPages(apiClient(execlens.apiUrl, admin.key), "/api/llm-calls", {})).length).toBe(30);
   });
 
   it("answers 403 to a filter on another organisation", async () => {
-    const { status, body } = await apiClient(execlens.apiUrl, keyA.key).get<{ error: string }>(
-      "/api/workflow-executions",
-      {
+    for (const path of ["/api/workflow-executions", "/api/llm-calls"]) {
+      const { status, body } = await apiClient(execlens.apiUrl, keyA.key).get<{ error: string }>(path, {
         organization_id: "org-b",
-      },
-    );
-    expect(status).toBe(403);
-    expect(body.error).toBe("forbidden");
+      });
+      expect(status, path).toBe(403);
+      expect(body.error).toBe("forbidden");
+    }
   });
 
   it("never shows another organisation's execution: details, seed endpoints, SSE", async () => {

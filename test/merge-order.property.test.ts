@@ -174,7 +174,8 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
   let workflowSpan: string | undefined;
   const w = shape.workflow;
   if (w !== undefined) {
-    const executionId = `exec-${shape.traceId.slice(0, 12)}`;
+    // the whole trace id: an execution id two traces share is stored by whichever came first
+    const executionId = `exec-${shape.traceId}`;
     workflowSpan = add(
       w.underRoot ? root : undefined,
       "workflow",

@@ -27,13 +27,18 @@ export const MAX_JSON_DEPTH = 64;
 
 /**
  * Payload attributes (inputs, outputs, configs) are often JSON serialised into a string by
- * the app; such a string is parsed, any other string (or JSON nested deeper than
- * MAX_JSON_DEPTH) is kept as a string.
+ * the app; such a string (an object, an array or a quoted string) is parsed, any other string
+ * (or JSON nested deeper than MAX_JSON_DEPTH) is kept as a string.
  */
 export function payloadToJson(value: AttributeValue | undefined): JsonValue {
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    // objects and arrays, and a JSON string (a tool's text result, serialised by the AI SDK)
+    if (
+      trimmed.startsWith("{") ||
+      trimmed.startsWith("[") ||
+      (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"'))
+    ) {
       try {
         return storableJson(JSON.parse(trimmed) as JsonValue, 0);
       } catch {

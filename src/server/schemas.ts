@@ -193,12 +193,9 @@ export const LlmCallBody = z
     leaf: z.boolean().openapi({
       description: "false when another model request below it carries the tokens (not counted)",
     }),
-    messages: z
-      .array(z.unknown())
-      .nullable()
-      .openapi({
-        description: "the conversation after the request, AI SDK style [{role, content, toolCalls?}]",
-      }),
+    messages: z.array(z.unknown()).nullable().openapi({
+      description: "the conversation after the request, AI SDK style [{role, content, toolCalls?}]",
+    }),
     createdAt: timestamp,
   })
   .openapi("LlmCall");

@@ -55,8 +55,11 @@ export async function openDatabase(
       max: 10,
       connectionTimeoutMillis: 5000,
     });
-    // An idle client losing its connection (server restart) must not crash the process.
+    // A client losing its connection (server restart) must not crash the process: the pool
+    // listens on idle clients; a client checked out for a transaction, between two of its
+    // statements, has no listener but this one (its next statement fails, the batch is retried).
     pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
     try {
       await (options.readOnly === true ? checkSchema(pool) : migrate(pool));
     } catch (error) {

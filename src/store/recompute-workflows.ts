@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { isoUtc, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
@@ -155,19 +155,40 @@ FROM derived d
 WHERE w.wkex_id = d.target_id`);
 }
 
+/** The id columns a skill takes from its workflow execution when its own span lacks them. */
+const INHERITED = [
+  ["companion_id", "companion_id"],
+  ["user_id", "user_id"],
+  ["organization_id", "organization_id"],
+  ["exec_session_id", "wkex_session_id"],
+  ["exec_conversation_id", "wkex_conversation_id"],
+] as const;
+
 /**
  * Fills the ids a skill's own span lacked from its workflow execution, once that workflow's
- * own span has arrived (so the values are final and arrival order does not matter).
+ * own span has arrived (so the values are final and arrival order does not matter). The columns
+ * filled are named in metadata.inherited_ids, so that a skill moved to another workflow (a late
+ * ancestor) takes them from that one instead (see forgetInheritedIds).
  */
 export async function inheritWorkflowIds(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
   if (wkexIds.length === 0) return;
+  const filled = sql.join(
+    INHERITED.map(
+      ([own, workflow]) =>
+        sql`CASE WHEN k.${sql.raw(own)} IS NULL AND w.${sql.raw(workflow)} IS NOT NULL THEN ${own} END`,
+    ),
+    sql`, `,
+  );
   await tx.execute(sql`
 UPDATE "SkillExecutions" k SET
   companion_id = coalesce(k.companion_id, w.companion_id),
   user_id = coalesce(k.user_id, w.user_id),
   organization_id = coalesce(k.organization_id, w.organization_id),
   exec_session_id = coalesce(k.exec_session_id, w.wkex_session_id),
-  exec_conversation_id = coalesce(k.exec_conversation_id, w.wkex_conversation_id)
+  exec_conversation_id = coalesce(k.exec_conversation_id, w.wkex_conversation_id),
+  exec_attributes = jsonb_set(k.exec_attributes, '{metadata,inherited_ids}',
+    coalesce(k.exec_attributes #> '{metadata,inherited_ids}', '[]'::jsonb)
+      || to_jsonb(array_remove(ARRAY[${filled}]::text[], NULL)))
 FROM "WorkflowExecutions" w
 WHERE w.wkex_id = ANY(${pgArray(wkexIds)}::uuid[]) AND w.wkex_span_received AND k.wkex_id = w.wkex_id
   -- one row comparison, not "k.companion_id IS NULL OR …": those the planner answers with bitmap
@@ -176,4 +197,16 @@ WHERE w.wkex_id = ANY(${pgArray(wkexIds)}::uuid[]) AND w.wkex_span_received AND 
     IS DISTINCT FROM (coalesce(k.companion_id, w.companion_id), coalesce(k.user_id, w.user_id),
       coalesce(k.organization_id, w.organization_id), coalesce(k.exec_session_id, w.wkex_session_id),
       coalesce(k.exec_conversation_id, w.wkex_conversation_id))`);
+}
+
+/** The SET list that clears the ids a skill took from its former workflow execution. */
+export function forgetInheritedIds(skill: SQL): SQL {
+  const cleared = INHERITED.map(
+    ([own]) =>
+      sql`${sql.raw(own)} = CASE WHEN ${skill}.exec_attributes #> '{metadata,inherited_ids}' ? ${own} THEN NULL ELSE ${skill}.${sql.raw(own)} END`,
+  );
+  return sql.join(
+    [...cleared, sql`exec_attributes = ${skill}.exec_attributes #- '{metadata,inherited_ids}'`],
+    sql`, `,
+  );
 }

@@ -277,10 +277,12 @@ async function upsertSkills(
             "traceId",
             "spanId",
           ]),
-          // counted from the calls below it, which a re-delivered skill span does not repeat
-          attributes: sql`CASE WHEN ${skillExecutions.attributes} #> '{metadata,performance}' IS NULL
-            THEN excluded.exec_attributes
-            ELSE jsonb_set(excluded.exec_attributes, '{metadata,performance}', ${skillExecutions.attributes} #> '{metadata,performance}') END`,
+          // what execlens derived and the span does not say again: the performance counted from
+          // the calls below it, the ids it took from its workflow
+          attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
+            || jsonb_strip_nulls(jsonb_build_object(
+              'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
+              'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
           ...Object.fromEntries(
             keepStored.map((key) => [
               key,

@@ -5,11 +5,14 @@
  * ai 5 also a `generateObject` and an `embed`), and prints what it fed the models (tokens) as JSON.
  *
  * With `in-workflow`, both calls run inside a span of a declared workflow (execlens
- * conventions), into which they fold.
+ * conventions), into which they fold. With `behind-caller:<traceparent>`, they run in the
+ * app's server span for a request whose `traceparent` header was that (a caller that does not
+ * export to execlens started the trace). `OTLP_ENCODING=json` exports OTLP JSON.
  *
- * argv: <otlp traces url> <4|5|6|7|7-genai> <run id> [in-workflow]
+ * argv: <otlp traces url> <4|5|6|7|7-genai> <run id> [in-workflow | behind-caller:<traceparent>]
  */
-import { trace } from "@opentelemetry/api";
+import { context, propagation, SpanKind, trace } from "@opentelemetry/api";
+import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { NodeSDK } from "@opentelemetry/sdk-node";
@@ -21,7 +24,8 @@ if (url === undefined || variant === undefined || runId === undefined) {
 
 const sdk = new NodeSDK({
   resource: resourceFromAttributes({ "service.name": "weather-app" }),
-  traceExporter: new OTLPTraceExporter({ url }),
+  traceExporter:
+    process.env.OTLP_ENCODING === "json" ? new JsonExporter({ url }) : new OTLPTraceExporter({ url }),
 });
 sdk.start();
 
@@ -316,6 +320,23 @@ if (placement === "in-workflow") {
       await runVariant();
       span.end();
     });
+} else if (placement?.startsWith("behind-caller:")) {
+  // what the HTTP server instrumentation does with an incoming request's headers
+  const incoming = propagation.extract(context.active(), {
+    traceparent: placement.slice("behind-caller:".length),
+  });
+  await context.with(incoming, () =>
+    trace
+      .getTracer("weather-app")
+      .startActiveSpan(
+        "POST /chat",
+        { kind: SpanKind.SERVER, attributes: { "http.request.method": "POST" } },
+        async (span) => {
+          await runVariant();
+          span.end();
+        },
+      ),
+  );
 } else {
   await runVariant();
 }

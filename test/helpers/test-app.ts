@@ -10,8 +10,12 @@ const instrumentedApp = fileURLToPath(new URL("../apps/instrumented-app.ts", imp
 const appEnv = { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
 
 /** Runs a test app under tsx and parses the JSON it prints last. */
-async function runApp<T>(script: string, args: readonly string[]): Promise<T> {
-  const { stdout } = await run(tsx, [script, ...args], { env: appEnv, timeout: 60_000 });
+async function runApp<T>(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<T> {
+  const { stdout } = await run(tsx, [script, ...args], { env: { ...appEnv, ...env }, timeout: 60_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1) as string) as T;
 }
 
@@ -47,6 +51,22 @@ export async function runAiSdkApp(
   inWorkflow = false,
 ): Promise<AiSdkRun> {
   return runApp(aiSdkApp, [tracesUrl, variant, runId, ...(inWorkflow ? ["in-workflow"] : [])]);
+}
+
+/**
+ * Runs the AI SDK app as a server handling a request whose `traceparent` is given (the trace
+ * was started by a caller), exporting OTLP JSON when asked.
+ */
+export async function runAiSdkAppBehindCaller(
+  tracesUrl: string,
+  variant: AiSdkVariant,
+  runId: string,
+  traceparent: string,
+  encoding: "protobuf" | "json" = "protobuf",
+): Promise<AiSdkRun> {
+  return runApp(aiSdkApp, [tracesUrl, variant, runId, `behind-caller:${traceparent}`], {
+    OTLP_ENCODING: encoding,
+  });
 }
 
 /** Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): one query and one HTTP call in a workflow. */

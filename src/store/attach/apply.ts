@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { AI_ROLES, type WorkflowChange } from "../../model/index.js";
 import { notifyWorkflowsChanged } from "../notifications.js";
 import { recomputeSkillPerformance } from "../recompute-skills.js";
-import { inheritWorkflowIds, recomputeWorkflows } from "../recompute-workflows.js";
+import { forgetInheritedIds, inheritWorkflowIds, recomputeWorkflows } from "../recompute-workflows.js";
 import { chunks, pgArray } from "../sql-values.js";
 import { queryRows, type Transaction } from "../transaction.js";
 import { isPending, keyOf, type Placed, type Resolution } from "./resolve.js";
@@ -148,7 +148,9 @@ async function moveStoredRows(tx: Transaction, changed: readonly Placed[]): Prom
   const calls = changed.filter(({ span }) => span.role === "db" || span.role === "http");
   for (const rows of chunks(skills, 5000)) {
     await tx.execute(sql`
-UPDATE "SkillExecutions" k SET wkex_id = v.w, exec_step_number = coalesce(k.exec_step_number, v.o)
+UPDATE "SkillExecutions" k SET wkex_id = v.w, exec_step_number = coalesce(k.exec_step_number, v.o),
+  -- moved to another workflow: the ids it took from the former one are taken again from the new one
+  ${forgetInheritedIds(sql`k`)}
 FROM unnest(${pgArray(rows.map((r) => r.span.execId))}::uuid[], ${pgArray(rows.map((r) => r.attachment.wkexId))}::uuid[],
   ${pgArray(rows.map((r) => r.attachment.owner?.stepOrder ?? null))}::int[]) AS v(id, w, o)
 WHERE k.exec_id = v.id`);
