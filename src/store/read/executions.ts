@@ -2,6 +2,8 @@ import { type AnyColumn, and, eq, gte, inArray, lt, or, type SQL, sql } from "dr
 import { isUuid, sourceIdToUuid } from "../../mappers/index.js";
 import type { Database } from "../database.js";
 import {
+  type LlmCall,
+  llmCalls,
   type SkillExecution,
   skillExecutions,
   type WorkflowExecution,
@@ -165,9 +167,11 @@ export interface WorkflowExecutionDetail {
   readonly workflow: WorkflowExecution;
   readonly steps: WorkflowStepExecution[];
   readonly skills: SkillExecution[];
+  /** Its model requests, by start. */
+  readonly llmCalls: LlmCall[];
 }
 
-/** One workflow execution, by wkex_execution_id or wkex_id, with its steps and skills in order. */
+/** One workflow execution, by wkex_execution_id or wkex_id, with its steps, skills and model requests in order. */
 export async function getWorkflowExecution(
   db: Database,
   scope: Scope,
@@ -188,7 +192,7 @@ export async function getWorkflowExecution(
     .orderBy(sql`${t.executionId} = ${executionId} DESC`)
     .limit(1);
   if (workflow === undefined) return undefined;
-  const [steps, skills] = await Promise.all([
+  const [steps, skills, calls] = await Promise.all([
     db
       .select()
       .from(workflowStepExecutions)
@@ -199,6 +203,11 @@ export async function getWorkflowExecution(
       .from(skillExecutions)
       .where(eq(skillExecutions.wkexId, workflow.wkexId))
       .orderBy(skillExecutions.startedAt, skillExecutions.execId),
+    db
+      .select()
+      .from(llmCalls)
+      .where(eq(llmCalls.wkexId, workflow.wkexId))
+      .orderBy(llmCalls.startedAt, llmCalls.spanId),
   ]);
-  return { workflow, steps, skills };
+  return { workflow, steps, skills, llmCalls: calls };
 }
