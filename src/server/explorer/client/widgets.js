@@ -1,0 +1,40 @@
+// Small pieces every page shows.
+import { h } from "./dom.js";
+import { isTerminal } from "./format.js";
+
+/**
+ * A status as a badge: colour and text, so it never rests on colour alone.
+ * @param {string} status
+ */
+export function statusBadge(status) {
+  return h(
+    "span",
+    { class: `badge status-${status}` },
+    isTerminal(status) ? "" : h("span", { class: "pulse", "aria-hidden": "true" }),
+    status,
+  );
+}
+
+/**
+ * A definition list of label → value; entries without a value are left out.
+ * @param {HTMLElement} list the <dl> to fill
+ * @param {Array<[string, import("./dom.js").Child | import("./dom.js").Child[]]>} entries
+ */
+export function fillFacts(list, entries) {
+  list.replaceChildren();
+  for (const [label, value] of entries) {
+    if (value === null || value === undefined || value === "") continue;
+    list.append(h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value)));
+  }
+}
+
+/**
+ * A message shown where the data would be, in the page's status line.
+ * @param {HTMLElement} status
+ * @param {string} text
+ * @param {boolean} [isError]
+ */
+export function say(status, text, isError = false) {
+  status.textContent = text;
+  status.classList.toggle("error", isError);
+}
