@@ -15,6 +15,8 @@ export interface LayoutProps {
   readonly title: string;
   /** The page's client module (`list.js`); its imports are preloaded beside it. */
   readonly module: Asset;
+  /** A classic script run inline in <head>, before the modules load (its hash is in the page's CSP). */
+  readonly inlineScript?: string;
   readonly children: Child;
 }
 
@@ -29,6 +31,10 @@ export const Layout: FC<LayoutProps> = (props) => (
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="color-scheme" content="light dark" />
       <title>{`${props.title} · execlens`}</title>
+      {/* first: a script after a stylesheet waits for it to load */}
+      {props.inlineScript === undefined ? null : (
+        <script dangerouslySetInnerHTML={{ __html: props.inlineScript }} />
+      )}
       <link rel="icon" href="/explorer/icon.svg" type="image/svg+xml" />
       <link rel="stylesheet" href="/explorer/explorer.css" />
       {props.module.imports.map((name) => (
@@ -42,7 +48,7 @@ export const Layout: FC<LayoutProps> = (props) => (
       </a>
       <header class="site-header">
         <a class="brand" href="/">
-          <img src="/explorer/icon.svg" alt="" width="20" height="20" />
+          <Logo />
           execlens
         </a>
         <nav aria-label="Explorer">
@@ -66,6 +72,16 @@ export const Layout: FC<LayoutProps> = (props) => (
       <KeyDialog />
     </body>
   </html>
+);
+
+/** icon.svg, inline: one request fewer before the first paint. */
+const Logo: FC = () => (
+  <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="20" height="20" aria-hidden="true">
+    <rect width="32" height="32" rx="7" fill="#1f4fd1" />
+    <rect x="6" y="8" width="14" height="4" rx="2" fill="#fff" />
+    <rect x="10" y="14" width="16" height="4" rx="2" fill="#9fc0ff" />
+    <rect x="14" y="20" width="9" height="4" rx="2" fill="#fff" />
+  </svg>
 );
 
 /** Asked for when the API answers 401; the key is kept in sessionStorage (this tab, until it closes). */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Child } from "hono/jsx";
 import { type Asset, loadAssets } from "./assets.js";
@@ -8,16 +9,23 @@ import { OverviewPage, overviewRangeOf } from "./overview-page.js";
 
 /**
  * Pages render data from spans (any text an app sent): the client only ever sets it as text, and
- * this policy forbids what an injection would need anyway — inline or foreign scripts, foreign
- * connections (every asset is execlens' own), framing.
+ * this policy forbids what an injection would need anyway — inline or foreign scripts (but for
+ * the one inline script named by its hash), foreign connections (every asset is execlens' own),
+ * framing.
  */
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-};
+function securityHeaders(inlineScript?: string): Readonly<Record<string, string>> {
+  const hash =
+    inlineScript === undefined
+      ? ""
+      : ` 'sha256-${createHash("sha256").update(inlineScript).digest("base64")}'`;
+  return {
+    "content-security-policy":
+      `default-src 'none'; script-src 'self'${hash}; style-src 'self'; img-src 'self' data:; connect-src 'self'; ` +
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+  };
+}
 
 /**
  * The execution explorer: server-rendered page shells (Hono JSX) and the browser client that
@@ -30,20 +38,23 @@ export function explorerRoutes(): Hono {
     if (asset === undefined) throw new Error(`explorer client: ${name} is missing`);
     return asset;
   };
-  const page = (name: PageName, title: string, module: string, body: Child) =>
+  /** Starts the workflow page's API request before its modules load (see early.js). */
+  const early = new TextDecoder().decode(moduleOf("early.js").body);
+  const page = (name: PageName, title: string, module: string, body: Child, inlineScript?: string) =>
     documentOf(
-      <Layout page={name} title={title} module={moduleOf(module)}>
+      <Layout page={name} title={title} module={moduleOf(module)} inlineScript={inlineScript}>
         {body}
       </Layout>,
     );
-
   // On each route rather than `use("*")`: mounted at `/`, that would reach the API's routes too.
-  const secured: MiddlewareHandler = async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
-  };
+  const secured =
+    (inlineScript?: string): MiddlewareHandler =>
+    async (c, next) => {
+      await next();
+      for (const [name, value] of Object.entries(securityHeaders(inlineScript))) c.header(name, value);
+    };
   const app = new Hono();
-  app.get("/", secured, (c) =>
+  app.get("/", secured(), (c) =>
     c.html(
       page(
         "executions",
@@ -53,7 +64,7 @@ export function explorerRoutes(): Hono {
       ),
     ),
   );
-  app.get("/overview", secured, (c) =>
+  app.get("/overview", secured(), (c) =>
     c.html(
       page(
         "overview",
@@ -63,13 +74,13 @@ export function explorerRoutes(): Hono {
       ),
     ),
   );
-  app.get("/workflow-executions/:executionId", secured, (c) =>
-    c.html(page("workflow", "Workflow execution", "workflow.js", <WorkflowPage />)),
+  app.get("/workflow-executions/:executionId", secured(early), (c) =>
+    c.html(page("workflow", "Workflow execution", "workflow.js", <WorkflowPage />, early)),
   );
-  app.get("/skill-executions/:id", secured, (c) =>
+  app.get("/skill-executions/:id", secured(), (c) =>
     c.html(page("skill", "Skill execution", "skill.js", <SkillPage />)),
   );
-  app.get("/explorer/:file", secured, (c) => {
+  app.get("/explorer/:file", secured(), (c) => {
     const asset = assets.get(c.req.param("file"));
     if (asset === undefined) return c.notFound();
     // Revalidated on every load (no-cache) but answered 304 while unchanged: an upgraded

@@ -113,6 +113,27 @@ export function setUpKeyButton() {
 }
 
 /**
+ * The response early.js requested for this path, if it did (once: a retry fetches anew).
+ * @param {URL} url
+ * @returns {Promise<Response> | undefined}
+ */
+function takeEarly(url) {
+  const holder = /** @type {{ execlensEarly?: { path: string, response: Promise<Response> } }} */ (
+    globalThis
+  );
+  const early = holder.execlensEarly;
+  if (
+    early === undefined ||
+    url.search !== "" ||
+    new URL(early.path, location.origin).pathname !== url.pathname
+  ) {
+    return undefined;
+  }
+  holder.execlensEarly = undefined;
+  return early.response;
+}
+
+/**
  * GET a JSON route of the API.
  * @template T
  * @param {string} path
@@ -120,8 +141,11 @@ export function setUpKeyButton() {
  * @returns {Promise<T>}
  */
 export async function getJson(path, query = {}) {
+  const url = urlOf(path, query);
+  let early = takeEarly(url);
   for (;;) {
-    const response = await fetch(urlOf(path, query), { headers: authorization() });
+    const response = await (early ?? fetch(url, { headers: authorization() }));
+    early = undefined;
     if (response.status === 401) {
       await askForKey(await messageOf(response));
       continue;
