@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { newApiKey, parseApiKeys } from "../src/server/api-keys.js";
-import { describeInBrowser } from "./helpers/explorer.js";
+import { accessibilityViolations, describeInBrowser } from "./helpers/explorer.js";
 import { seedSpans, sendSpans, sendWorkflow } from "./helpers/explorer-seed.js";
 
 const orgA = newApiKey(["org-a"]);
@@ -44,6 +44,7 @@ describeInBrowser(
       await page.goto(`${fixture().execlens.apiUrl}/`);
       await page.locator("#key-dialog[open]").waitFor();
       expect(await page.locator("#key-input:focus").count()).toBe(1);
+      expect(await accessibilityViolations(page)).toEqual([]);
       expect(await rowsShown(page)).toEqual([]);
       expect(await page.content()).not.toMatch(/report-a|report-b|keys-a|keys-b/);
       await page.context().close();

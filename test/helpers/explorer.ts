@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe } from "vitest";
 import type { Config } from "../../src/config.js";
@@ -64,4 +66,18 @@ export function describeInBrowser(
       return fixture;
     });
   });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's WCAG 2.1 A and AA checks (contrast, labels, roles, names) on the page as it is now;
+ * each violation as `rule: element, element`. axe is evaluated over the DevTools protocol, which
+ * the page's CSP does not restrict.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate<string[]>(`axe
+    .run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })
+    .then((r) => r.violations.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`);
 }

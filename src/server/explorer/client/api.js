@@ -85,6 +85,16 @@ function askForKey(problem) {
     };
     form.addEventListener("submit", submitted);
   });
+  // Dismissed (Escape): the requests wait; the header's button opens the dialog again.
+  dialog.addEventListener(
+    "cancel",
+    () => {
+      const status = document.querySelector('main [role="status"]');
+      if (status !== null)
+        status.textContent = "An API key is needed to see executions: use “Enter API key” above.";
+    },
+    { once: true },
+  );
   if (!dialog.open) dialog.showModal();
   input.focus();
   return prompting;

@@ -35,6 +35,7 @@ export function fillFacts(list, entries) {
  * @param {boolean} [isError]
  */
 export function say(status, text, isError = false) {
-  status.textContent = text;
+  // unchanged text is left alone: a live region would read it out again
+  if (status.textContent !== text) status.textContent = text;
   status.classList.toggle("error", isError);
 }

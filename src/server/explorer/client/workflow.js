@@ -104,20 +104,30 @@ function reloader() {
   };
 }
 
-/** Follows the live stream while the execution runs; reconnects (1 s, doubling to 10 s) if it drops. */
+/**
+ * Follows the live stream while the execution runs; reconnects (1 s, doubling to 10 s) if it
+ * drops, and stops if the execution is gone (404) or out of the key's reach (403). Running bars
+ * grow with the clock in between (one redraw a second).
+ */
 async function follow() {
   const reload = reloader();
+  const clock = setInterval(draw, 1000);
   let wait = 1000;
-  while (detail !== undefined && !isTerminal(detail.status)) {
-    try {
-      await readEvents(`${detailPath}/events`, () => void reload().catch(() => undefined));
-      await reload();
-      wait = 1000;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      wait = Math.min(wait * 2, 10_000);
-      await reload().catch(() => undefined);
+  try {
+    while (detail !== undefined && !isTerminal(detail.status)) {
+      try {
+        await readEvents(`${detailPath}/events`, () => void reload().catch(() => undefined));
+        await reload();
+        wait = 1000;
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 403)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, 10_000);
+        await reload().catch(() => undefined);
+      }
     }
+  } finally {
+    clearInterval(clock);
   }
 }
 
