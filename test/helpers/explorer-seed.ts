@@ -13,6 +13,8 @@ export interface SeedWorkflow {
   readonly callsPerStep: number;
   /** 1-based order of a step whose skill throws (with a stack trace), ending the workflow failed. */
   readonly failStep?: number;
+  /** How that skill fails: an error (default) or a timeout (status `timeout`). */
+  readonly failure?: "error" | "timeout";
   readonly organizationId?: string;
   readonly userId?: string;
   readonly sessionId?: string;
@@ -48,6 +50,21 @@ const attributes = (values: Record<string, Value>): Attribute[] =>
               : { doubleValue: value },
     }),
   );
+
+/** The error a failing skill throws, with a stack trace as an app would record it. */
+function failure(kind: "error" | "timeout", skill: string): Error {
+  const error =
+    kind === "timeout"
+      ? Object.assign(new Error(`${skill} timed out after 30000 ms`), { name: "TimeoutError" })
+      : Object.assign(new Error("supplier database refused the connection"), { name: "ConnectionError" });
+  error.stack = [
+    `${error.name}: ${error.message}`,
+    "    at Pool.connect (/app/node_modules/pg-pool/index.js:45:11)",
+    `    at ${skill} (/app/src/skills/${skill}.ts:28:19)`,
+    "    at runStep (/app/src/workflows/run-step.ts:54:7)",
+  ].join("\n");
+  return error;
+}
 
 const nanos = (ms: number) => `${BigInt(Math.round(ms * 1000)) * 1000n}`;
 const SKILLS = ["search_documents", "summarise", "draft_answer", "check_facts"];
@@ -137,10 +154,7 @@ export function seedSpans(w: SeedWorkflow): { root: OtlpSpan; children: OtlpSpan
       clock += duration + 3;
     }
     const skill = SKILLS[order % SKILLS.length] as string;
-    failed =
-      order === w.failStep
-        ? Object.assign(new Error("supplier database refused the connection"), { name: "ConnectionError" })
-        : undefined;
+    failed = order === w.failStep ? failure(w.failure ?? "error", skill) : undefined;
     children.push(
       span(
         skillId,

@@ -106,8 +106,9 @@ function pointLabels(points, xOf) {
  * @param {Series[]} series
  */
 export function stackedColumns(caption, points, series) {
+  // counts: at least 0, 1, 2 on the axis rather than halves
   const max = niceMax(
-    Math.max(0, ...points.map((p) => series.reduce((sum, k) => sum + (p.values[k.key] ?? 0), 0))),
+    Math.max(2, ...points.map((p) => series.reduce((sum, k) => sum + (p.values[k.key] ?? 0), 0))),
   );
   const plot = { w: WIDTH - PAD.left - PAD.right, h: HEIGHT - PAD.top - PAD.bottom };
   const slot = plot.w / Math.max(1, points.length);

@@ -74,7 +74,10 @@ function pick(key) {
   picked = key;
   history.replaceState(null, "", `#${encodeURIComponent(key)}`);
   draw();
-  details.focus();
+  // Beside the timeline on a wide screen (left where it is), below it on a phone (scrolled to).
+  details.focus({ preventScroll: true });
+  const top = details.getBoundingClientRect().top;
+  if (top < 0 || top > innerHeight * 0.8) details.scrollIntoView({ block: "start" });
 }
 
 async function load() {
