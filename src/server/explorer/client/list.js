@@ -195,7 +195,10 @@ function stayLive() {
   }, LIVE_MS);
 }
 
-/** The workflow filter suggests the workflows seen in the last 30 days, by name. */
+/**
+ * The workflow filter suggests the workflows seen in the last 30 days, by name; asked for when
+ * the field is first focused (stats over 30 days are not free on a large database).
+ */
 async function suggestWorkflows() {
   const list = document.getElementById("known-workflows");
   if (list === null) return;
@@ -225,4 +228,8 @@ fill(
 loadMore.addEventListener("click", () => void loadPage());
 await loadPage();
 stayLive();
-suggestWorkflows().catch(() => undefined); // suggestions only
+document.getElementById("f-workflow_id")?.addEventListener(
+  "focus",
+  () => void suggestWorkflows().catch(() => undefined), // suggestions only
+  { once: true },
+);
