@@ -3,7 +3,7 @@
 import { ApiError, getJson, readEvents, setUpKeyButton } from "./api.js";
 import { detailsOf } from "./details.js";
 import { byId, fill, h } from "./dom.js";
-import { formatCost, formatCount, formatDuration, formatTime, isTerminal } from "./format.js";
+import { formatCost, formatCount, formatDuration, formatTime, isTerminal, parseInstant } from "./format.js";
 import { drawTimeline } from "./timeline.js";
 import { timelineOf } from "./timeline-model.js";
 import { fillFacts, say, statusBadge } from "./widgets.js";
@@ -36,7 +36,12 @@ function drawSummary(w) {
     ["Status", statusBadge(w.status)],
     ["Progress", progress],
     ["Started", h("time", { datetime: w.startedAt }, formatTime(w.startedAt))],
-    ["Duration", isTerminal(w.status) ? formatDuration(w.totalDurationMs) : "running"],
+    [
+      "Duration",
+      isTerminal(w.status)
+        ? formatDuration(w.totalDurationMs)
+        : `running for ${formatDuration(Date.now() - parseInstant(w.startedAt))}`,
+    ],
     ["Tokens", formatCount(w.totalTokens)],
     ["Cost", formatCost(w.costUsd)],
     ["Execution id", h("code", {}, w.executionId)],
