@@ -4,18 +4,20 @@
  * chromium through the browser's performance API, against a baseline measured in the same run:
  * the first paint of the API's docs page, a static page served by the same server.
  *
- * execlens runs as `npx execlens` does for a first look: its own process, on embedded PGlite.
+ * execlens runs as its own process, on embedded PGlite (as `npx execlens` does for a first look),
+ * then on the local PostgreSQL (EXECLENS_BENCH_ADMIN_URL).
  * Each visit is a fresh browser context (empty cache), as for a first look; the warm figure is a
  * reload in the same context (assets answered 304). SMOKE=1 runs 3 visits instead of 20 and fails
  * only when the page does not show every bar.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../test/helpers/browser.js";
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { sendWorkflow } from "../test/helpers/explorer-seed.js";
+import { freshDatabase } from "./fresh-database.js";
 
 const smoke = process.env.SMOKE === "1";
 const VISITS = smoke ? 3 : Number(process.env.VISITS ?? 20);
@@ -82,60 +84,97 @@ const summary = (values: number[]) => ({
   p95: Math.round(quantile(values, 0.95)),
 });
 
-const dataDir = await mkdtemp(join(tmpdir(), "execlens-bench-explorer-"));
-const execlens = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], {
-  EXECLENS_DATA_DIR: dataDir,
-});
-let browser: Browser | undefined;
-try {
-  const { otlpHttp, api } = await execlens.ready(60_000);
-  const spans = await sendWorkflow(otlpHttp, {
-    name: "bench-report",
-    executionId: "bench-201",
-    startMs: Date.now() - 60_000,
-    steps: 40,
-    callsPerStep: 3,
-    organizationId: "org-bench",
-  });
-  browser = await launchChromium();
-  const workflowUrl = `${api}/workflow-executions/bench-201`;
-  const baseline = await visits(browser, async (page) => {
-    await page.goto(`${api}/api/docs`);
-    return [{ firstPaintMs: await (await firstContentfulPaint(page)).jsonValue() }];
-  });
-  const cold: Visit[] = [];
-  const warm: Visit[] = [];
-  await visits(browser, async (page) => {
-    cold.push(await timelineVisit(page, workflowUrl, false));
-    warm.push(await timelineVisit(page, workflowUrl, true));
-    return [];
-  });
-  const bars = [...cold, ...warm].map((v) => v.bars);
-  if (bars.some((b) => b !== spans)) throw new Error(`the page showed ${bars.join(", ")} bars, not ${spans}`);
+/** One execlens (its own process) on `env`'s database: the 201-span workflow, then every visit. */
+async function measure(browser: Browser, env: Record<string, string>) {
+  const execlens = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env);
+  try {
+    const { otlpHttp, api } = await execlens.ready(60_000);
+    const spans = await sendWorkflow(otlpHttp, {
+      name: "bench-report",
+      executionId: "bench-201",
+      startMs: Date.now() - 60_000,
+      steps: 40,
+      callsPerStep: 3,
+      organizationId: "org-bench",
+    });
+    const workflowUrl = `${api}/workflow-executions/bench-201`;
+    const baseline = await visits(browser, async (page) => {
+      await page.goto(`${api}/api/docs`);
+      return [{ firstPaintMs: await (await firstContentfulPaint(page)).jsonValue() }];
+    });
+    const cold: Visit[] = [];
+    const warm: Visit[] = [];
+    await visits(browser, async (page) => {
+      cold.push(await timelineVisit(page, workflowUrl, false));
+      warm.push(await timelineVisit(page, workflowUrl, true));
+      return [];
+    });
+    const bars = [...cold, ...warm].map((v) => v.bars);
+    if (bars.some((b) => b !== spans))
+      throw new Error(`the page showed ${bars.join(", ")} bars, not ${spans}`);
+    return {
+      spans,
+      baseline: summary(baseline.map((v) => v.firstPaintMs)),
+      firstPaint: summary(cold.map((v) => v.firstPaintMs)),
+      timeline: summary(cold.map((v) => v.timelinePaintedMs ?? Number.NaN)),
+      timelineReload: summary(warm.map((v) => v.timelinePaintedMs ?? Number.NaN)),
+    };
+  } finally {
+    execlens.child.kill("SIGTERM");
+    await execlens.exited;
+  }
+}
 
-  const base = summary(baseline.map((v) => v.firstPaintMs));
-  const rows = {
-    "baseline: /api/docs, first paint": base,
-    "workflow page, first paint": summary(cold.map((v) => v.firstPaintMs)),
-    "workflow page, timeline painted": summary(cold.map((v) => v.timelinePaintedMs ?? Number.NaN)),
-    "workflow page, timeline painted (reload)": summary(warm.map((v) => v.timelinePaintedMs ?? Number.NaN)),
-  };
-  const timeline = rows["workflow page, timeline painted"];
-  console.table(
-    Object.fromEntries(
-      Object.entries(rows).map(([name, s]) => [
-        name,
-        { "p50 ms": s.p50, "p95 ms": s.p95, "p50 / baseline": Math.round((s.p50 / base.p50) * 100) / 100 },
-      ]),
-    ),
+/** The machine's 1-minute load average: browser and server share its cores with whatever else runs. */
+const load = () => Math.round((loadavg()[0] ?? 0) * 10) / 10;
+const loadBefore = load();
+const dataDir = await mkdtemp(join(tmpdir(), "execlens-bench-explorer-"));
+const browser = await launchChromium();
+try {
+  const pgliteRun = await measure(browser, { EXECLENS_DATA_DIR: dataDir });
+  const postgresRun = await measure(browser, {
+    DATABASE_URL: await freshDatabase("execlens_bench_explorer"),
+  });
+  const table: Record<string, Record<string, number>> = {};
+  for (const [database, run] of [
+    ["PGlite", pgliteRun],
+    ["PostgreSQL", postgresRun],
+  ] as const) {
+    const ratio = (p50: number) => Math.round((p50 / run.baseline.p50) * 100) / 100;
+    for (const [name, s] of [
+      ["baseline: /api/docs, first paint", run.baseline],
+      ["workflow page, first paint", run.firstPaint],
+      ["workflow page, timeline painted", run.timeline],
+      ["workflow page, timeline painted (reload)", run.timelineReload],
+    ] as const) {
+      table[`${database}: ${name}`] = { "p50 ms": s.p50, "p95 ms": s.p95, "p50 / baseline": ratio(s.p50) };
+    }
+  }
+  console.table(table);
+  for (const [database, run] of [
+    ["PGlite", pgliteRun],
+    ["PostgreSQL", postgresRun],
+  ] as const) {
+    const met = (ms: number) => (ms < TARGET_MS ? "met" : "not met");
+    console.log(
+      `${database}: ${run.spans} spans, first paint ${run.firstPaint.p50} ms (target < ${TARGET_MS} ms: ${met(run.firstPaint.p50)}), ` +
+        `timeline painted ${run.timeline.p50} ms (${met(run.timeline.p50)}), p50`,
+    );
+  }
+  const loadAverage = { before: loadBefore, after: load() };
+  console.log(
+    `1-minute load average of the machine: ${loadAverage.before} before, ${loadAverage.after} after`,
   );
   console.log(
-    `timeline of ${spans} spans painted in ${timeline.p50} ms (p50), target < ${TARGET_MS} ms: ${timeline.p50 < TARGET_MS ? "met" : "not met"}`,
+    JSON.stringify({
+      visits: VISITS,
+      targetMs: TARGET_MS,
+      loadAverage,
+      pglite: pgliteRun,
+      postgres: postgresRun,
+    }),
   );
-  console.log(JSON.stringify({ spans, visits: VISITS, targetMs: TARGET_MS, ...rows }));
 } finally {
-  await browser?.close();
-  execlens.child.kill("SIGTERM");
-  await execlens.exited;
+  await browser.close();
   await rm(dataDir, { recursive: true, force: true });
 }
