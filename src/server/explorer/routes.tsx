@@ -47,12 +47,13 @@ export function explorerRoutes(): Hono {
       </Layout>,
     );
   // On each route rather than `use("*")`: mounted at `/`, that would reach the API's routes too.
-  const secured =
-    (inlineScript?: string): MiddlewareHandler =>
-    async (c, next) => {
+  const secured = (inlineScript?: string): MiddlewareHandler => {
+    const headers = Object.entries(securityHeaders(inlineScript));
+    return async (c, next) => {
       await next();
-      for (const [name, value] of Object.entries(securityHeaders(inlineScript))) c.header(name, value);
+      for (const [name, value] of headers) c.header(name, value);
     };
+  };
   const app = new Hono();
   app.get("/", secured(), (c) =>
     c.html(

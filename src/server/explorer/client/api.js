@@ -135,7 +135,8 @@ function takeEarly(url) {
   if (
     early === undefined ||
     url.search !== "" ||
-    new URL(early.path, location.origin).pathname !== url.pathname
+    // decoded: the URL bar and encodeURIComponent may escape an id differently
+    decodeURIComponent(new URL(early.path, location.origin).pathname) !== decodeURIComponent(url.pathname)
   ) {
     return undefined;
   }

@@ -98,7 +98,7 @@ function rowOf(item) {
   const cells = "execId" in item ? skillCells(item) : workflowCells(item);
   return h(
     "tr",
-    { "data-id": idOf(item), "data-status": item.status, class: `status-row-${item.status}` },
+    { "data-id": idOf(item), "data-status": item.status },
     h("td", {}, statusBadge(item.status)),
     cells,
   );
@@ -160,8 +160,9 @@ async function refresh() {
   const running = [...rows.values()].filter((r) => !isTerminal(r.item.status)).slice(0, LIVE_ROWS);
   await Promise.all(
     running.map(async ({ item }) => {
-      const fresh = /** @type {Execution} */ (await getJson(`${path}/${idOf(item)}`));
-      show(fresh, "top");
+      // one row that cannot be read (deleted by retention, say) does not hold up the others
+      const fresh = await getJson(`${path}/${idOf(item)}`).catch(() => undefined);
+      if (fresh !== undefined) show(/** @type {Execution} */ (fresh), "top");
     }),
   );
   if (!query.openEnded) return;
