@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { allPages, apiClient } from "./helpers/api.js";
 import { barKeys, describeInBrowser, startOrder } from "./helpers/explorer.js";
+import { seedSpans, sendSpans } from "./helpers/explorer-seed.js";
 import { otlpExporter, sdkTracer } from "./helpers/sdk.js";
 import { runAiSdkApp, runWorkflowApp } from "./helpers/test-app.js";
 
@@ -150,6 +151,53 @@ describeInBrowser("the explorer in a browser", (fixture) => {
     expect(await page.locator("#timeline .row.kind-step").count()).toBe(2);
     await expect.poll(() => badge(list, row), { timeout: 10_000 }).toBe("completed");
     await list.close();
+  });
+
+  it("loads more with the keyset cursor, 50 at a time", async () => {
+    const { execlens } = fixture();
+    const startMs = Date.now() - 3_600_000;
+    const spans = Array.from({ length: 55 }, (_, i) => {
+      const { root, children } = seedSpans({
+        name: "paged",
+        executionId: `paged-${i}`,
+        startMs: startMs + i * 1000,
+        steps: 1,
+        callsPerStep: 0,
+        sessionId: "paging",
+      });
+      return [...children, root];
+    }).flat();
+    await sendSpans(execlens.tracesUrl, spans);
+    await page.goto(`${execlens.apiUrl}/?session_id=paging`);
+    const rows = page.locator("#executions tbody tr");
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await page.locator("#load-more").isVisible()).toBe(true);
+    await page.click("#load-more");
+    await expect.poll(() => rows.count()).toBe(55);
+    expect(await page.locator("#load-more").isHidden()).toBe(true);
+    // newest first, none twice
+    const ids = await page.$$eval("#executions tbody tr a[href^='/workflow-executions/']", (links) =>
+      links.map((a) => a.getAttribute("href")),
+    );
+    expect(ids).toEqual(Array.from({ length: 55 }, (_, i) => `/workflow-executions/paged-${54 - i}`));
+  });
+
+  it("draws the overview from /api/stats/*", async () => {
+    const { execlens } = fixture();
+    const api = apiClient(execlens.apiUrl);
+    const stats = await api.get<{ workflows: Array<{ count: number }> }>("/api/stats/workflows");
+    const count = stats.body.workflows.reduce((sum, w) => sum + w.count, 0);
+    await page.goto(`${execlens.apiUrl}/overview`);
+    await page.locator(".chart").first().waitFor();
+    expect(await page.locator("#totals .fact:first-child dd").textContent()).toBe(String(count));
+    expect(await page.locator(".chart figcaption").allTextContents()).toEqual([
+      "Workflow executions per bucket",
+      "Workflow failure and timeout rate",
+      "p95 duration by workflow",
+      "Cost by workflow",
+      "Skill executions per bucket",
+      "p95 duration by skill",
+    ]);
   });
 
   it("keeps the filters in the URL: they survive a reload", async () => {
