@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import { newApiKey, parseApiKeys } from "../src/server/api-keys.js";
-import { accessibilityViolations, describeInBrowser } from "./helpers/explorer.js";
+import { accessibilityViolations, describeInBrowser, PATIENCE } from "./helpers/explorer.js";
 import { seedSpans, sendSpans, sendWorkflow } from "./helpers/explorer-seed.js";
 
 const orgA = newApiKey(["org-a"]);
@@ -68,7 +68,7 @@ describeInBrowser(
       // the key goes with every page of the tab; another organisation's execution is not found
       await page.goto(`${apiUrl}/workflow-executions/keys-b`);
       await expect
-        .poll(() => page.locator("#page-status").textContent())
+        .poll(() => page.locator("#page-status").textContent(), PATIENCE)
         .toMatch(/No such workflow execution/);
       await page.goto(`${apiUrl}/workflow-executions/keys-a`);
       await page.locator("#timeline [data-key]").first().waitFor();
@@ -102,11 +102,9 @@ describeInBrowser(
       });
       await sendSpans(tracesUrl, children);
       await page.goto(`${apiUrl}/workflow-executions/keys-live`);
-      await expect.poll(() => page.locator("#facts .badge").textContent()).toBe("running");
+      await expect.poll(() => page.locator("#facts .badge").textContent(), PATIENCE).toBe("running");
       await sendSpans(tracesUrl, [root]);
-      await expect
-        .poll(() => page.locator("#facts .badge").textContent(), { timeout: 10_000 })
-        .toBe("completed");
+      await expect.poll(() => page.locator("#facts .badge").textContent(), PATIENCE).toBe("completed");
       await page.context().close();
     });
   },

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { allPages, apiClient } from "./helpers/api.js";
-import { barKeys, describeInBrowser, startOrder } from "./helpers/explorer.js";
+import { barKeys, describeInBrowser, PATIENCE, startOrder } from "./helpers/explorer.js";
 import { seedSpans, sendSpans } from "./helpers/explorer-seed.js";
 import { otlpExporter, sdkTracer } from "./helpers/sdk.js";
 import { runAiSdkApp, runWorkflowApp } from "./helpers/test-app.js";
@@ -146,10 +146,10 @@ describeInBrowser("the explorer in a browser", (fixture) => {
     workflow.end();
     await t.flush();
     await t.shutdown();
-    await expect.poll(() => badge(page, "#facts"), { timeout: 10_000 }).toBe("completed");
+    await expect.poll(() => badge(page, "#facts"), PATIENCE).toBe("completed");
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await page.locator("#timeline .row.kind-step").count()).toBe(2);
-    await expect.poll(() => badge(list, row), { timeout: 10_000 }).toBe("completed");
+    await expect.poll(() => badge(list, row), PATIENCE).toBe("completed");
     await list.close();
   });
 
@@ -170,10 +170,10 @@ describeInBrowser("the explorer in a browser", (fixture) => {
     await sendSpans(execlens.tracesUrl, spans);
     await page.goto(`${execlens.apiUrl}/?session_id=paging`);
     const rows = page.locator("#executions tbody tr");
-    await expect.poll(() => rows.count()).toBe(50);
+    await expect.poll(() => rows.count(), PATIENCE).toBe(50);
     expect(await page.locator("#load-more").isVisible()).toBe(true);
     await page.click("#load-more");
-    await expect.poll(() => rows.count()).toBe(55);
+    await expect.poll(() => rows.count(), PATIENCE).toBe(55);
     expect(await page.locator("#load-more").isHidden()).toBe(true);
     // newest first, none twice
     const ids = await page.$$eval("#executions tbody tr a[href^='/workflow-executions/']", (links) =>

@@ -7,6 +7,9 @@ import { type Browser, chromiumMissing, launchChromium } from "./browser.js";
 import { pglite } from "./databases.js";
 import { startTestExeclens, type TestExeclens } from "./execlens.js";
 
+/** How long a test waits for the page to show something: the suite may share 2 cores with others. */
+export const PATIENCE = { timeout: 15_000 };
+
 /** The timeline order the page must show: by start (µs kept), the enclosing kind first on a tie. */
 export function startOrder(detail: {
   steps: Array<{ wstpId: string; startedAt: string }>;
