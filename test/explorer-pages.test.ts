@@ -1,10 +1,15 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { loadAssets } from "../src/server/explorer/assets.js";
 import { pglite } from "./helpers/databases.js";
 import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+
+const run = promisify(execFile);
 
 describe("the explorer's pages and assets", () => {
   let on: TestExeclens;
@@ -87,6 +92,18 @@ describe("the explorer's pages and assets", () => {
     expect((await fetch(`${off.apiUrl}/explorer/list.js`)).status).toBe(404);
     expect((await fetch(`${off.apiUrl}/api/workflow-executions`)).status).toBe(200);
     expect((await fetch(`${on.apiUrl}/api/workflow-executions`)).status).toBe(200);
+  });
+
+  it("renders its pages as the published package runs them: tsx from another folder, without this tsconfig.json", async () => {
+    // bin/execlens.js registers tsx from the app's folder; JSX must not depend on our tsconfig
+    const script = `
+      const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))});
+      register();
+      const { explorerRoutes } = await import(${JSON.stringify(import.meta.resolve("../src/server/explorer/index.ts"))});
+      const response = await explorerRoutes().request("/workflow-executions/x");
+      process.stdout.write(response.status + " " + (await response.text()).slice(0, 15));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: tmpdir() });
+    expect(stdout).toBe("200 <!doctype html>");
   });
 
   it("reads the setting as true or false", () => {

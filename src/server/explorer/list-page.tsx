@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import { SKILL_STATUSES, WORKFLOW_STATUSES } from "../../mappers/index.js";
 

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 
 export const OVERVIEW_RANGES: ReadonlyArray<{ value: string; label: string }> = [

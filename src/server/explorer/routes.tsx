@@ -1,3 +1,6 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The pragma in every .tsx here, as well as tsconfig.json: the package runs its TypeScript with
+// tsx from the app's folder, where the repository's tsconfig.json is not.
 import { createHash } from "node:crypto";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Child } from "hono/jsx";
