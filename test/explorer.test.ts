@@ -21,10 +21,17 @@ describeInBrowser("the explorer in a browser", (fixture) => {
   let aiSdk: Detail;
   let conventions: Detail;
   let page: Page;
-  /** Script errors and console errors (a CSP violation is one) of every page: there must be none. */
+  /**
+   * Script errors, console errors (a CSP violation is one) and requests anywhere but this
+   * execlens, of every page: there must be none (the explorer works without any network).
+   */
   const problems: string[] = [];
   const watch = (p: Page) => {
     p.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    p.on("request", (request) => {
+      if (!request.url().startsWith(`${fixture().execlens.apiUrl}/`))
+        problems.push(`request: ${request.url()}`);
+    });
     p.on("console", (message) => {
       if (message.type() === "error") problems.push(`console: ${message.text()}`);
     });
