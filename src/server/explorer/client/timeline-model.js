@@ -83,11 +83,17 @@ export function timelineOf(detail, now) {
       ...extent(call.startedAt, call.completedAt, call.durationMs, llmStatus(call), now),
     })),
   ];
-  // A skill or model request inside a step's time is drawn under it.
+  // A skill or model request inside a step's time is drawn under it, and a model request inside
+  // a skill's time under that (the API gives no parent span ids: time is the evidence).
+  /** @param {Entry[]} outer @param {Entry} entry */
+  const within = (outer, entry) =>
+    outer.some((o) => o !== entry && o.start <= entry.start && entry.start <= o.end);
   const steps = children.filter((e) => e.kind === "step");
+  const skills = children.filter((e) => e.kind === "skill");
   for (const entry of children) {
-    if (entry.kind !== "step" && steps.some((s) => s.start <= entry.start && entry.start <= s.end))
-      entry.depth = 2;
+    if (entry.kind === "step") continue;
+    entry.depth =
+      1 + (within(steps, entry) ? 1 : 0) + (entry.kind === "llm" && within(skills, entry) ? 1 : 0);
   }
   children.sort((a, b) => a.start - b.start || RANK[a.kind] - RANK[b.kind] || a.label.localeCompare(b.label));
   const own = extent(detail.startedAt, detail.completedAt, detail.totalDurationMs, detail.status, now);
