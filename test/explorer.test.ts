@@ -114,8 +114,14 @@ describeInBrowser("the explorer in a browser", (fixture) => {
 
     await page.goto(`${url}/workflow-executions/${encodeURIComponent(aiSdk.executionId)}`);
     const first = page.locator("#timeline [data-key]").first();
+    await first.waitFor();
+    // one bar in the tab order (roving tabindex): Tab passes the timeline in one step
+    const tabbable = () =>
+      page.$$eval("#timeline button[tabindex='0']", (bs) => bs.map((b) => b.getAttribute("data-key")));
+    expect(await tabbable()).toEqual(["workflow"]);
     await first.focus();
     await page.keyboard.press("ArrowDown");
+    expect(await tabbable()).toEqual([startOrder(aiSdk)[0]]);
     await page.keyboard.press("Enter");
     expect(await page.locator("#details-title").textContent()).toMatch(/^Model request/);
     const conversation = await page.locator("#details .conversation").textContent();

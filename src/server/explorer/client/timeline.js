@@ -78,7 +78,8 @@ function row(entry, timeline, selected) {
 
 /**
  * Draws the timeline into `container`, keeping the focus on the same row across redraws (the
- * page redraws as a running workflow changes).
+ * page redraws as a running workflow changes). One row is in the tab order at a time (a roving
+ * tabindex): Tab passes the timeline in one step however many bars it has.
  * @param {HTMLElement} container
  * @param {Timeline} timeline
  * @param {string | null} selectedKey
@@ -91,12 +92,24 @@ export function drawTimeline(container, timeline, selectedKey, onPick) {
     { class: "rows", "aria-label": `${timeline.entries.length} spans by start time` },
     timeline.entries.map((entry) => row(entry, timeline, entry.key === selectedKey)),
   );
+  const buttons = [...list.querySelectorAll("button")];
+  /** @param {HTMLButtonElement} current */
+  const rove = (current) => {
+    for (const button of buttons) button.tabIndex = button === current ? 0 : -1;
+    container.dataset.current = current.dataset.key;
+  };
+  const byKey = (/** @type {string | undefined} */ key) => buttons.find((b) => b.dataset.key === key);
+  const current =
+    byKey(focused) ?? byKey(container.dataset.current) ?? byKey(selectedKey ?? undefined) ?? buttons[0];
+  if (current !== undefined) rove(current);
+  list.addEventListener("focusin", (event) => {
+    if (event.target instanceof HTMLButtonElement) rove(event.target);
+  });
   list.addEventListener("click", (event) => {
     const button = /** @type {HTMLElement} */ (event.target).closest("button");
     if (button?.dataset.key !== undefined) onPick(button.dataset.key);
   });
   list.addEventListener("keydown", (event) => {
-    const buttons = [...list.querySelectorAll("button")];
     const at = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
     const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
     if (to === undefined || at < 0) return;
@@ -104,6 +117,5 @@ export function drawTimeline(container, timeline, selectedKey, onPick) {
     buttons[Math.max(0, Math.min(buttons.length - 1, to))]?.focus();
   });
   container.replaceChildren(h("div", { class: "timeline" }, axis(timeline), list));
-  if (focused !== undefined)
-    /** @type {HTMLElement | null} */ (list.querySelector(`[data-key="${CSS.escape(focused)}"]`))?.focus();
+  if (focused !== undefined) byKey(focused)?.focus();
 }
