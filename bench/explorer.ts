@@ -37,7 +37,37 @@ interface Visit {
   readonly firstPaintMs: number;
   readonly timelinePaintedMs?: number;
   readonly bars?: number;
+  /** Where a workflow page's time went, from its resource timing (ms since navigation). */
+  readonly phases?: Phases;
 }
+
+interface Phases {
+  readonly modulesLoaded: number;
+  readonly detailRequested: number;
+  readonly detailFirstByte: number;
+  readonly detailReceived: number;
+  readonly timelineInDom: number;
+}
+
+/** The resource timing of the page's modules and of its detail request, and the client's mark. */
+const phasesOf = (page: Page) =>
+  page.evaluate((): Phases => {
+    const resources = performance.getEntriesByType("resource") as unknown as Array<{
+      name: string;
+      startTime: number;
+      responseStart: number;
+      responseEnd: number;
+    }>;
+    const detail = resources.find((r) => r.name.includes("/api/workflow-executions/"));
+    const modules = resources.filter((r) => /\/explorer\/[^/]+\.(js|css)$/.test(r.name));
+    return {
+      modulesLoaded: Math.max(...modules.map((r) => r.responseEnd)),
+      detailRequested: detail?.startTime ?? Number.NaN,
+      detailFirstByte: detail?.responseStart ?? Number.NaN,
+      detailReceived: detail?.responseEnd ?? Number.NaN,
+      timelineInDom: performance.getEntriesByName("execlens:timeline")[0]?.startTime ?? Number.NaN,
+    };
+  });
 
 // Predicates as functions: a string would be eval'd, which the page's CSP forbids.
 const firstContentfulPaint = (page: Page) =>
@@ -61,6 +91,7 @@ async function timelineVisit(page: Page, url: string, reload: boolean): Promise<
     firstPaintMs: await (await firstContentfulPaint(page)).jsonValue(),
     timelinePaintedMs: await painted.jsonValue(),
     bars: await page.locator("#timeline [data-key]").count(),
+    phases: await phasesOf(page),
   };
 }
 
@@ -112,8 +143,17 @@ async function measure(browser: Browser, env: Record<string, string>) {
     const bars = [...cold, ...warm].map((v) => v.bars);
     if (bars.some((b) => b !== spans))
       throw new Error(`the page showed ${bars.join(", ")} bars, not ${spans}`);
+    const phase = (name: keyof Phases) => summary(cold.map((v) => v.phases?.[name] ?? Number.NaN)).p50;
     return {
       spans,
+      /** p50 of each phase of the first visits, ms since navigation. */
+      phases: {
+        modulesLoaded: phase("modulesLoaded"),
+        detailRequested: phase("detailRequested"),
+        detailFirstByte: phase("detailFirstByte"),
+        detailReceived: phase("detailReceived"),
+        timelineInDom: phase("timelineInDom"),
+      },
       baseline: summary(baseline.map((v) => v.firstPaintMs)),
       firstPaint: summary(cold.map((v) => v.firstPaintMs)),
       timeline: summary(cold.map((v) => v.timelinePaintedMs ?? Number.NaN)),
@@ -161,6 +201,7 @@ try {
         `timeline painted ${run.timeline.p50} ms (${met(run.timeline.p50)}), p50`,
     );
   }
+  console.table({ PGlite: pgliteRun.phases, PostgreSQL: postgresRun.phases });
   const loadAverage = { before: loadBefore, after: load() };
   console.log(
     `1-minute load average of the machine: ${loadAverage.before} before, ${loadAverage.after} after`,
