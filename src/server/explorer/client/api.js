@@ -171,14 +171,12 @@ export async function getJson(path, query = {}) {
  * which cannot send the Authorization header.
  * @param {string} path
  * @param {(event: string, data: string) => void} onEvent
- * @param {AbortSignal} [signal]
  * @returns {Promise<void>}
  */
-export async function readEvents(path, onEvent, signal) {
+export async function readEvents(path, onEvent) {
   for (;;) {
     const response = await fetch(urlOf(path, {}), {
       headers: { ...authorization(), accept: "text/event-stream" },
-      ...(signal === undefined ? {} : { signal }),
     });
     if (response.status === 401) {
       await askForKey(await messageOf(response));

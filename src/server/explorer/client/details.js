@@ -4,7 +4,7 @@ import { conversationView } from "./conversation.js";
 import { h } from "./dom.js";
 import { formatCost, formatCount, formatDuration, formatTime } from "./format.js";
 import { jsonView } from "./json-view.js";
-import { statusBadge } from "./widgets.js";
+import { facts, statusBadge } from "./widgets.js";
 
 /** @typedef {import("./timeline-model.js").Subject} Subject */
 /** @typedef {import("./dom.js").Child} Child */
@@ -15,18 +15,8 @@ const record = (value) =>
     ? /** @type {Record<string, unknown>} */ (value)
     : {};
 
-/**
- * @param {Array<[string, Child]>} entries those without a value are left out
- */
-function facts(entries) {
-  return h(
-    "dl",
-    { class: "facts" },
-    entries
-      .filter(([, value]) => value !== null && value !== undefined && value !== "")
-      .map(([label, value]) => h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value))),
-  );
-}
+/** @param {Array<[string, Child]>} entries */
+const factList = (entries) => h("dl", { class: "facts" }, facts(entries));
 
 /**
  * A titled part of the panel; left out when it has nothing to show.
@@ -84,7 +74,7 @@ export function detailsOf(subject) {
       const w = subject.source;
       const a = w.attributes;
       return [
-        facts([
+        factList([
           ["Status", statusBadge(w.status)],
           ["Started", formatTime(w.startedAt)],
           ["Duration", formatDuration(w.totalDurationMs)],
@@ -101,7 +91,7 @@ export function detailsOf(subject) {
       const s = subject.source;
       const metadata = record(s.attributes.metadata);
       return [
-        facts([
+        factList([
           ["Status", statusBadge(s.status)],
           ["Step id", s.stepId],
           ["Order", s.stepOrder],
@@ -117,7 +107,7 @@ export function detailsOf(subject) {
     case "skill": {
       const k = subject.source;
       return [
-        facts([
+        factList([
           ["Status", statusBadge(k.status)],
           ["Skill", k.skillName],
           ["Started", formatTime(k.startedAt)],
@@ -135,7 +125,7 @@ export function detailsOf(subject) {
       const c = subject.source;
       const { messages, ...call } = c;
       return [
-        facts([
+        factList([
           ["Model", c.model],
           ["Provider", c.provider],
           ["Operation", c.operation],

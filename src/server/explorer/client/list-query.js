@@ -1,7 +1,7 @@
 // The list's filters, from the page's URL (the filter form is a GET form) to the API's query.
 
 /** How far back each `range` of the form reaches. */
-export const RANGE_MS = /** @type {Readonly<Record<string, number>>} */ ({
+const RANGE_MS = /** @type {Readonly<Record<string, number>>} */ ({
   "1h": 3_600_000,
   "24h": 86_400_000,
   "7d": 7 * 86_400_000,

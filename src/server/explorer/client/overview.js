@@ -3,7 +3,7 @@ import { ApiError, getJson, setUpKeyButton } from "./api.js";
 import { bars, lines, stackedColumns } from "./charts.js";
 import { byId, fill } from "./dom.js";
 import { formatCost, formatCount, formatDuration, formatPercent } from "./format.js";
-import { fillFacts, say } from "./widgets.js";
+import { facts, say } from "./widgets.js";
 
 /** @typedef {import("./types.js").Stats} Stats */
 /** @typedef {import("./types.js").WorkflowStats} WorkflowStats */
@@ -103,15 +103,17 @@ try {
   const skillPoints = buckets(k.skills, from, to, range.bucketSeconds * 1000);
   const wt = totals(w.workflows);
   const st = totals(k.skills);
-  fillFacts(byId("totals"), [
-    ["Workflow executions", formatCount(wt.count)],
-    ["Failed", formatPercent(wt.failureRate)],
-    ["Timed out", formatPercent(wt.timeoutRate)],
-    ["Tokens", formatCount(w.workflows.reduce((sum, g) => sum + g.totalTokens, 0))],
-    ["Cost", formatCost(w.workflows.reduce((sum, g) => sum + g.costUsd, 0))],
-    ["Skill executions", formatCount(st.count)],
-    ["Skills failed", formatPercent(st.failureRate)],
-  ]);
+  byId("totals").replaceChildren(
+    ...facts([
+      ["Workflow executions", formatCount(wt.count)],
+      ["Failed", formatPercent(wt.failureRate)],
+      ["Timed out", formatPercent(wt.timeoutRate)],
+      ["Tokens", formatCount(w.workflows.reduce((sum, g) => sum + g.totalTokens, 0))],
+      ["Cost", formatCost(w.workflows.reduce((sum, g) => sum + g.costUsd, 0))],
+      ["Skill executions", formatCount(st.count)],
+      ["Skills failed", formatPercent(st.failureRate)],
+    ]),
+  );
   /** @param {{ label: string, count: number, failed: number, timeout: number }} p */
   const rates = (p) => ({
     label: p.label,

@@ -16,16 +16,13 @@ export function statusBadge(status) {
 }
 
 /**
- * A definition list of label → value; entries without a value are left out.
- * @param {HTMLElement} list the <dl> to fill
+ * The entries of a definition list, label → value; entries without a value are left out.
  * @param {Array<[string, import("./dom.js").Child | import("./dom.js").Child[]]>} entries
  */
-export function fillFacts(list, entries) {
-  list.replaceChildren();
-  for (const [label, value] of entries) {
-    if (value === null || value === undefined || value === "") continue;
-    list.append(h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value)));
-  }
+export function facts(entries) {
+  return entries
+    .filter(([, value]) => value !== null && value !== undefined && value !== "")
+    .map(([label, value]) => h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value)));
 }
 
 /**

@@ -6,7 +6,7 @@ import { byId, fill, h } from "./dom.js";
 import { formatCost, formatCount, formatDuration, formatTime, isTerminal, parseInstant } from "./format.js";
 import { drawTimeline } from "./timeline.js";
 import { timelineOf } from "./timeline-model.js";
-import { fillFacts, say, statusBadge } from "./widgets.js";
+import { facts, say, statusBadge } from "./widgets.js";
 
 /** @typedef {import("./types.js").WorkflowDetail} WorkflowDetail */
 
@@ -32,25 +32,27 @@ function drawSummary(w) {
       : w.progress === null
         ? null
         : `${w.progress} %`;
-  fillFacts(byId("facts"), [
-    ["Status", statusBadge(w.status)],
-    ["Progress", progress],
-    ["Started", h("time", { datetime: w.startedAt }, formatTime(w.startedAt))],
-    [
-      "Duration",
-      isTerminal(w.status)
-        ? formatDuration(w.totalDurationMs)
-        : `running for ${formatDuration(Date.now() - parseInstant(w.startedAt))}`,
-    ],
-    ["Tokens", formatCount(w.totalTokens)],
-    ["Cost", formatCost(w.costUsd)],
-    ["Execution id", h("code", {}, w.executionId)],
-    ["Workflow id", w.workflowId === null ? null : h("code", {}, w.workflowId)],
-    ["Organisation", w.organizationId === null ? null : h("code", {}, w.organizationId)],
-    ["User", w.userId === null ? null : h("code", {}, w.userId)],
-    ["Session", w.sessionId],
-    ["Trace", w.traceId === null ? null : h("code", {}, w.traceId)],
-  ]);
+  byId("facts").replaceChildren(
+    ...facts([
+      ["Status", statusBadge(w.status)],
+      ["Progress", progress],
+      ["Started", h("time", { datetime: w.startedAt }, formatTime(w.startedAt))],
+      [
+        "Duration",
+        isTerminal(w.status)
+          ? formatDuration(w.totalDurationMs)
+          : `running for ${formatDuration(Date.now() - parseInstant(w.startedAt))}`,
+      ],
+      ["Tokens", formatCount(w.totalTokens)],
+      ["Cost", formatCost(w.costUsd)],
+      ["Execution id", h("code", {}, w.executionId)],
+      ["Workflow id", w.workflowId === null ? null : h("code", {}, w.workflowId)],
+      ["Organisation", w.organizationId === null ? null : h("code", {}, w.organizationId)],
+      ["User", w.userId === null ? null : h("code", {}, w.userId)],
+      ["Session", w.sessionId],
+      ["Trace", w.traceId === null ? null : h("code", {}, w.traceId)],
+    ]),
+  );
   say(status, isTerminal(w.status) ? "" : "Live: this workflow is still running; the page follows it.");
 }
 
