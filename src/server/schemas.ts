@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SKILL_STATUSES, WORKFLOW_STATUSES } from "../mappers/index.js";
 import type {
-  LlmCall,
   SkillExecution,
   WorkflowExecution,
   WorkflowExecutionDetail,
@@ -170,65 +169,9 @@ export function stepJson(row: WorkflowStepExecution): z.infer<typeof StepBody> {
   };
 }
 
-export const LlmCallBody = z
-  .object({
-    traceId: z.string(),
-    spanId: z.string(),
-    workflowExecutionId: z.string().uuid().nullable(),
-    operation: z.string(),
-    provider: z.string().nullable(),
-    model: z.string().nullable(),
-    startedAt: timestamp,
-    completedAt: timestamp,
-    durationMs: z.number().int(),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
-    cachedInputTokens: z.number().int(),
-    cacheWriteTokens: z.number().int(),
-    reasoningTokens: z.number().int(),
-    totalTokens: z.number().int(),
-    costUsd: z.number().nullable(),
-    finishReason: z.string().nullable(),
-    errorMessage: z.string().nullable(),
-    leaf: z
-      .boolean()
-      .openapi({ description: "false when another model request below it carries the tokens" }),
-    messages: z
-      .array(z.unknown())
-      .nullable()
-      .openapi({ description: "AI SDK-style [{role, content, toolCalls?}]" }),
-  })
-  .openapi("LlmCall");
-
-export function llmCallJson(row: LlmCall): z.infer<typeof LlmCallBody> {
-  return {
-    traceId: row.traceId,
-    spanId: row.spanId,
-    workflowExecutionId: row.wkexId,
-    operation: row.operation,
-    provider: row.provider,
-    model: row.model,
-    startedAt: row.startedAt.toISOString(),
-    completedAt: row.completedAt.toISOString(),
-    durationMs: row.durationMs,
-    inputTokens: row.inputTokens,
-    outputTokens: row.outputTokens,
-    cachedInputTokens: row.cachedInputTokens,
-    cacheWriteTokens: row.cacheWriteTokens,
-    reasoningTokens: row.reasoningTokens,
-    totalTokens: row.totalTokens,
-    costUsd: row.costUsd,
-    finishReason: row.finishReason,
-    errorMessage: row.errorMessage,
-    leaf: row.leaf,
-    messages: row.messages,
-  };
-}
-
 export const WorkflowDetailBody = WorkflowExecutionBody.extend({
   steps: z.array(StepBody),
   skills: z.array(SkillExecutionBody),
-  llmCalls: z.array(LlmCallBody).openapi({ description: "model requests, by start" }),
 }).openapi("WorkflowExecutionDetail");
 
 export function detailJson(detail: WorkflowExecutionDetail): z.infer<typeof WorkflowDetailBody> {
@@ -236,7 +179,6 @@ export function detailJson(detail: WorkflowExecutionDetail): z.infer<typeof Work
     ...workflowJson(detail.workflow),
     steps: detail.steps.map(stepJson),
     skills: detail.skills.map(skillJson),
-    llmCalls: detail.llmCalls.map(llmCallJson),
   };
 }
 

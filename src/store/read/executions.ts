@@ -2,8 +2,6 @@ import { type AnyColumn, and, eq, gte, inArray, lt, or, type SQL, sql } from "dr
 import { isUuid, sourceIdToUuid } from "../../mappers/index.js";
 import type { Database } from "../database.js";
 import {
-  type LlmCall,
-  llmCalls,
   type SkillExecution,
   skillExecutions,
   type WorkflowExecution,
@@ -167,11 +165,9 @@ export interface WorkflowExecutionDetail {
   readonly workflow: WorkflowExecution;
   readonly steps: WorkflowStepExecution[];
   readonly skills: SkillExecution[];
-  /** Its model requests, by start. */
-  readonly llmCalls: LlmCall[];
 }
 
-/** One workflow execution, by wkex_execution_id or wkex_id, with its steps, skills and model requests in order. */
+/** One workflow execution, by wkex_execution_id or wkex_id, with its steps and skills in order. */
 export async function getWorkflowExecution(
   db: Database,
   scope: Scope,
@@ -192,7 +188,7 @@ export async function getWorkflowExecution(
     .orderBy(sql`${t.executionId} = ${executionId} DESC`)
     .limit(1);
   if (workflow === undefined) return undefined;
-  const [steps, skills, calls] = await Promise.all([
+  const [steps, skills] = await Promise.all([
     db
       .select()
       .from(workflowStepExecutions)
@@ -203,11 +199,6 @@ export async function getWorkflowExecution(
       .from(skillExecutions)
       .where(eq(skillExecutions.wkexId, workflow.wkexId))
       .orderBy(skillExecutions.startedAt, skillExecutions.execId),
-    db
-      .select()
-      .from(llmCalls)
-      .where(eq(llmCalls.wkexId, workflow.wkexId))
-      .orderBy(llmCalls.startedAt, llmCalls.spanId),
   ]);
-  return { workflow, steps, skills, llmCalls: calls };
+  return { workflow, steps, skills };
 }

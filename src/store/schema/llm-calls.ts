@@ -54,8 +54,6 @@ export const llmCalls = pgTable(
   ],
 );
 
-export type LlmCall = typeof llmCalls.$inferSelect;
-
 /**
  * AI SDK calls and GenAI agent invocations waiting to learn whether they are a workflow
  * execution of their own (nothing above them is) or fold into the workflow that encloses them.
