@@ -278,6 +278,7 @@ function apiAppOf(config: Config, database: DatabaseHandle, metrics: ExeclensMet
     database,
     metrics,
     apiKeys: config.apiKeys,
+    explorer: config.explorer,
     onError: (error) => logger.error({ err: error }, "API request failed"),
   });
 }

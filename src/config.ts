@@ -286,6 +286,15 @@ const SETTINGS = {
       .transform(parsedBy((text) => (text === undefined ? [] : parseApiKeys(text)))),
     help: "API keys, hashed: sha256:<hex>=<org>[,<org>] or =*, separated by ';' (unset: API open)",
   },
+  explorer: {
+    env: "EXECLENS_EXPLORER",
+    flag: "explorer",
+    schema: z
+      .enum(["true", "false"], { message: "must be true or false" })
+      .default("true")
+      .transform((value) => value === "true"),
+    help: "serve the execution explorer (web pages) at / on the API port; false: the API alone (default true)",
+  },
   logLevel: {
     env: "EXECLENS_LOG_LEVEL",
     flag: "log-level",

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "../store/index.js";
 import type { ApiKey } from "./api-keys.js";
 import { type ApiEnv, authenticate } from "./auth.js";
 import { ApiError, errorResponse, validationError } from "./errors.js";
+import { explorerRoutes } from "./explorer/index.js";
 import { createHealthRoutes } from "./health.js";
 import type { ExeclensMetrics } from "./metrics.js";
 import { DOCS_PAGE } from "./routes/docs-page.js";
@@ -17,6 +18,8 @@ export interface ApiOptions {
   readonly database: DatabaseHandle;
   readonly metrics: ExeclensMetrics;
   readonly apiKeys: readonly ApiKey[];
+  /** Serve the explorer's pages at `/` (EXECLENS_EXPLORER). */
+  readonly explorer?: boolean;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -28,6 +31,8 @@ export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
     },
   });
   const db = options.database.db;
+  // Before the tracing middleware: page and asset loads say nothing about the API's use.
+  if (options.explorer === true) app.route("/", explorerRoutes());
   app.use("*", traceRequests());
   app.route(
     "/",
