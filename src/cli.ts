@@ -1,41 +1,44 @@
-import { startApiOnly, startExeclens } from "./app.js";
-import { ConfigError, helpText, loadConfig, printableConfig } from "./config.js";
-import { createLogger, type SelfTelemetry, startSelfTelemetry } from "./self-telemetry.js";
-import { newApiKey } from "./server/api-keys.js";
-
+/**
+ * The `execlens` command. Each command loads only what it needs: `--help`, `api-key` and
+ * `config print` never load the servers, the database drivers or the OpenTelemetry SDK.
+ */
 const EXIT_CONFIG = 2;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
+    const { helpText } = await import("./config.js");
     process.stdout.write(`${helpText()}\n`);
     return;
   }
   if (argv[0] === "api-key") {
+    const { newApiKey } = await import("./server/config.js");
     const { key, entry } = newApiKey(argv.slice(1));
     process.stdout.write(
       `key (give it to the client; it is not stored): ${key}\nEXECLENS_API_KEYS entry: ${entry}\n`,
     );
     return;
   }
+  const { ConfigError, loadConfig, printableConfig } = await import("./config.js");
   const printConfig = argv[0] === "config" && argv[1] === "print";
   let config: ReturnType<typeof loadConfig>;
-  let telemetry: SelfTelemetry | undefined;
   try {
     config = loadConfig(process.env, printConfig ? argv.slice(2) : argv);
-    if (!printConfig) telemetry = startSelfTelemetry(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`execlens: invalid configuration: ${error.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
+    if (error instanceof ConfigError) exitForConfig(error);
     throw error;
   }
   if (printConfig) {
     process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
     return;
   }
+  const { createLogger, startSelfTelemetry } = await import("./self-telemetry.js");
+  const telemetry = await startSelfTelemetry(process.env).catch((error: unknown) => {
+    if (error instanceof ConfigError) exitForConfig(error);
+    throw error;
+  });
   const logger = createLogger(config.logLevel);
+  const { startApiOnly, startExeclens } = await import("./app.js");
   let execlens: { stop(): Promise<void> };
   const common = { role: config.role, selfTelemetry: telemetry !== undefined };
   if (config.role === "api") {
@@ -74,6 +77,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+function exitForConfig(error: Error): never {
+  process.stderr.write(`execlens: invalid configuration: ${error.message}\n`);
+  process.exit(EXIT_CONFIG);
 }
 
 main().catch((error: unknown) => {

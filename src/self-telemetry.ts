@@ -1,9 +1,7 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { NodeSDK } from "@opentelemetry/sdk-node";
 import { type Logger, pino } from "pino";
-import { SELF_TELEMETRY_ATTRIBUTE } from "./collector/index.js";
 import { ConfigError } from "./config.js";
+import { SELF_TELEMETRY_ATTRIBUTE } from "./model/index.js";
 
 const TRACES_EXPORTERS = new Set(["otlp", "console", "zipkin", "none"]);
 const OTLP_PROTOCOLS = new Set(["http/protobuf", "http/json", "grpc"]);
@@ -59,11 +57,15 @@ export interface SelfTelemetry {
  * execlens' own traces (an `execlens.ingest` span per request, a span per API request) through
  * @opentelemetry/sdk-node, configured by the standard OTEL_* variables; undefined when they do
  * not ask for traces. No instrumentations: the exporter's own requests make no spans, and the
- * resource is marked so that execlens never stores its own spans.
+ * resource is marked so that execlens never stores its own spans. The SDK is loaded only then.
  */
-export function startSelfTelemetry(env: NodeJS.ProcessEnv): SelfTelemetry | undefined {
+export async function startSelfTelemetry(env: NodeJS.ProcessEnv): Promise<SelfTelemetry | undefined> {
   validate(env);
   if (!selfTelemetryRequested(env)) return undefined;
+  const [{ NodeSDK }, { resourceFromAttributes }] = await Promise.all([
+    import("@opentelemetry/sdk-node"),
+    import("@opentelemetry/resources"),
+  ]);
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ? undefined : "execlens",
     resource: resourceFromAttributes({ [SELF_TELEMETRY_ATTRIBUTE]: true }),

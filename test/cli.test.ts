@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { configurationTable } from "../src/config.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const running: ChildProcess[] = [];
@@ -108,9 +109,10 @@ describe("the execlens command", () => {
 });
 
 describe("the README", () => {
-  it("documents every configuration variable", async () => {
+  it("holds the configuration table the settings make (every variable, flag and default)", async () => {
     const { readFile } = await import("node:fs/promises");
     const readme = await readFile(`${root}README.md`, "utf8");
+    expect(readme).toContain(configurationTable());
     const app = start("node", ["bin/execlens.js", "--help"], {});
     await app.exited;
     const variables = [...app.output().stdout.matchAll(/\b(DATABASE_URL|EXECLENS_[A-Z_]+)\b/g)].map(

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import type { DecodedRequest, RejectedSpan, Span } from "../model/index.js";
+import { type DecodedRequest, isOwnSpan, type RejectedSpan, type Span } from "../model/index.js";
 import type { AdmissionTicket } from "./admission.js";
 import { asIngestError } from "./errors.js";
 import { applyLimits, type SpanLimits } from "./limits.js";
@@ -13,17 +13,6 @@ export interface TracesConsumer {
 
 /** How a request came in, for execlens' own ingest spans. */
 export type IngestProtocol = "http/protobuf" | "http/json" | "grpc";
-
-/**
- * The resource attribute execlens puts on its own spans. Such spans are never stored (see the
- * ingest pipeline), and a request of only such spans gets no ingest span: exporting execlens'
- * spans to execlens itself (directly or through a Collector) never feeds back.
- */
-export const SELF_TELEMETRY_ATTRIBUTE = "execlens.self_telemetry";
-
-export function isOwnSpan(span: Span): boolean {
-  return span.resource[SELF_TELEMETRY_ATTRIBUTE] === true;
-}
 
 const tracer = trace.getTracer("execlens");
 

@@ -18,6 +18,8 @@ export interface GrpcReceiver {
   readonly port: number;
   /** Stops taking calls, lets the running ones finish, then closes. */
   close(): Promise<void>;
+  /** Cancels the calls still running. */
+  forceClose(): void;
 }
 
 const raw = (buffer: Buffer) => buffer;
@@ -65,6 +67,7 @@ export async function startGrpcReceiver(
   return {
     port: boundPort,
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    forceClose: () => server.forceShutdown(),
   };
 }
 

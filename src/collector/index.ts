@@ -1,10 +1,5 @@
 export { Admission, type AdmissionLimits } from "./admission.js";
-export {
-  type ExportContext,
-  isOwnSpan,
-  SELF_TELEMETRY_ATTRIBUTE,
-  type TracesConsumer,
-} from "./export-traces.js";
+export type { ExportContext, TracesConsumer } from "./export-traces.js";
 export { type GrpcReceiver, startGrpcReceiver } from "./grpc-receiver.js";
 export { createHttpReceiver, type HttpReceiverOptions } from "./http-receiver.js";
 export { DEFAULT_SPAN_LIMITS, type SpanLimits } from "./limits.js";

@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue, DecodedRequest, RejectedSpan, Span } from "../model/index.js";
+import { collectorSettings, MAX_FUTURE_SKEW_MS } from "./config.js";
 
 /** What one request and one span may carry; past these, values are cut or spans rejected. */
 export interface SpanLimits {
@@ -11,10 +12,10 @@ export interface SpanLimits {
 }
 
 export const DEFAULT_SPAN_LIMITS: SpanLimits = {
-  maxSpansPerRequest: 10_000,
-  maxAttributesPerSpan: 256,
-  maxAttributeValueBytes: 64 * 1024,
-  maxFutureSkewMs: 24 * 60 * 60 * 1000,
+  maxSpansPerRequest: collectorSettings.maxSpansPerRequest.default,
+  maxAttributesPerSpan: collectorSettings.maxAttributesPerSpan.default,
+  maxAttributeValueBytes: collectorSettings.maxAttributeValueBytes.default,
+  maxFutureSkewMs: MAX_FUTURE_SKEW_MS,
 };
 
 /**

@@ -1,5 +1,6 @@
 export * from "./execution.js";
 export * from "./ids.js";
 export * from "./outcomes.js";
+export * from "./settings.js";
 export * from "./span.js";
 export * from "./timestamp.js";

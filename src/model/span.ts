@@ -108,3 +108,14 @@ export function storableString(value: string): string {
   const wellFormed = value.isWellFormed() ? value : value.toWellFormed();
   return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\uFFFD") : wellFormed;
 }
+
+/**
+ * The resource attribute execlens puts on its own spans. Such spans are never stored (see the
+ * ingest stage), and a request of only such spans gets no ingest span: exporting execlens'
+ * spans to execlens itself (directly or through a Collector) never feeds back.
+ */
+export const SELF_TELEMETRY_ATTRIBUTE = "execlens.self_telemetry";
+
+export function isOwnSpan(span: Span): boolean {
+  return span.resource[SELF_TELEMETRY_ATTRIBUTE] === true;
+}

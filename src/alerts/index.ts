@@ -1,0 +1,1 @@
+export { AlertmanagerNotifier, type AlertmanagerOptions } from "./alertmanager.js";

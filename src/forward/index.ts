@@ -1,0 +1,1 @@
+export { type ForwardDropReason, type ForwardedRequest, OtlpForwarder } from "./otlp-forwarder.js";

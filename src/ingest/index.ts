@@ -1,0 +1,1 @@
+export { createIngest, type IngestMetrics, type IngestOptions, type OutcomeObserver } from "./pipeline.js";
