@@ -98,8 +98,8 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
           url: config.forwardOtlpEndpoint,
           headers: config.forwardHeaders,
           maxQueueBytes: config.forwardQueueBytes,
-          onSent: () => metrics.recordForward("sent"),
-          onDropped: (reason) => metrics.recordForward("dropped", reason),
+          onSent: (count) => metrics.recordForward("sent", count),
+          onDropped: (reason, count) => metrics.recordForward("dropped", count, reason),
           onError: (error) => logger.debug({ err: error }, "forward attempt failed"),
         });
   const context: ExportContext = {
