@@ -176,9 +176,9 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
     const periodic = Promise.all([sweeper.stop(), settler.stop(), retention?.stop()]);
     await Promise.all([otlpHttp?.close(), otlpGrpc?.close()]);
     await writer.drain();
-    await forwarder?.close(config.shutdownTimeoutMs / 2);
-    await periodic;
-    await alertmanager?.flush();
+    // The outbound queues share half the shutdown timeout; alerts wait for the sweeps that raise them.
+    const grace = config.shutdownTimeoutMs / 2;
+    await Promise.all([forwarder?.close(grace), periodic.then(() => alertmanager?.close(grace))]);
     await metrics.shutdown();
     await api?.close();
     await database.close();
@@ -191,7 +191,8 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
       const notifier = new AlertmanagerNotifier({
         url: config.alertmanagerUrl,
         apiUrl: api.url,
-        onError: (error) => logger.warn({ err: error }, "could not post alerts to Alertmanager; retrying"),
+        onError: (error) => logger.warn({ err: error }, "could not post alerts to Alertmanager"),
+        onDropped: (reason, count) => logger.warn({ reason, count }, "alerts for Alertmanager dropped"),
       });
       alertmanager = notifier;
       observers.push((outcomes) => notifier.notify(outcomes));
