@@ -25,6 +25,8 @@ export interface Execlens {
   stop(): Promise<void>;
 }
 
+const remaining = (deadline: number) => Math.max(0, deadline - Date.now());
+
 function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
 }
@@ -55,10 +57,11 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
       const notifier = new AlertmanagerNotifier({
         url: config.alertmanagerUrl,
         apiUrl: api.listening.url,
-        onError: (error) => logger.warn({ err: error }, "could not post alerts to Alertmanager; retrying"),
+        onError: (error) => logger.warn({ err: error }, "could not post alerts to Alertmanager"),
+        onDropped: (reason, count) => logger.warn({ reason, count }, "alerts for Alertmanager dropped"),
       });
       observers.push((outcomes) => notifier.notify(outcomes));
-      lifecycle.add({ name: "alertmanager", stop: () => notifier.flush() });
+      lifecycle.add({ name: "alertmanager", stop: (deadline) => notifier.close(remaining(deadline)) });
     }
     const forwarder =
       config.forwardOtlpEndpoint === undefined
@@ -67,8 +70,8 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
             url: config.forwardOtlpEndpoint,
             headers: config.forwardHeaders,
             maxQueueBytes: config.forwardQueueBytes,
-            onSent: () => metrics.metrics.recordForward("sent"),
-            onDropped: (reason) => metrics.metrics.recordForward("dropped", reason),
+            onSent: (count) => metrics.metrics.recordForward("sent", count),
+            onDropped: (reason, count) => metrics.metrics.recordForward("dropped", count, reason),
             onError: (error) => logger.debug({ err: error }, "forward attempt failed"),
           });
     if (forwarder !== undefined) {

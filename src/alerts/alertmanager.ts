@@ -1,13 +1,13 @@
 import type { ExecutionOutcome } from "../model/index.js";
+import { createDeliveryQueue, type DeliveryEvents, type DeliveryQueue, post } from "../outbound/index.js";
 
-export interface AlertmanagerOptions {
+export interface AlertmanagerOptions extends DeliveryEvents {
   /** Base URL of the Alertmanager, e.g. http://127.0.0.1:9093 */
   readonly url: string;
   /** Base URL of execlens' API, for links in the annotations. */
   readonly apiUrl: string;
   /** Alerts waiting to be sent at most; past it new alerts are dropped and counted. */
   readonly maxQueued?: number;
-  readonly onError?: (error: unknown) => void;
 }
 
 interface PostableAlert {
@@ -18,41 +18,47 @@ interface PostableAlert {
 }
 
 const ALERT_STATUSES = new Set(["failed", "timeout"]);
-const BATCH = 100;
 
 /**
  * Posts each failed or timed-out execution to Alertmanager (POST /api/v2/alerts), from its own
  * bounded queue so that a slow or absent Alertmanager never slows ingest; undelivered batches
- * are retried with backoff, and alerts dropped from a full queue are counted.
+ * are retried with backoff, and alerts given up on are reported.
  */
 export class AlertmanagerNotifier {
-  private readonly queue: PostableAlert[] = [];
-  private sending: Promise<void> | undefined;
-  private readonly maxQueued: number;
-  dropped = 0;
-  sent = 0;
+  private readonly queue: DeliveryQueue<PostableAlert>;
+  private readonly apiUrl: string;
 
-  constructor(private readonly options: AlertmanagerOptions) {
-    this.maxQueued = options.maxQueued ?? 10_000;
-  }
-
-  notify(outcomes: readonly ExecutionOutcome[], now = new Date()): void {
-    for (const outcome of outcomes) {
-      if (!ALERT_STATUSES.has(outcome.status)) continue;
-      if (this.queue.length >= this.maxQueued) {
-        this.dropped++;
-        continue;
-      }
-      this.queue.push(this.alertOf(outcome, now));
-    }
-    this.sending ??= this.drain().finally(() => {
-      this.sending = undefined;
+  constructor(options: AlertmanagerOptions) {
+    const { url, apiUrl, maxQueued = 10_000, ...events } = options;
+    this.apiUrl = apiUrl;
+    const endpoint = new URL("/api/v2/alerts", url);
+    this.queue = createDeliveryQueue<PostableAlert>({
+      ...events,
+      budget: maxQueued,
+      maxBatch: 100,
+      // About 30 s of trying (7 attempts, 0.5 s apart and doubling): an alert is worth most while it
+      // is fresh, so a batch is not kept for long.
+      maxAttempts: 7,
+      initialBackoffMs: 500,
+      send: (alerts, signal) =>
+        post(
+          { url: endpoint, headers: { "content-type": "application/json" }, body: JSON.stringify(alerts) },
+          signal,
+        ),
     });
   }
 
-  /** Resolves once the queue is empty (or sending gave up for now). */
-  async flush(): Promise<void> {
-    await this.sending;
+  notify(outcomes: readonly ExecutionOutcome[], now = new Date()): void {
+    const alerts = outcomes.filter((o) => ALERT_STATUSES.has(o.status)).map((o) => this.alertOf(o, now));
+    if (alerts.length > 0) this.queue.offer(alerts);
+  }
+
+  /**
+   * Waits up to graceMs for the queued alerts to be posted, then gives up on the rest
+   * (counted as dropped: shutdown).
+   */
+  close(graceMs: number): Promise<void> {
+    return this.queue.stop(graceMs);
   }
 
   private alertOf(outcome: ExecutionOutcome, now: Date): PostableAlert {
@@ -72,35 +78,10 @@ export class AlertmanagerNotifier {
       annotations: {
         summary: `${outcome.kind} ${outcome.name} ${outcome.status === "timeout" ? "timed out" : "failed"}`,
         error: outcome.errorMessage ?? "",
-        execution: `${this.options.apiUrl}${path}`,
+        execution: `${this.apiUrl}${path}`,
       },
       startsAt: now.toISOString(),
-      generatorURL: `${this.options.apiUrl}${path}`,
+      generatorURL: `${this.apiUrl}${path}`,
     };
-  }
-
-  private async drain(): Promise<void> {
-    let backoff = 500;
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, BATCH);
-      try {
-        const response = await fetch(new URL("/api/v2/alerts", this.options.url), {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(batch),
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!response.ok)
-          throw new Error(`Alertmanager answered ${response.status}: ${await response.text()}`);
-        this.queue.splice(0, batch.length);
-        this.sent += batch.length;
-        backoff = 500;
-      } catch (error) {
-        this.options.onError?.(error);
-        if (backoff > 30_000) return;
-        await new Promise((resolve) => setTimeout(resolve, backoff).unref());
-        backoff *= 2;
-      }
-    }
   }
 }

@@ -1,1 +1,1 @@
-export { type ForwardDropReason, type ForwardedRequest, OtlpForwarder } from "./otlp-forwarder.js";
+export { type ForwardedRequest, type ForwarderOptions, OtlpForwarder } from "./otlp-forwarder.js";

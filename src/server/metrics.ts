@@ -108,8 +108,8 @@ export class ExeclensMetrics {
     }
   }
 
-  recordForward(outcome: "sent" | "dropped", reason?: string): void {
-    this.forwarded.add(1, reason === undefined ? { outcome } : { outcome, reason });
+  recordForward(outcome: "sent" | "dropped", count: number, reason?: string): void {
+    this.forwarded.add(count, reason === undefined ? { outcome } : { outcome, reason });
   }
 
   /** The Prometheus text exposition of every instrument. */
