@@ -105,4 +105,39 @@ describe.runIf(installed || process.env.CI === "true")("Alertmanager push", () =
       `${execlens.apiUrl}/api/workflow-executions/alert-1`,
     );
   });
+
+  it("alerts a failure that arrives the moment execlens starts listening (the app's exporter was already retrying)", async () => {
+    const port = await freePort();
+    const spans = await recordSpans((t) => {
+      const skill = t.start("skill", { "skill.name": "sent-while-starting" });
+      t.fail(skill, "failed before execlens was up");
+      skill.end();
+    });
+    const exporter = otlpExporter("protobuf", `http://127.0.0.1:${port}/v1/traces`);
+    let sent = false;
+    const sending = (async () => {
+      for (let attempt = 0; attempt < 1000 && !sent; attempt++) {
+        await exportWith(exporter, spans).then(
+          () => {
+            sent = true;
+          },
+          () => new Promise((resolve) => setTimeout(resolve, 5)),
+        );
+      }
+    })();
+    const starting = await startTestExeclens(pglite, { alertmanagerUrl: url, otlpHttpPort: port });
+    try {
+      await sending;
+      expect(sent).toBe(true);
+      const alerts = async () => (await (await fetch(`${url}/api/v2/alerts`)).json()) as ReceivedAlert[];
+      await expect
+        .poll(async () => (await alerts()).some((a) => a.labels.name === "sent-while-starting"), {
+          timeout: 10_000,
+          interval: 100,
+        })
+        .toBe(true);
+    } finally {
+      await starting.stop();
+    }
+  });
 });
