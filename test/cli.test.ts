@@ -71,7 +71,7 @@ describe("the execlens command", () => {
   });
 
   it("stops cleanly with exit code 0 on SIGTERM", async () => {
-    const app = start("node", ["bin/execlens.js", "--otlp-http-port", "0", "--api-port", "0"], {
+    const app = start("bin/execlens", ["--otlp-http-port", "0", "--api-port", "0"], {
       EXECLENS_DATA_DIR: await dataDir(),
     });
     await app.ready(10_000);
@@ -80,7 +80,7 @@ describe("the execlens command", () => {
   });
 
   it("exits 2 with one line naming the invalid variable", async () => {
-    const app = start("node", ["bin/execlens.js"], { EXECLENS_OTLP_HTTP_PORT: "http" });
+    const app = start("bin/execlens", [], { EXECLENS_OTLP_HTTP_PORT: "http" });
     expect(await app.exited).toBe(2);
     const { stderr } = app.output();
     expect(stderr.trim().split("\n")).toHaveLength(1);
@@ -88,13 +88,13 @@ describe("the execlens command", () => {
   });
 
   it("exits 2 naming DATABASE_URL when it is not a PostgreSQL URL", async () => {
-    const app = start("node", ["bin/execlens.js"], { DATABASE_URL: "mysql://localhost/db" });
+    const app = start("bin/execlens", [], { DATABASE_URL: "mysql://localhost/db" });
     expect(await app.exited).toBe(2);
     expect(app.output().stderr).toMatch(/^execlens: invalid configuration: DATABASE_URL: must be a postgres/);
   });
 
   it("prints its options with --help", async () => {
-    const app = start("node", ["bin/execlens.js", "--help"], {});
+    const app = start("bin/execlens", ["--help"], {});
     expect(await app.exited).toBe(0);
     for (const name of [
       "DATABASE_URL",
@@ -113,7 +113,7 @@ describe("the README", () => {
     const { readFile } = await import("node:fs/promises");
     const readme = await readFile(`${root}README.md`, "utf8");
     expect(readme).toContain(configurationTable());
-    const app = start("node", ["bin/execlens.js", "--help"], {});
+    const app = start("bin/execlens", ["--help"], {});
     await app.exited;
     const variables = [...app.output().stdout.matchAll(/\b(DATABASE_URL|EXECLENS_[A-Z_]+)\b/g)].map(
       (m) => m[1],
@@ -126,7 +126,7 @@ describe("the README", () => {
 describe("execlens config print", () => {
   it("prints the effective configuration with secrets masked", async () => {
     const hash = "a".repeat(64);
-    const app = start("node", ["bin/execlens.js", "config", "print", "--api-port", "9000"], {
+    const app = start("bin/execlens", ["config", "print", "--api-port", "9000"], {
       DATABASE_URL: "postgres://execlens:s3cret@db.internal:5432/execlens",
       EXECLENS_API_KEYS: `sha256:${hash}=org-a`,
       EXECLENS_FORWARD_OTLP_ENDPOINT: "http://collector.internal:4318",
@@ -160,7 +160,7 @@ describe("the configuration file", () => {
         "b".repeat(64) +
         "=org-a\n",
     );
-    const app = start("node", ["bin/execlens.js", "config", "print", "--otlp-http-port", "9200"], {
+    const app = start("bin/execlens", ["config", "print", "--otlp-http-port", "9200"], {
       EXECLENS_CONFIG: file,
       EXECLENS_LOG_LEVEL: "debug",
     });
@@ -178,12 +178,12 @@ describe("the configuration file", () => {
     const { writeFile } = await import("node:fs/promises");
     const unknown = join(dir, "unknown.yml");
     await writeFile(unknown, "apiPorts: 1\n");
-    const first = start("node", ["bin/execlens.js"], { EXECLENS_CONFIG: unknown });
+    const first = start("bin/execlens", [], { EXECLENS_CONFIG: unknown });
     expect(await first.exited).toBe(2);
     expect(first.output().stderr).toContain(`${unknown}: apiPorts: unknown setting`);
     const invalid = join(dir, "invalid.yml");
     await writeFile(invalid, "sweepIntervalMs: soon\nforwardHeaders:\n  authorization: Bearer x\n");
-    const second = start("node", ["bin/execlens.js", "--config", invalid], {});
+    const second = start("bin/execlens", ["--config", invalid], {});
     expect(await second.exited).toBe(2);
     expect(second.output().stderr).toContain(`${invalid}: sweepIntervalMs`);
   });

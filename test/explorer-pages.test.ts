@@ -94,12 +94,10 @@ describe("the explorer's pages and assets", () => {
     expect((await fetch(`${on.apiUrl}/api/workflow-executions`)).status).toBe(200);
   });
 
-  it("renders its pages as the published package runs them: tsx from another folder, without this tsconfig.json", async () => {
-    // bin/execlens.js registers tsx from the app's folder; JSX must not depend on our tsconfig
+  it("renders its pages as the published package runs them: compiled JavaScript, plain node, another folder", async () => {
+    // dist/ is what `npm run build` (run before the tests) emits and the package ships
     const script = `
-      const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))});
-      register();
-      const { explorerRoutes } = await import(${JSON.stringify(import.meta.resolve("../src/server/explorer/index.ts"))});
+      const { explorerRoutes } = await import(${JSON.stringify(new URL("../dist/server/explorer/index.js", import.meta.url).href)});
       const response = await explorerRoutes().request("/workflow-executions/x");
       process.stdout.write(response.status + " " + (await response.text()).slice(0, 15));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: tmpdir() });

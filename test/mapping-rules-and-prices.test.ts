@@ -105,7 +105,7 @@ describeEachDatabase("mapping rules (EXECLENS_CONFIG)", (kind) => {
 describe("a bad mapping-rules file", () => {
   it("fails start-up naming the file, the rule and the field", async () => {
     const file = await configFile(RULES.replace("skill_id: app.skill_uuid", "skil_id: app.skill_uuid"));
-    const failed = await run("node", ["bin/execlens.js"], {
+    const failed = await run("bin/execlens", [], {
       cwd: root,
       env: { ...process.env, EXECLENS_CONFIG: file, EXECLENS_DATA_DIR: join(tmpdir(), "never-used") },
     }).then(

@@ -14,10 +14,9 @@ export interface ChildExeclens {
   output(): { stdout: string; stderr: string };
 }
 
-/** execlens as its own process (`node bin/execlens.js`), for signals, crashes and memory. */
+/** execlens as its own process (`bin/execlens`, as `npm start` and the package run it), for signals, crashes and memory. */
 export function spawnExeclens(args: string[], env: Record<string, string>): ChildExeclens {
-  // as `npm start` and the bin's shebang run it: with the heap cap
-  const child = spawn(process.execPath, ["--max-old-space-size=256", "bin/execlens.js", ...args], {
+  const child = spawn("bin/execlens", args, {
     cwd: root,
     env: { ...process.env, EXECLENS_LOG_LEVEL: "info", ...env },
   });
