@@ -1,4 +1,4 @@
-import type { ExecutionOutcome } from "../model/index.js";
+import { ERROR_STATUSES, type ExecutionOutcome, isOneOf } from "../model/index.js";
 import { createDeliveryQueue, type DeliveryEvents, type DeliveryQueue, post } from "../outbound/index.js";
 
 export interface AlertmanagerOptions extends DeliveryEvents {
@@ -16,8 +16,6 @@ interface PostableAlert {
   readonly startsAt: string;
   readonly generatorURL: string;
 }
-
-const ALERT_STATUSES = new Set(["failed", "timeout"]);
 
 /**
  * Posts each failed or timed-out execution to Alertmanager (POST /api/v2/alerts), from its own
@@ -49,7 +47,7 @@ export class AlertmanagerNotifier {
   }
 
   notify(outcomes: readonly ExecutionOutcome[], now = new Date()): void {
-    const alerts = outcomes.filter((o) => ALERT_STATUSES.has(o.status)).map((o) => this.alertOf(o, now));
+    const alerts = outcomes.filter((o) => isOneOf(ERROR_STATUSES, o.status)).map((o) => this.alertOf(o, now));
     if (alerts.length > 0) this.queue.offer(alerts);
   }
 

@@ -57,55 +57,34 @@ export function asIngestError(error: unknown, onError?: (error: unknown) => void
   );
 }
 
-export function httpStatusOf(error: IngestError): 400 | 404 | 405 | 413 | 415 | 429 | 503 {
-  switch (error.reason) {
-    case "bad_request":
-      return 400;
-    case "not_found":
-      return 404;
-    case "method_not_allowed":
-      return 405;
-    case "payload_too_large":
-      return 413;
-    case "unsupported_media_type":
-      return 415;
-    case "busy":
-      return 429;
-    case "unavailable":
-      return 503;
-  }
+interface Statuses {
+  readonly http: 400 | 404 | 405 | 413 | 415 | 429 | 503;
+  /** google.rpc.Code of the Status body OTLP/HTTP sends with a failure. */
+  readonly rpc: number;
+  /** gRPC status (@grpc/grpc-js `status`) for OTLP/gRPC, by the OTLP specification. */
+  readonly grpc: number;
 }
 
-/** google.rpc.Code values for the Status body OTLP/HTTP sends with a failure. */
-export function rpcCodeOf(error: IngestError): number {
-  switch (error.reason) {
-    case "bad_request":
-    case "unsupported_media_type":
-    case "method_not_allowed":
-      return 3; // INVALID_ARGUMENT
-    case "not_found":
-      return 5; // NOT_FOUND
-    case "payload_too_large":
-    case "busy":
-      return 8; // RESOURCE_EXHAUSTED
-    case "unavailable":
-      return 14; // UNAVAILABLE
-  }
-}
+const INVALID_ARGUMENT = 3;
+const NOT_FOUND = 5;
+const RESOURCE_EXHAUSTED = 8;
+const UNIMPLEMENTED = 12;
+const UNAVAILABLE = 14;
 
-/** gRPC status codes (@grpc/grpc-js `status`) for the OTLP/gRPC receiver, by the OTLP specification. */
-export function grpcCodeOf(error: IngestError): number {
-  switch (error.reason) {
-    case "bad_request":
-    case "unsupported_media_type":
-    case "method_not_allowed":
-      return 3; // INVALID_ARGUMENT
-    case "not_found":
-      return 12; // UNIMPLEMENTED
-    case "payload_too_large":
-      return 8; // RESOURCE_EXHAUSTED
-    case "busy":
-    case "unavailable":
-      return 14; // UNAVAILABLE: retryable, with RetryInfo
-  }
+/**
+ * Each reason's answer on each transport, in one place. Busy is RESOURCE_EXHAUSTED in the HTTP
+ * body but UNAVAILABLE over gRPC (with RetryInfo), where OTLP asks retryable throttling to be so.
+ */
+const STATUSES: Readonly<Record<PermanentReason | RetryableReason, Statuses>> = {
+  bad_request: { http: 400, rpc: INVALID_ARGUMENT, grpc: INVALID_ARGUMENT },
+  unsupported_media_type: { http: 415, rpc: INVALID_ARGUMENT, grpc: INVALID_ARGUMENT },
+  method_not_allowed: { http: 405, rpc: INVALID_ARGUMENT, grpc: INVALID_ARGUMENT },
+  not_found: { http: 404, rpc: NOT_FOUND, grpc: UNIMPLEMENTED },
+  payload_too_large: { http: 413, rpc: RESOURCE_EXHAUSTED, grpc: RESOURCE_EXHAUSTED },
+  busy: { http: 429, rpc: RESOURCE_EXHAUSTED, grpc: UNAVAILABLE },
+  unavailable: { http: 503, rpc: UNAVAILABLE, grpc: UNAVAILABLE },
+};
+
+export function statusesOf(error: IngestError): Statuses {
+  return STATUSES[error.reason];
 }

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
-import { asIngestError, grpcCodeOf } from "./errors.js";
+import { asIngestError, statusesOf } from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
 import { decode } from "./http-receiver.js";
 import { decodeProtobufRequest, encodeProtobufResponse } from "./otlp-protobuf.js";
@@ -86,7 +86,7 @@ async function handleExport(request: Buffer, options: GrpcReceiverOptions): Prom
 
 function toServiceError(error: unknown, options: GrpcReceiverOptions): Partial<grpc.StatusObject> {
   const ingestError = asIngestError(error, options.onError);
-  const code = grpcCodeOf(ingestError);
+  const { grpc: code } = statusesOf(ingestError);
   const metadata = new grpc.Metadata();
   if (ingestError.retryAfterSeconds !== undefined) {
     metadata.set(

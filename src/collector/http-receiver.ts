@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { DecodedRequest } from "../model/index.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
 import { type Encoding, encodingFor, jsonEncoding } from "./encodings.js";
-import { asIngestError, httpStatusOf, IngestError, rpcCodeOf } from "./errors.js";
+import { asIngestError, IngestError, statusesOf } from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
 import { JsonShapeError } from "./otlp-json.js";
 import { readBody } from "./read-body.js";
@@ -97,8 +97,8 @@ function failure(
 ): Response {
   const headers: Record<string, string> = { "content-type": encoding.contentType, ...extraHeaders };
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
-  return new Response(encoding.encodeStatus(rpcCodeOf(error), error.message), {
-    status: httpStatusOf(error),
+  return new Response(encoding.encodeStatus(statusesOf(error).rpc, error.message), {
+    status: statusesOf(error).http,
     headers,
   });
 }

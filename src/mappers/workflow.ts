@@ -1,5 +1,10 @@
-import type { JsonObject, WorkflowChange } from "../model/index.js";
-import { workflowExecutionId } from "../model/index.js";
+import {
+  isOneOf,
+  type JsonObject,
+  UNFINISHED_STATUSES,
+  type WorkflowChange,
+  workflowExecutionId,
+} from "../model/index.js";
 import {
   commonMetadata,
   executionContext,
@@ -13,9 +18,6 @@ import { errorMetadata } from "./error-metadata.js";
 import type { SpanReader } from "./span-reader.js";
 import { spanError, workflowStatus } from "./status.js";
 import type { Timing } from "./timing.js";
-
-/** Statuses in which a workflow execution has not finished, so it has no completed_at. */
-const UNFINISHED = new Set(["pending", "running", "paused"]);
 
 /**
  * A span with workflow.id, workflow.name or workflow.execution.id: one "WorkflowExecutions" row.
@@ -56,7 +58,7 @@ export function mapWorkflow(reader: SpanReader, timing: Timing): WorkflowChange 
     status,
     totalSteps: reader.integer("workflow.total_steps"),
     startedAt: timing.startedAt,
-    completedAt: UNFINISHED.has(status) ? null : timing.completedAt,
+    completedAt: isOneOf(UNFINISHED_STATUSES, status) ? null : timing.completedAt,
     durationMs: timing.durationMs,
     errorMessage: error?.message ?? null,
     debugMode: reader.boolean("workflow.debug_mode") ?? false,

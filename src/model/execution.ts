@@ -15,6 +15,21 @@ export const WORKFLOW_STATUSES = [
 ] as const;
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
+/** The statuses, by what they say about an execution (skills use the ones they have). */
+export const TERMINAL_STATUSES = ["completed", "failed", "cancelled", "timeout"] as const;
+/** Not finished: no completed_at yet. */
+export const UNFINISHED_STATUSES = ["pending", "running", "paused"] as const;
+/** Still going by itself: the timeout sweeper may end it. */
+export const ACTIVE_STATUSES = ["pending", "running"] as const;
+/** Started and not finished: what counts as stuck when it lasts. */
+export const STARTED_UNFINISHED_STATUSES = ["running", "paused"] as const;
+/** Went wrong: alerted, and named by the workflow's error step. */
+export const ERROR_STATUSES = ["failed", "timeout"] as const;
+
+export function isOneOf<T extends string>(statuses: readonly T[], status: string): status is T {
+  return (statuses as readonly string[]).includes(status);
+}
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 

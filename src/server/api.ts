@@ -1,11 +1,12 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { DatabaseHandle } from "../store/index.js";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type DatabaseHandle, pingDatabase } from "../store/index.js";
 import type { ApiKey } from "./api-keys.js";
 import { type ApiEnv, authenticate } from "./auth.js";
-import { ApiError, errorResponse, validationError } from "./errors.js";
+import { ApiError, errorResponse } from "./errors.js";
 import { explorerRoutes } from "./explorer/index.js";
 import { createHealthRoutes } from "./health.js";
 import type { ExeclensMetrics } from "./metrics.js";
+import { apiRouter } from "./router.js";
 import { DOCS_PAGE } from "./routes/docs-page.js";
 import { eventRoutes } from "./routes/events.js";
 import { executionRoutes } from "./routes/executions.js";
@@ -25,11 +26,7 @@ export interface ApiOptions {
 
 /** The query API: typed routes (zod), an OpenAPI document, health without a key. */
 export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
-  const app = new OpenAPIHono<ApiEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.target, result.error);
-    },
-  });
+  const app = apiRouter();
   const db = options.database.db;
   // Before the tracing middleware: page and asset loads say nothing about the API's use.
   if (options.explorer === true) app.route("/", explorerRoutes());
@@ -37,9 +34,7 @@ export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
   app.route(
     "/",
     createHealthRoutes({
-      checkDatabase: async () => {
-        await db.execute("SELECT 1");
-      },
+      checkDatabase: () => pingDatabase(db),
     }),
   );
   app.get("/api/openapi.json", (c) =>
@@ -66,11 +61,15 @@ export function createApiApp(options: ApiOptions): OpenAPIHono<ApiEnv> {
     if (c.req.path === "/api/openapi.json" || c.req.path === "/api/docs") return next();
     return authenticate(options.apiKeys)(c, next);
   });
-  executionRoutes(app, db);
-  llmCallRoutes(app, db);
-  statsRoutes(app, db);
-  eventRoutes(app, options.database);
-  seedEndpointRoutes(app, db);
+  for (const routes of [
+    executionRoutes(db),
+    llmCallRoutes(db),
+    statsRoutes(db),
+    eventRoutes(options.database),
+    seedEndpointRoutes(db),
+  ]) {
+    app.route("/", routes);
+  }
 
   app.notFound((c) =>
     errorResponse(c, new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`)),

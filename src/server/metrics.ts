@@ -1,9 +1,8 @@
 import { type Attributes, type Counter, type Histogram, ValueType } from "@opentelemetry/api";
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { sql } from "drizzle-orm";
 import type { ExecutionOutcome, LlmCallChange } from "../model/index.js";
-import type { Database } from "../store/index.js";
+import { type Database, stuckWorkflowCounts } from "../store/index.js";
 
 /** Distinct skill/workflow names kept as label values; later ones are counted as "other". */
 const MAX_NAMES = 200;
@@ -66,14 +65,8 @@ export class ExeclensMetrics {
         valueType: ValueType.INT,
       })
       .addCallback(async (result) => {
-        const rows = (await options.db.execute(sql`
-          SELECT wkex_status AS status, count(*)::int AS n FROM "WorkflowExecutions"
-          WHERE wkex_status IN ('running', 'paused')
-            AND wkex_started_at < now() - ${options.stuckAfterMs} * interval '1 millisecond'
-          GROUP BY 1`)) as unknown as { rows: Array<{ status: string; n: number }> };
-        for (const status of ["running", "paused"]) {
-          result.observe(Number(rows.rows.find((r) => r.status === status)?.n ?? 0), { status });
-        }
+        const counts = await stuckWorkflowCounts(options.db, options.stuckAfterMs);
+        for (const [status, n] of Object.entries(counts)) result.observe(n, { status });
       });
   }
 

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { ERROR_STATUSES } from "../model/index.js";
+import { sqlList } from "./schema/columns.js";
 import { isoUtc, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
@@ -18,6 +20,7 @@ export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly stri
   // Children are found by "wkex_id = ANY(array)", not by joining a CTE of the ids: the planner
   // estimates the array and uses the indexes, where a join made it scan whole tables.
   const anyOfIds = sql`ANY(${pgArray(wkexIds)}::uuid[])`;
+  const errors = sqlList(ERROR_STATUSES);
   await tx.execute(sql`
 WITH ids AS (SELECT DISTINCT unnest(${pgArray(wkexIds)}::uuid[]) AS wkex_id),
 st AS (
@@ -29,9 +32,9 @@ st AS (
     (array_agg(s.wstp_step_id ORDER BY s.wstp_step_order DESC NULLS LAST, s.wstp_started_at DESC, s.wstp_id DESC))[1] AS current_step_id,
     max(s.wstp_step_order) AS current_step_order,
     (array_agg(s.wstp_step_id ORDER BY s.wstp_step_order NULLS LAST, s.wstp_started_at, s.wstp_id)
-      FILTER (WHERE s.wstp_status IN ('failed', 'timeout')))[1] AS failed_step_id,
+      FILTER (WHERE s.wstp_status IN (${errors})))[1] AS failed_step_id,
     (array_agg(s.wstp_error_message ORDER BY s.wstp_step_order NULLS LAST, s.wstp_started_at, s.wstp_id)
-      FILTER (WHERE s.wstp_status IN ('failed', 'timeout')))[1] AS failed_step_error,
+      FILTER (WHERE s.wstp_status IN (${errors})))[1] AS failed_step_error,
     jsonb_object_agg(coalesce(s.wstp_step_id, s.wstp_id::text), s.wstp_attributes -> 'output')
       FILTER (WHERE jsonb_typeof(s.wstp_attributes -> 'output') IS DISTINCT FROM 'null') AS results,
     min(s.wstp_attributes #>> '{metadata,workflow,executionId}') AS p_execution_id,
@@ -52,11 +55,11 @@ sk AS (
   SELECT k.wkex_id,
     min(k.exec_started_at) AS first_start,
     (array_agg(k.exec_step_number ORDER BY k.exec_started_at, k.exec_id)
-      FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_step_number,
+      FILTER (WHERE k.exec_status IN (${errors})))[1] AS failed_step_number,
     (array_agg(k.exec_skill_name ORDER BY k.exec_started_at, k.exec_id)
-      FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_skill,
+      FILTER (WHERE k.exec_status IN (${errors})))[1] AS failed_skill,
     (array_agg(k.exec_error_message ORDER BY k.exec_started_at, k.exec_id)
-      FILTER (WHERE k.exec_status IN ('failed', 'timeout')))[1] AS failed_skill_error
+      FILTER (WHERE k.exec_status IN (${errors})))[1] AS failed_skill_error
   FROM "SkillExecutions" k WHERE k.wkex_id = ${anyOfIds}
   GROUP BY k.wkex_id
 ),
@@ -125,9 +128,9 @@ UPDATE "WorkflowExecutions" w SET
   wkex_total_steps = coalesce(
     CASE WHEN w.wkex_span_received THEN greatest(w.wkex_total_steps, d.seen_steps)
          ELSE greatest(d.p_total_steps, d.seen_steps) END, 0),
-  wkex_error_step = CASE WHEN d.status IN ('failed', 'timeout')
+  wkex_error_step = CASE WHEN d.status IN (${errors})
     THEN left(coalesce(d.failed_step_id, d.failed_skill_step_id, d.failed_skill), 100) END,
-  wkex_error_message = CASE WHEN d.status IN ('failed', 'timeout')
+  wkex_error_message = CASE WHEN d.status IN (${errors})
     THEN left(coalesce(w.wkex_attributes #>> '{metadata,error,message}', d.failed_step_error, d.failed_skill_error), ${ERROR_MESSAGE_COLUMN_LIMIT}) END,
   wkex_total_tokens = CASE WHEN d.has_llm THEN d.tokens ELSE w.wkex_total_tokens END,
   wkex_cost_usd = CASE WHEN d.has_llm THEN d.cost ELSE w.wkex_cost_usd END,

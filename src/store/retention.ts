@@ -1,5 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
+import { UNFINISHED_STATUSES } from "../model/index.js";
 import type { Database } from "./database.js";
+import { sqlList } from "./schema/columns.js";
 import { queryRows } from "./transaction.js";
 
 export interface RetentionResult {
@@ -49,7 +51,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
   await repeat(
     sql`WITH batch AS (
       SELECT wkex_id FROM "WorkflowExecutions"
-      WHERE wkex_started_at < ${at}::timestamptz AND wkex_status NOT IN ('pending', 'running', 'paused')
+      WHERE wkex_started_at < ${at}::timestamptz AND wkex_status NOT IN (${sqlList(UNFINISHED_STATUSES)})
       LIMIT ${BATCH}
     ), steps AS (
       DELETE FROM "WorkflowStepExecutions" s USING batch WHERE s.wkex_id = batch.wkex_id RETURNING 1

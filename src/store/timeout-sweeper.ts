@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import { ACTIVE_STATUSES } from "../model/index.js";
 import type { Database } from "./database.js";
 import { notifyWorkflowsChanged } from "./notifications.js";
+import { sqlList } from "./schema/columns.js";
 import { queryRows } from "./transaction.js";
 
 export interface TimedOutWorkflow {
@@ -36,7 +38,7 @@ WITH due AS (
       CASE WHEN jsonb_typeof(w.wkex_attributes #> '{execution_config,timeout}') = 'number'
         THEN (w.wkex_attributes #>> '{execution_config,timeout}')::numeric END,
       ${defaultTimeoutMs}) AS timeout_ms) t
-  WHERE w.wkex_status IN ('pending', 'running')
+  WHERE w.wkex_status IN (${sqlList(ACTIVE_STATUSES)})
     AND w.wkex_started_at + t.timeout_ms * interval '1 millisecond' < now()
   FOR UPDATE OF w SKIP LOCKED
 )
@@ -49,7 +51,7 @@ UPDATE "WorkflowExecutions" w SET
     'message', 'no end after ' || due.timeout_ms || ' ms (execlens timeout sweeper)'))
 FROM due
 WHERE w.wkex_id = due.wkex_id
-  AND w.wkex_status IN ('pending', 'running')
+  AND w.wkex_status IN (${sqlList(ACTIVE_STATUSES)})
   AND w.wkex_started_at + due.timeout_ms * interval '1 millisecond' < now()
 RETURNING w.wkex_id, w.wkex_execution_id, w.wkex_workflow_name, w.organization_id, w.wkex_error_message`,
     );

@@ -1,10 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
+import { isOneOf, TERMINAL_STATUSES } from "../../model/index.js";
 import { type DatabaseHandle, WORKFLOW_CHANGED_CHANNEL } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
+import { apiRouter } from "../router.js";
 import { ErrorBody } from "../schemas.js";
-import { type LiveState, readLiveState, TERMINAL } from "./live-state.js";
+import { type LiveState, readLiveState } from "./live-state.js";
 
 /** Re-read even without a notification this often, in case one was missed (reconnects). */
 const POLL_MS = 5_000;
@@ -37,7 +39,8 @@ const route = createRoute({
  * across replicas; PGlite's own notifications when embedded); each notification for this
  * execution re-reads it and sends its state when it differs from the last one sent.
  */
-export function eventRoutes(app: OpenAPIHono<ApiEnv>, database: DatabaseHandle): void {
+export function eventRoutes(database: DatabaseHandle): OpenAPIHono<ApiEnv> {
+  const app = apiRouter();
   app.openapi(route, async (c) => {
     const scope = c.get("scope");
     const { executionId } = c.req.valid("param");
@@ -56,7 +59,7 @@ export function eventRoutes(app: OpenAPIHono<ApiEnv>, database: DatabaseHandle):
         const data = JSON.stringify(state);
         if (done || data === last) return;
         last = data;
-        const terminal = TERMINAL.has(state.status);
+        const terminal = isOneOf(TERMINAL_STATUSES, state.status);
         await stream.writeSSE({ event: terminal ? "end" : "state", data });
         if (terminal) {
           done = true;
@@ -102,4 +105,5 @@ export function eventRoutes(app: OpenAPIHono<ApiEnv>, database: DatabaseHandle):
       }
     });
   });
+  return app;
 }

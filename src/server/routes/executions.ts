@@ -10,6 +10,7 @@ import {
 import { type ApiEnv, checkOrganization } from "../auth.js";
 import { ApiError } from "../errors.js";
 import { SkillListQuery, WorkflowListQuery } from "../query-params.js";
+import { apiRouter } from "../router.js";
 import {
   detailJson,
   ErrorBody,
@@ -107,7 +108,8 @@ function commonFilters(q: Omit<z.infer<typeof WorkflowListQuery>, "workflow_id">
   };
 }
 
-export function executionRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
+export function executionRoutes(db: Database): OpenAPIHono<ApiEnv> {
+  const app = apiRouter();
   app.openapi(listSkills, async (c) => {
     const q = c.req.valid("query");
     const scope = c.get("scope");
@@ -156,4 +158,5 @@ export function executionRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
     if (detail === undefined) throw new ApiError("not_found", "no such workflow execution");
     return c.json(detailJson(detail), 200);
   });
+  return app;
 }

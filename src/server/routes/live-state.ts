@@ -3,7 +3,6 @@ import { getWorkflowExecution } from "../../store/index.js";
 import { progressOf } from "../schemas.js";
 
 /** Statuses after which a workflow execution changes no more (a later real span aside). */
-export const TERMINAL = new Set(["completed", "failed", "cancelled", "timeout"]);
 
 export interface LiveState {
   readonly executionId: string;

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { type Database, listLlmCalls } from "../../store/index.js";
 import { type ApiEnv, checkOrganization } from "../auth.js";
 import { LlmCallListQuery } from "../query-params.js";
+import { apiRouter } from "../router.js";
 import { ErrorBody, LlmCallBody, llmCallJson, pageOf } from "../schemas.js";
 import { page, paged } from "./paging.js";
 
@@ -30,7 +31,8 @@ const listRoute = createRoute({
 });
 
 /** Model requests: every one is a row, whatever workflow (or none yet) it belongs to. */
-export function llmCallRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
+export function llmCallRoutes(db: Database): OpenAPIHono<ApiEnv> {
+  const app = apiRouter();
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
     const scope = c.get("scope");
@@ -52,4 +54,5 @@ export function llmCallRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
     );
     return c.json({ items: result.items.map(llmCallJson), nextCursor: result.nextCursor }, 200);
   });
+  return app;
 }

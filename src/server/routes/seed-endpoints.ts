@@ -9,6 +9,7 @@ import {
 } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
+import { apiRouter } from "../router.js";
 import { ErrorBody, progressOf } from "../schemas.js";
 
 /*
@@ -124,7 +125,8 @@ async function workflowOrNotFound(
   return detail;
 }
 
-export function seedEndpointRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
+export function seedEndpointRoutes(db: Database): OpenAPIHono<ApiEnv> {
+  const app = apiRouter();
   app.openapi(
     createRoute({
       method: "get",
@@ -248,4 +250,5 @@ export function seedEndpointRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void
         { allow: "GET" },
       ),
   );
+  return app;
 }

@@ -4,6 +4,7 @@ import { type Database, skillStats, workflowStats } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
 import { StatsQuery } from "../query-params.js";
+import { apiRouter } from "../router.js";
 import { ErrorBody } from "../schemas.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -65,7 +66,8 @@ function windowOf(q: z.infer<typeof StatsQuery>) {
   return { from, to, ...(q.bucket_seconds === undefined ? {} : { bucketSeconds: q.bucket_seconds }) };
 }
 
-export function statsRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
+export function statsRoutes(db: Database): OpenAPIHono<ApiEnv> {
+  const app = apiRouter();
   app.openapi(
     createRoute({
       method: "get",
@@ -110,4 +112,5 @@ export function statsRoutes(app: OpenAPIHono<ApiEnv>, db: Database): void {
       return c.json({ from: window.from, to: window.to, workflows }, 200);
     },
   );
+  return app;
 }

@@ -1,4 +1,5 @@
 export * from "./executions.js";
+export { pingDatabase, stuckWorkflowCounts } from "./health.js";
 export { CursorError, type PageRequest, type SortKey, type SortOrder } from "./keyset.js";
 export * from "./llm-calls.js";
 export type { Page } from "./page.js";

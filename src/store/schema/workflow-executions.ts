@@ -14,7 +14,12 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { WORKFLOW_STATUSES, type WorkflowAttributes, type WorkflowStatus } from "../../model/index.js";
+import {
+  STARTED_UNFINISHED_STATUSES,
+  WORKFLOW_STATUSES,
+  type WorkflowAttributes,
+  type WorkflowStatus,
+} from "../../model/index.js";
 import { createdAt, sqlList, timestamptz } from "./columns.js";
 
 /**
@@ -84,7 +89,7 @@ export const workflowExecutions = pgTable(
     index("idx_workflowexecutions_model").on(sql`(${t.attributes} #>> '{metadata,cost,model}')`),
     index("idx_workflowexecutions_current_step")
       .on(t.currentStepOrder)
-      .where(sql`${t.status} IN ('running', 'paused')`),
+      .where(sql`${t.status} IN (${sqlList(STARTED_UNFINISHED_STATUSES)})`),
     index("idx_workflowexecutions_failed").on(t.errorStep, t.errorMessage).where(sql`${t.status} = 'failed'`),
   ],
 );
