@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { sourceIdToUuid } from "../src/model/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { llmCallRows, type Row, skillRows, workflowRows } from "./helpers/rows.js";
 import { type AiSdkVariant, runAiSdkApp } from "./helpers/test-app.js";
 
 const VARIANTS: AiSdkVariant[] = ["4", "5", "6", "7", "7-genai"];
 
 describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind);
 
   it.each(VARIANTS)(
     "ai %s: generateText with two tool calls and streamText give one workflow each, a skill per tool call, tokens summed over the model requests",

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
 import { sourceIdToUuid } from "../src/model/index.js";
 import { writeChanges } from "../src/store/index.js";
 import { allPages, apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { BASE_MS, COMPANIONS, datasetSpans, ingestDataset, ORGS, USERS } from "./helpers/dataset.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
 
 type Item = { execId?: string; wkexId?: string };
@@ -35,17 +35,13 @@ function expectedOrder(
 }
 
 describeEachDatabase("list endpoints", (kind) => {
-  let execlens: TestExeclens;
+  const execlens = useExeclens(kind);
   let skills: Row[];
   let workflows: Row[];
   beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
     await ingestDataset(execlens.database.db, { seed: 7, traces: 40 });
     skills = await skillRows(execlens.database.db);
     workflows = await workflowRows(execlens.database.db);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
   });
 
   const from = new Date(BASE_MS + 24 * 3600 * 1000).toISOString();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawnExeclens } from "./helpers/child-execlens.js";
 import { databaseKinds, describeEachDatabase, postgres } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { startTestExeclens, type TestExeclens, useExeclens } from "./helpers/execlens.js";
 import { otlpExporter, sdkTracer } from "./helpers/sdk.js";
 import { openSse } from "./helpers/sse.js";
 
@@ -51,13 +51,7 @@ const expectedEvents = [
 ];
 
 describeEachDatabase("live progress over SSE", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind);
 
   it("sends one event per completed step and a final terminal event, then closes", async () => {
     const events = await watchWorkflow(execlens.tracesUrl, execlens.apiUrl, "live-one");

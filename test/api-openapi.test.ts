@@ -1,8 +1,8 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "./helpers/api.js";
 import { pglite } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
 
@@ -24,10 +24,9 @@ const ROUTES = [
 ];
 
 describe("OpenAPI document and the seed's endpoints", () => {
-  let execlens: TestExeclens;
+  const execlens = useExeclens(pglite);
   let skillId: string;
   beforeAll(async () => {
-    execlens = await startTestExeclens(pglite);
     const spans = await recordSpans((t) => {
       const w = t.start("workflow", {
         "workflow.execution.id": "seed-1",
@@ -52,9 +51,6 @@ describe("OpenAPI document and the seed's endpoints", () => {
       "/api/skill-executions",
     );
     skillId = list.body.items[0]?.execId as string;
-  });
-  afterAll(async () => {
-    await execlens?.stop();
   });
 
   it("validates as OpenAPI 3 and lists every route", async () => {

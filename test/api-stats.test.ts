@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 import { BASE_MS, ingestDataset } from "./helpers/dataset.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
 
 /** percentile_cont: linear interpolation between the closest ranks, as PostgreSQL defines it. */
@@ -40,13 +40,9 @@ function expected(rows: Row[], key: (r: Row) => string, status: string, duration
 }
 
 describeEachDatabase("stats endpoints", (kind) => {
-  let execlens: TestExeclens;
+  const execlens = useExeclens(kind);
   beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
     await ingestDataset(execlens.database.db, { seed: 11, traces: 60 });
-  });
-  afterAll(async () => {
-    await execlens?.stop();
   });
 
   const from = new Date(BASE_MS + 12 * 3600 * 1000);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sourceIdToUuid } from "../src/model/index.js";
 import { appData } from "./apps/workflow-app-data.js";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { type Row, skillRows, stepRows, workflowRows } from "./helpers/rows.js";
 import { runWorkflowApp } from "./helpers/test-app.js";
 
@@ -22,13 +22,7 @@ function expectTiming(row: Row, prefix: string, durationColumn: string): void {
 }
 
 describeEachDatabase("a real NodeSDK app exporting a workflow of 3 steps", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind);
 
   for (const protocol of ["json", "protobuf"] as const) {
     describe(`over OTLP/HTTP ${protocol}`, () => {

@@ -1,8 +1,8 @@
 import { SpanStatusCode } from "@opentelemetry/api";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { skillRows } from "./helpers/rows.js";
 import { otlpExporter, sdkTracer } from "./helpers/sdk.js";
 
@@ -21,10 +21,9 @@ interface SkillBody {
  * are sent by the real SDK and OTLP exporters.
  */
 describeEachDatabase("fidelity", (kind) => {
-  let execlens: TestExeclens;
+  const execlens = useExeclens(kind);
   const sent: Record<string, string> = {};
   beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
     for (const protocol of ["json", "protobuf"] as const) {
       const sdk = sdkTracer(otlpExporter(protocol, execlens.tracesUrl));
       const tracer = sdk.provider.getTracer("fidelity");
@@ -61,9 +60,6 @@ describeEachDatabase("fidelity", (kind) => {
       await sdk.flush();
       await sdk.shutdown();
     }
-  });
-  afterAll(async () => {
-    await execlens?.stop();
   });
 
   const skill = async (name: string): Promise<SkillBody> => {

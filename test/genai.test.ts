@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";
 import { skillRows, workflowRows } from "./helpers/rows.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
@@ -14,13 +14,7 @@ const HOUSE_PRICE = {
 };
 
 describeEachDatabase("OpenTelemetry GenAI conventions", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind, { prices: [HOUSE_PRICE] });
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind, { prices: [HOUSE_PRICE] });
 
   it("invoke_agent is a workflow, execute_tool a skill, chat a model request; usage that wrappers repeat counts once", async () => {
     const chat = (input: number, output: number) => ({

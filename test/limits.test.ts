@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyLimits } from "../src/collector/limits.js";
 import { pglite } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";
 import { skillRows } from "./helpers/rows.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
@@ -81,13 +81,7 @@ describe("applyLimits", () => {
 });
 
 describe("values PostgreSQL cannot hold as they are", () => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(pglite, { maxAttributeValueBytes: 1024 });
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(pglite, { maxAttributeValueBytes: 1024 });
 
   it("stores NUL characters, lone surrogates, over-long and deeply nested values, noting what changed", async () => {
     const deep = `${"[".repeat(100)}${"]".repeat(100)}`;

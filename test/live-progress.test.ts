@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { stepRows, workflowRows } from "./helpers/rows.js";
 import { otlpExporter, sdkTracer } from "./helpers/sdk.js";
 
 describeEachDatabase("live state of a workflow whose steps arrive before it", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind);
 
   it("is running with its progress, then completed by its own span", async () => {
     const t = sdkTracer(otlpExporter("json", execlens.tracesUrl));

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pglite } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { exportWith } from "./helpers/export.js";
 import { otlpExporter, recordSpans } from "./helpers/sdk.js";
 
 describe("/metrics", () => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(pglite, { stuckAfterMs: 1 });
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(pglite, { stuckAfterMs: 1 });
 
   it("exposes execution counters and duration histograms by kind, status and name, and stuck workflows", async () => {
     const spans = await recordSpans((t) => {

@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pglite } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { skillRows } from "./helpers/rows.js";
 import { recordSpans } from "./helpers/sdk.js";
 
@@ -18,13 +18,7 @@ const unmappableTrace = () =>
   });
 
 describe("OTLP/HTTP protocol", () => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(pglite, { maxRequestBytes: LIMIT });
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(pglite, { maxRequestBytes: LIMIT });
 
   const post = (body: string | Uint8Array, headers: Record<string, string>) =>
     fetch(execlens.tracesUrl, { method: "POST", body, headers });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ADMIN_URL, describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { useExeclens } from "./helpers/execlens.js";
 import { skillRows, workflowRows } from "./helpers/rows.js";
 import { runInstrumentedApp } from "./helpers/test-app.js";
 
 describeEachDatabase("metadata.performance from db and http client spans", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind);
 
   it("an app with instrumentation-pg and -http running a query and an HTTP call in a workflow gets dbQueries 1, apiCalls 1", async () => {
     const { workflowName } = await runInstrumentedApp(

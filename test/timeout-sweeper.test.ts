@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
 import { sweepTimeouts, writeChanges } from "../src/store/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { startTestExeclens, useExeclens } from "./helpers/execlens.js";
 import { workflowRows } from "./helpers/rows.js";
 import { span } from "./helpers/spans.js";
 
@@ -38,13 +38,7 @@ function runningWorkflow(n: number, ageMs: number, timeoutMs?: number) {
 }
 
 describeEachDatabase("timeout sweeper", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind, { sweepIntervalMs: 100, defaultTimeoutMs: 60 * 60 * 1000 });
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind, { sweepIntervalMs: 100, defaultTimeoutMs: 60 * 60 * 1000 });
 
   it("marks a workflow running past its execution_config.timeout within one sweep period; a late span completes it", async () => {
     const db = execlens.database.db;
