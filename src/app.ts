@@ -42,16 +42,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   if (config.databaseUrl === undefined) await mkdir(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle(logger);
   try {
-    const database = lifecycle.add(await databaseComponent(config));
-    const metrics = lifecycle.add(metricsComponent(config, database.handle));
-    const api = lifecycle.add(
-      await serverComponent(
-        "api",
-        apiAppOf(config, database.handle, metrics.metrics, logger),
-        config.host,
-        config.apiPort,
-      ),
-    );
+    const { database, metrics, api } = await startServing(config, logger, lifecycle);
     const observers: OutcomeObserver[] = [(outcomes) => metrics.metrics.record(outcomes)];
     if (config.alertmanagerUrl !== undefined) {
       const notifier = new AlertmanagerNotifier({
@@ -164,16 +155,7 @@ export interface ExeclensApi {
 export async function startApiOnly(config: Config, logger: Logger): Promise<ExeclensApi> {
   const lifecycle = new Lifecycle(logger);
   try {
-    const database = lifecycle.add(await databaseComponent(config, { readOnly: true }));
-    const metrics = lifecycle.add(metricsComponent(config, database.handle));
-    const api = lifecycle.add(
-      await serverComponent(
-        "api",
-        apiAppOf(config, database.handle, metrics.metrics, logger),
-        config.host,
-        config.apiPort,
-      ),
-    );
+    const { database, api } = await startServing(config, logger, lifecycle, { readOnly: true });
     return {
       database: database.handle,
       apiUrl: api.listening.url,
@@ -183,6 +165,20 @@ export async function startApiOnly(config: Config, logger: Logger): Promise<Exec
     await lifecycle.stop(config.shutdownTimeoutMs);
     throw error;
   }
+}
+
+/** What both roles run: the database, the metrics, the query API. */
+async function startServing(
+  config: Config,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  options: { readOnly?: boolean } = {},
+) {
+  const database = lifecycle.add(await databaseComponent(config, options));
+  const metrics = lifecycle.add(metricsComponent(config, database.handle));
+  const app = apiAppOf(config, database.handle, metrics.metrics, logger);
+  const api = lifecycle.add(await serverComponent("api", app, config.host, config.apiPort));
+  return { database, metrics, api };
 }
 
 async function databaseComponent(config: Config, options: { readOnly?: boolean } = {}) {

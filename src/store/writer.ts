@@ -1,5 +1,4 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
-import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import type {
   ClientCallChange,
   ExecutionChanges,
@@ -14,6 +13,7 @@ import { keyOf, resolveBatch } from "./attach/resolve.js";
 import { loadStoredContext } from "./attach/span-index.js";
 import type { Database } from "./database.js";
 import { claimExecutionIds } from "./execution-ids.js";
+import { mergeSet } from "./merge-set.js";
 import { ERROR_MESSAGE_COLUMN_LIMIT } from "./recompute-workflows.js";
 import {
   clientCalls,
@@ -153,30 +153,20 @@ export async function upsertWorkflows(tx: Transaction, workflows: readonly Workf
       .values(rows.map(workflowRow))
       .onConflictDoUpdate({
         target: workflowExecutions.wkexId,
-        set: {
-          ...fromExcluded(workflowExecutions, [
-            "executionId",
-            "workflowId",
-            "workflowName",
-            "companionId",
-            "userId",
-            "organizationId",
-            "sessionId",
-            "conversationId",
-            "status",
-            "totalSteps",
-            "startedAt",
-            "completedAt",
-            "totalDurationMs",
-            "errorMessage",
-            "debugMode",
-            "logLevel",
-            "traceId",
-            "spanId",
-            "spanReceived",
-          ]),
+        set: mergeSet(workflowExecutions, {
+          wkexId: "stored",
+          // recomputed from the children
+          currentStepId: "stored",
+          currentStepOrder: "stored",
+          completedSteps: "stored",
+          avgStepDurationMs: "stored",
+          errorStep: "stored",
+          totalTokens: "stored",
+          costUsd: "stored",
+          createdAt: "stored",
+          updatedAt: "stored",
           attributes: sql`excluded.wkex_attributes || jsonb_build_object('intermediate_results', ${workflowExecutions.attributes} -> 'intermediate_results')`,
-        },
+        }),
       });
   }
 }
@@ -216,17 +206,7 @@ async function upsertSteps(tx: Transaction, steps: readonly StepChange[]): Promi
       .values(rows.map((s) => ({ ...s })))
       .onConflictDoUpdate({
         target: workflowStepExecutions.wstpId,
-        set: fromExcluded(workflowStepExecutions, [
-          "wkexId",
-          "stepId",
-          "stepOrder",
-          "status",
-          "startedAt",
-          "completedAt",
-          "durationMs",
-          "errorMessage",
-          "attributes",
-        ]),
+        set: mergeSet(workflowStepExecutions, { wstpId: "stored", createdAt: "stored" }),
       });
   }
 }
@@ -240,16 +220,6 @@ async function upsertSkills(
   skills: readonly SkillChange[],
   attached: RowAttachments,
 ): Promise<void> {
-  const columns = getTableColumns(skillExecutions);
-  const keepStored = [
-    "companionId",
-    "userId",
-    "organizationId",
-    "sessionId",
-    "conversationId",
-    "stepNumber",
-    "wkexId",
-  ] as const;
   for (const rows of chunks(skills)) {
     await tx
       .insert(skillExecutions)
@@ -265,31 +235,24 @@ async function upsertSkills(
       )
       .onConflictDoUpdate({
         target: skillExecutions.execId,
-        set: {
-          ...fromExcluded(skillExecutions, [
-            "skillId",
-            "skillName",
-            "status",
-            "startedAt",
-            "completedAt",
-            "durationMs",
-            "errorMessage",
-            "traceId",
-            "spanId",
-          ]),
+        // the place in the trace (workflow, step number) and ids the span lacked: what is known
+        set: mergeSet(skillExecutions, {
+          execId: "stored",
+          createdAt: "stored",
+          wkexId: "coalesce",
+          stepNumber: "coalesce",
+          companionId: "coalesce",
+          userId: "coalesce",
+          organizationId: "coalesce",
+          sessionId: "coalesce",
+          conversationId: "coalesce",
           // what execlens derived and the span does not say again: the performance counted from
           // the calls below it, the ids it took from its workflow
           attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
             || jsonb_strip_nulls(jsonb_build_object(
               'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
               'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
-          ...Object.fromEntries(
-            keepStored.map((key) => [
-              key,
-              sql`coalesce(excluded.${sql.identifier(columns[key].name)}, ${columns[key]})`,
-            ]),
-          ),
-        },
+        }),
       });
   }
 }
@@ -310,30 +273,15 @@ async function upsertLlmCalls(
       )
       .onConflictDoUpdate({
         target: [llmCalls.traceId, llmCalls.spanId],
-        set: {
-          ...fromExcluded(llmCalls, [
-            "operation",
-            "provider",
-            "model",
-            "startedAt",
-            "completedAt",
-            "durationMs",
-            "inputTokens",
-            "outputTokens",
-            "cachedInputTokens",
-            "cacheWriteTokens",
-            "reasoningTokens",
-            "totalTokens",
-            "costUsd",
-            "finishReason",
-            "errorMessage",
-            "step",
-            "messages",
-          ]),
-          wkexId: sql`coalesce(excluded.wkex_id, ${llmCalls.wkexId})`,
+        set: mergeSet(llmCalls, {
+          traceId: "stored",
+          spanId: "stored",
+          llmId: "stored",
+          createdAt: "stored",
+          wkexId: "coalesce",
           // a request once found to wrap another stays a wrapper
           leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
-        },
+        }),
       });
   }
 }
@@ -354,22 +302,13 @@ async function upsertClientCalls(
       )
       .onConflictDoUpdate({
         target: [clientCalls.traceId, clientCalls.spanId],
-        set: {
-          ...fromExcluded(clientCalls, ["kind", "startedAt", "durationMs"]),
-          wkexId: sql`coalesce(excluded.wkex_id, ${clientCalls.wkexId})`,
-          execId: sql`coalesce(excluded.exec_id, ${clientCalls.execId})`,
-        },
+        set: mergeSet(clientCalls, {
+          traceId: "stored",
+          spanId: "stored",
+          createdAt: "stored",
+          wkexId: "coalesce",
+          execId: "coalesce",
+        }),
       });
   }
-}
-
-/** `SET column = excluded.column` for each named property of the table. */
-export function fromExcluded<T extends PgTable>(
-  table: T,
-  keys: readonly (keyof T["_"]["columns"] & string)[],
-): Record<string, SQL> {
-  const columns = getTableColumns(table);
-  return Object.fromEntries(
-    keys.map((key) => [key, sql`excluded.${sql.identifier((columns[key] as PgColumn).name)}`]),
-  );
 }

@@ -7,62 +7,34 @@ import {
   listSkillExecutions,
   listWorkflowExecutions,
 } from "../../store/index.js";
-import { type ApiEnv, checkOrganization } from "../auth.js";
+import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
 import { SkillListQuery, WorkflowListQuery } from "../query-params.js";
 import { apiRouter } from "../router.js";
 import {
   detailJson,
-  ErrorBody,
-  pageOf,
   SkillExecutionBody,
   skillJson,
   WorkflowDetailBody,
   WorkflowExecutionBody,
   workflowJson,
 } from "../schemas.js";
-import { page, paged } from "./paging.js";
+import { answerPage, errorResponses, listRoute, notFoundResponse } from "./list-route.js";
 
-const errors = {
-  400: { description: "invalid parameters", content: { "application/json": { schema: ErrorBody } } },
-  401: { description: "missing or unknown API key", content: { "application/json": { schema: ErrorBody } } },
-  403: {
-    description: "organisation outside the key's scope",
-    content: { "application/json": { schema: ErrorBody } },
-  },
-} as const;
-const notFound = {
-  404: { description: "not found", content: { "application/json": { schema: ErrorBody } } },
-} as const;
-
-const listSkills = createRoute({
-  method: "get",
+const listSkills = listRoute({
   path: "/api/skill-executions",
-  tags: ["executions"],
   summary: "List skill executions (filters on every indexed column, keyset pages)",
-  request: { query: SkillListQuery },
-  responses: {
-    200: {
-      description: "a page",
-      content: { "application/json": { schema: pageOf(SkillExecutionBody, "SkillExecutionPage") } },
-    },
-    ...errors,
-  },
+  query: SkillListQuery,
+  item: SkillExecutionBody,
+  page: "SkillExecutionPage",
 });
 
-const listWorkflows = createRoute({
-  method: "get",
+const listWorkflows = listRoute({
   path: "/api/workflow-executions",
-  tags: ["executions"],
   summary: "List workflow executions (filters on every indexed column, keyset pages)",
-  request: { query: WorkflowListQuery },
-  responses: {
-    200: {
-      description: "a page",
-      content: { "application/json": { schema: pageOf(WorkflowExecutionBody, "WorkflowExecutionPage") } },
-    },
-    ...errors,
-  },
+  query: WorkflowListQuery,
+  item: WorkflowExecutionBody,
+  page: "WorkflowExecutionPage",
 });
 
 const getSkill = createRoute({
@@ -73,8 +45,8 @@ const getSkill = createRoute({
   request: { params: z.object({ id: z.string().openapi({ description: "exec_id" }) }) },
   responses: {
     200: { description: "the execution", content: { "application/json": { schema: SkillExecutionBody } } },
-    ...errors,
-    ...notFound,
+    ...errorResponses,
+    ...notFoundResponse,
   },
 });
 
@@ -88,8 +60,8 @@ const getWorkflow = createRoute({
   },
   responses: {
     200: { description: "the execution", content: { "application/json": { schema: WorkflowDetailBody } } },
-    ...errors,
-    ...notFound,
+    ...errorResponses,
+    ...notFoundResponse,
   },
 });
 
@@ -112,39 +84,30 @@ export function executionRoutes(db: Database): OpenAPIHono<ApiEnv> {
   const app = apiRouter();
   app.openapi(listSkills, async (c) => {
     const q = c.req.valid("query");
-    const scope = c.get("scope");
-    checkOrganization(scope, q.organization_id);
-    const result = await paged(() =>
-      listSkillExecutions(
-        db,
-        scope,
-        {
-          ...commonFilters(q),
-          skillId: q.skill_id,
-          workflowExecution: q.workflow_execution_id,
-        },
-        page(q),
+    const filters = { ...commonFilters(q), skillId: q.skill_id, workflowExecution: q.workflow_execution_id };
+    return c.json(
+      await answerPage(
+        c.get("scope"),
+        q,
+        (p) => listSkillExecutions(db, c.get("scope"), filters, p),
+        skillJson,
       ),
+      200,
     );
-    return c.json({ items: result.items.map(skillJson), nextCursor: result.nextCursor }, 200);
   });
 
   app.openapi(listWorkflows, async (c) => {
     const q = c.req.valid("query");
-    const scope = c.get("scope");
-    checkOrganization(scope, q.organization_id);
-    const result = await paged(() =>
-      listWorkflowExecutions(
-        db,
-        scope,
-        {
-          ...commonFilters(q),
-          workflowId: q.workflow_id,
-        },
-        page(q),
+    const filters = { ...commonFilters(q), workflowId: q.workflow_id };
+    return c.json(
+      await answerPage(
+        c.get("scope"),
+        q,
+        (p) => listWorkflowExecutions(db, c.get("scope"), filters, p),
+        workflowJson,
       ),
+      200,
     );
-    return c.json({ items: result.items.map(workflowJson), nextCursor: result.nextCursor }, 200);
   });
 
   app.openapi(getSkill, async (c) => {

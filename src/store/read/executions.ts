@@ -10,9 +10,10 @@ import {
   workflowExecutions,
   workflowStepExecutions,
 } from "../schema/index.js";
-import { keyset, type PageRequest } from "./keyset.js";
+import type { PageRequest } from "./keyset.js";
+import { listQuery } from "./list.js";
 import { llmCallsOf, workflowExecutionIds } from "./llm-calls.js";
-import { type Page, pageOf } from "./page.js";
+import type { Page } from "./page.js";
 import { type Scope, skillInScope, workflowInScope } from "./scope.js";
 
 /** Filters shared by both lists; ids may be UUIDs or the original strings the app sent. */
@@ -70,68 +71,54 @@ function commonConditions(columns: FilterColumns, filters: ExecutionFilters): Ar
 /** The statement the skill list issues (exported so that its plans can be examined). */
 export function skillListQuery(db: Database, scope: Scope, filters: SkillFilters, page: PageRequest) {
   const t = skillExecutions;
-  const paging = keyset(page, { started: t.startedAt, duration: t.durationMs, id: t.execId });
-  const query = db
-    .select()
-    .from(t)
-    .where(
-      and(
-        skillInScope(scope),
-        byId(t.skillId, filters.skillId),
-        ...commonConditions(t, filters),
-        filters.workflowExecution === undefined
-          ? undefined
-          : sql`${t.wkexId} IN ${workflowExecutionIds(filters.workflowExecution)}`,
-        ...paging.where,
-      ),
-    )
-    .orderBy(...paging.orderBy)
-    .limit(page.limit + 1);
-  return { query, paging };
+  return listQuery(
+    db,
+    t,
+    { started: "startedAt", duration: "durationMs", id: "execId" },
+    [
+      skillInScope(scope),
+      byId(t.skillId, filters.skillId),
+      ...commonConditions(t, filters),
+      filters.workflowExecution === undefined
+        ? undefined
+        : sql`${t.wkexId} IN ${workflowExecutionIds(filters.workflowExecution)}`,
+    ],
+    page,
+  );
 }
 
-export async function listSkillExecutions(
+export function listSkillExecutions(
   db: Database,
   scope: Scope,
   filters: SkillFilters,
   page: PageRequest,
 ): Promise<Page<SkillExecution>> {
-  const { query, paging } = skillListQuery(db, scope, filters, page);
-  return pageOf(await query, page.limit, (r) =>
-    paging.cursorOf({ id: r.execId, started: r.startedAt, duration: r.durationMs }),
-  );
+  return skillListQuery(db, scope, filters, page).run();
 }
 
 /** The statement the workflow list issues (exported so that its plans can be examined). */
 export function workflowListQuery(db: Database, scope: Scope, filters: WorkflowFilters, page: PageRequest) {
   const t = workflowExecutions;
-  const paging = keyset(page, { started: t.startedAt, duration: t.totalDurationMs, id: t.wkexId });
-  const query = db
-    .select()
-    .from(t)
-    .where(
-      and(
-        workflowInScope(scope),
-        byId(t.workflowId, filters.workflowId),
-        ...commonConditions({ ...t, durationMs: t.totalDurationMs }, filters),
-        ...paging.where,
-      ),
-    )
-    .orderBy(...paging.orderBy)
-    .limit(page.limit + 1);
-  return { query, paging };
+  return listQuery(
+    db,
+    t,
+    { started: "startedAt", duration: "totalDurationMs", id: "wkexId" },
+    [
+      workflowInScope(scope),
+      byId(t.workflowId, filters.workflowId),
+      ...commonConditions({ ...t, durationMs: t.totalDurationMs }, filters),
+    ],
+    page,
+  );
 }
 
-export async function listWorkflowExecutions(
+export function listWorkflowExecutions(
   db: Database,
   scope: Scope,
   filters: WorkflowFilters,
   page: PageRequest,
 ): Promise<Page<WorkflowExecution>> {
-  const { query, paging } = workflowListQuery(db, scope, filters, page);
-  return pageOf(await query, page.limit, (r) =>
-    paging.cursorOf({ id: r.wkexId, started: r.startedAt, duration: r.totalDurationMs }),
-  );
+  return workflowListQuery(db, scope, filters, page).run();
 }
 
 export async function getSkillExecution(

@@ -1,9 +1,10 @@
-import { and, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { isUuid, sourceIdToUuid, type Timestamp } from "../../model/index.js";
 import type { Database } from "../database.js";
 import { type LlmCall, llmCalls } from "../schema/index.js";
-import { keyset, type PageRequest } from "./keyset.js";
-import { type Page, pageOf } from "./page.js";
+import type { PageRequest } from "./keyset.js";
+import { listQuery } from "./list.js";
+import type { Page } from "./page.js";
 import { llmCallInScope, type Scope } from "./scope.js";
 
 export interface LlmCallFilters {
@@ -25,43 +26,34 @@ export function workflowExecutionIds(value: string): SQL {
 /** The statement the model-request list issues (exported so that its plans can be examined). */
 export function llmCallListQuery(db: Database, scope: Scope, filters: LlmCallFilters, page: PageRequest) {
   const t = llmCalls;
-  const paging = keyset(page, { started: t.startedAt, duration: t.durationMs, id: t.llmId });
-  const organization =
-    filters.organizationId === undefined
-      ? undefined
-      : sql`${t.wkexId} IN (SELECT wkex_id FROM "WorkflowExecutions" WHERE organization_id = ${sourceIdToUuid(filters.organizationId)}::uuid)`;
-  const query = db
-    .select()
-    .from(t)
-    .where(
-      and(
-        llmCallInScope(scope),
-        filters.model === undefined ? undefined : eq(t.model, filters.model),
-        filters.provider === undefined ? undefined : eq(t.provider, filters.provider),
-        filters.workflowExecution === undefined
-          ? undefined
-          : sql`${t.wkexId} IN ${workflowExecutionIds(filters.workflowExecution)}`,
-        organization,
-        filters.startedFrom === undefined ? undefined : gte(t.startedAt, filters.startedFrom),
-        filters.startedTo === undefined ? undefined : lt(t.startedAt, filters.startedTo),
-        ...paging.where,
-      ),
-    )
-    .orderBy(...paging.orderBy)
-    .limit(page.limit + 1);
-  return { query, paging };
+  return listQuery(
+    db,
+    t,
+    { started: "startedAt", duration: "durationMs", id: "llmId" },
+    [
+      llmCallInScope(scope),
+      filters.model === undefined ? undefined : eq(t.model, filters.model),
+      filters.provider === undefined ? undefined : eq(t.provider, filters.provider),
+      filters.workflowExecution === undefined
+        ? undefined
+        : sql`${t.wkexId} IN ${workflowExecutionIds(filters.workflowExecution)}`,
+      filters.organizationId === undefined
+        ? undefined
+        : sql`${t.wkexId} IN (SELECT wkex_id FROM "WorkflowExecutions" WHERE organization_id = ${sourceIdToUuid(filters.organizationId)}::uuid)`,
+      filters.startedFrom === undefined ? undefined : gte(t.startedAt, filters.startedFrom),
+      filters.startedTo === undefined ? undefined : lt(t.startedAt, filters.startedTo),
+    ],
+    page,
+  );
 }
 
-export async function listLlmCalls(
+export function listLlmCalls(
   db: Database,
   scope: Scope,
   filters: LlmCallFilters,
   page: PageRequest,
 ): Promise<Page<LlmCall>> {
-  const { query, paging } = llmCallListQuery(db, scope, filters, page);
-  return pageOf(await query, page.limit, (r) =>
-    paging.cursorOf({ id: r.llmId, started: r.startedAt, duration: r.durationMs }),
-  );
+  return llmCallListQuery(db, scope, filters, page).run();
 }
 
 /** The model requests of workflow executions, in start order. */
