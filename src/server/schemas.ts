@@ -188,6 +188,9 @@ export const LlmCallBody = z
     reasoningTokens: z.number().int(),
     totalTokens: z.number().int(),
     costUsd: z.number().nullable().openapi({ description: "null when the model has no price" }),
+    costSource: z.enum(["reported", "computed"]).nullable().openapi({
+      description: "reported by the instrumentation, or computed from the price table",
+    }),
     finishReason: z.string().nullable(),
     errorMessage: z.string().nullable(),
     leaf: z.boolean().openapi({
@@ -219,6 +222,7 @@ export function llmCallJson(row: LlmCall): z.infer<typeof LlmCallBody> {
     reasoningTokens: row.reasoningTokens,
     totalTokens: row.totalTokens,
     costUsd: row.costUsd,
+    costSource: row.costSource,
     finishReason: row.finishReason,
     errorMessage: row.errorMessage,
     leaf: row.leaf,

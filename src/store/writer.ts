@@ -325,6 +325,7 @@ async function upsertLlmCalls(
             "reasoningTokens",
             "totalTokens",
             "costUsd",
+            "costSource",
             "finishReason",
             "errorMessage",
             "step",
@@ -355,7 +356,7 @@ async function upsertClientCalls(
       .onConflictDoUpdate({
         target: [clientCalls.traceId, clientCalls.spanId],
         set: {
-          ...fromExcluded(clientCalls, ["kind", "startedAt", "durationMs"]),
+          ...fromExcluded(clientCalls, ["kind", "startedAt", "durationMs", "detail"]),
           wkexId: sql`coalesce(excluded.wkex_id, ${clientCalls.wkexId})`,
           execId: sql`coalesce(excluded.exec_id, ${clientCalls.execId})`,
         },
