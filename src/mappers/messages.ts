@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from "../model/index.js";
-import { payloadToJson } from "./json-value.js";
+import { fromPythonLiteral } from "./python-literal.js";
 
 /**
  * The one message model every family's messages are normalised into (stored in `"LlmCalls".messages`
@@ -10,7 +10,7 @@ import { payloadToJson } from "./json-value.js";
  *     toolCalls?: [{ toolCallId, toolName, input }] }
  *
  * Text parts are joined into `content`; the model's tool calls are `toolCalls` (arguments parsed
- * when they are JSON text); tool results are the content of a `tool` message (a result sent in a
+ * when they are JSON text, or a Python dict's str()); tool results are the content of a `tool` message (a result sent in a
  * `user` message, as pydantic-ai does, makes it a `tool` message). Read from: GenAI `parts`
  * (`text`, `tool_call`, `tool_call_response` with `response` or `result`), `{role, content}` with
  * string or array content, OpenAI chat (`tool_calls`, `tool_call_id`), the AI SDK's own parts
@@ -32,9 +32,9 @@ export const asObject = (value: JsonValue | undefined): JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
 export const asArray = (value: JsonValue | undefined): JsonValue[] => (Array.isArray(value) ? value : []);
 const text = (value: JsonValue | undefined): string | null => (typeof value === "string" ? value : null);
-/** Tool arguments and results sent as JSON text are stored as JSON. */
+/** Tool arguments and results sent as JSON text (or as str() of a Python dict, as Semantic Kernel does) are stored as JSON. */
 const parsed = (value: JsonValue | undefined): JsonValue =>
-  value === undefined ? null : typeof value === "string" ? payloadToJson(value) : value;
+  value === undefined ? null : typeof value === "string" ? fromPythonLiteral(value) : value;
 
 function toolCall(id: JsonValue | undefined, name: JsonValue | undefined, input: JsonValue | undefined) {
   return { toolCallId: text(id), toolName: text(name), input: parsed(input) } as JsonObject;

@@ -17,7 +17,13 @@ const code = (text: string) => `\`${text}\``;
 
 function condition(c: Condition): string {
   if ("all" in c) return c.all.map(condition).join(" and ");
-  if ("any" in c) return `(${c.any.map(condition).join(" or ")})`;
+  if ("any" in c) {
+    const [a, b] = c.any;
+    // the AI SDK's operation id, or its span name when the id is not sent
+    if (c.any.length === 2 && a !== undefined && b !== undefined && "attribute" in a && "name" in b)
+      return `${code(a.attribute)} (else the span name) = ${b.name.map(code).join(" / ")}`;
+    return `(${c.any.map(condition).join(" or ")})`;
+  }
   if ("absent" in c) return `no ${code(c.absent)}`;
   if ("scope" in c) return `scope ${code(c.scope)}`;
   if ("name" in c) return `span name ${c.name.map(code).join(" / ")}`;

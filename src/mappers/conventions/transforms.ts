@@ -8,7 +8,7 @@ import {
   normaliseMessages,
   systemMessage,
 } from "../messages.js";
-import { fromPythonLiteral } from "./python-literal.js";
+import { fromPythonLiteral } from "../python-literal.js";
 
 /**
  * The few things a family's table cannot say: each takes the value its source found (a prefix

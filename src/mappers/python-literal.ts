@@ -1,5 +1,5 @@
-import type { JsonValue } from "../../model/index.js";
-import { payloadToJson } from "../json-value.js";
+import type { JsonValue } from "../model/index.js";
+import { payloadToJson } from "./json-value.js";
 
 /**
  * `str()` of a Python dict or list (`{'city': 'Paris', 'ok': True, 'n': None}`), as Semantic Kernel
