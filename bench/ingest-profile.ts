@@ -56,10 +56,10 @@ function timedBuilder(builder: object, label: string): object {
       const inner = Reflect.get(b, k, r);
       if (k === "then") {
         return (resolve: (v: unknown) => void, reject: (e: unknown) => void) =>
-          timed(label, {
-            then: (ok: (v: unknown) => void, no: (e: unknown) => void) =>
-              (inner as (a: unknown, b: unknown) => unknown).call(b, ok, no),
-          } as PromiseLike<unknown>).then(resolve, reject);
+          timed(
+            label,
+            new Promise((ok, no) => (inner as (a: unknown, b: unknown) => unknown).call(b, ok, no)),
+          ).then(resolve, reject);
       }
       if (typeof inner !== "function") return inner;
       return (...args: unknown[]) => {

@@ -1,60 +1,50 @@
 import type { ExecutionContext, JsonObject } from "../model/index.js";
 import { isUuid, sourceIdToUuid } from "../model/index.js";
+import type { SpanFacts } from "./conventions/index.js";
 import type { SpanReader } from "./span-reader.js";
 
 /** Longest value of the VARCHAR(100) columns of the seed. */
 export const VARCHAR_ID = 100;
 
 /** A UUID column from a source id; a non-UUID id is stored as its UUIDv5 and kept in source_ids. */
-export function uuidColumn(reader: SpanReader, column: string, ...keys: string[]): string | null {
-  const value = reader.string(...keys);
+export function uuidOf(reader: SpanReader, column: string, value: string | null): string | null {
   if (value === null) return null;
   if (!isUuid(value)) reader.sourceIds[column] = value;
   return sourceIdToUuid(value);
 }
 
-/**
- * The keys of one id, by precedence: the execlens convention, then the AI SDK's telemetry
- * metadata (ai 4–6, ai 7 legacy) and runtime context (ai 7, `includeRuntimeContext`).
- */
-export function idKeys(convention: readonly string[], aiName: string): string[] {
-  return [...convention, `ai.telemetry.metadata.${aiName}`, `ai.settings.context.${aiName}`];
+export function uuidColumn(reader: SpanReader, column: string, ...keys: string[]): string | null {
+  return uuidOf(reader, column, reader.string(...keys));
 }
 
-export function executionContext(reader: SpanReader): ExecutionContext {
+/** The execlens convention attributes of each id; the families' attributes come after them. */
+export function executionContext(reader: SpanReader, facts: SpanFacts): ExecutionContext {
+  const id = (keys: string[], target: Parameters<SpanFacts["string"]>[0]) =>
+    reader.string(...keys) ?? facts.string(target);
   return {
-    companionId: uuidColumn(reader, "companion_id", ...idKeys(["companion.id"], "companionId")),
-    userId: uuidColumn(reader, "user_id", ...idKeys(["user.id", "enduser.id"], "userId")),
-    organizationId: uuidColumn(reader, "organization_id", ...idKeys(["organization.id"], "organizationId")),
-    sessionId: reader.boundedString("session_id", VARCHAR_ID, ...idKeys(["session.id"], "sessionId")),
-    conversationId: reader.boundedString(
+    companionId: uuidOf(reader, "companion_id", id(["companion.id"], "companion_id")),
+    userId: uuidOf(reader, "user_id", id(["user.id", "enduser.id"], "user_id")),
+    organizationId: uuidOf(reader, "organization_id", id(["organization.id"], "organization_id")),
+    sessionId: reader.bounded("session_id", VARCHAR_ID, "session.id", id(["session.id"], "session_id")),
+    conversationId: reader.bounded(
       "conversation_id",
       VARCHAR_ID,
-      ...idKeys(["conversation.id", "gen_ai.conversation.id"], "conversationId"),
+      "conversation.id",
+      id(["conversation.id"], "conversation_id"),
     ),
   };
 }
 
-/** The AI SDK telemetry metadata keys execlens reads as ids; the app's other keys go to metadata. */
-const AI_TELEMETRY_ID_KEYS = [
-  "companionId",
-  "userId",
-  "organizationId",
-  "sessionId",
-  "conversationId",
-  "skillId",
-  "workflowId",
-];
-
 /**
- * Metadata every execution row carries: the app's own keys (`<prefix>.metadata.*`, the AI SDK's
- * custom `ai.telemetry.metadata.*`), where it ran, and the link back to its trace; the keys
- * execlens sets win over the app's.
+ * Metadata every execution row carries: what the families say (the AI SDK's custom
+ * `ai.telemetry.metadata.*`, Langfuse's metadata, tags…), the app's own `<prefix>.metadata.*`,
+ * where it ran, and the link back to its trace; the keys execlens sets win over the app's.
  */
-export function commonMetadata(reader: SpanReader, prefix: string): JsonObject {
-  const telemetry = reader.objectFromPrefix("ai.telemetry.metadata");
-  for (const key of AI_TELEMETRY_ID_KEYS) delete telemetry[key];
-  const metadata = { ...telemetry, ...reader.objectFromPrefix(`${prefix}.metadata`) };
+export function commonMetadata(reader: SpanReader, facts: SpanFacts, prefix: string): JsonObject {
+  const metadata: JsonObject = { ...facts.object("metadata") };
+  const tags = facts.value("tags");
+  if (tags !== undefined) metadata.tags = tags;
+  Object.assign(metadata, reader.objectFromPrefix(`${prefix}.metadata`));
   const environment = reader.string("deployment.environment.name", "deployment.environment");
   const service = reader.string("service.name");
   const clientVersion = reader.string("service.version");

@@ -1,6 +1,6 @@
 import { type JsonObject, type JsonValue, type LlmCallChange, spanExecutionId } from "../model/index.js";
-import { aiSdkOperation, genAiOperation } from "./conventions.js";
-import { payloadToJson } from "./json-value.js";
+import type { SpanFacts } from "./conventions/index.js";
+import { asArray, asObject, type Message } from "./messages.js";
 import type { ModelPrice } from "./prices.js";
 import { costOf, priceOf } from "./pricing.js";
 import type { SpanReader } from "./span-reader.js";
@@ -8,99 +8,58 @@ import { spanError } from "./status.js";
 import type { Timing } from "./timing.js";
 import { tokenUsage } from "./usage.js";
 
-const asArray = (value: JsonValue | undefined): JsonValue[] => (Array.isArray(value) ? value : []);
-const asObject = (value: JsonValue | undefined): JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-
-/** A GenAI `parts` message ({role, parts:[…]}) in AI SDK form ({role, content, toolCalls}). */
-function fromGenAiMessage(message: JsonValue): JsonValue {
-  const m = asObject(message);
-  const parts = asArray(m.parts).map(asObject);
-  const text = parts
-    .filter((p) => p.type === "text")
-    .map((p) => p.content)
-    .join("");
-  const toolCalls = parts
-    .filter((p) => p.type === "tool_call")
-    .map((p) => ({ toolCallId: p.id ?? null, toolName: p.name ?? null, input: p.arguments ?? null }));
-  const toolResults = parts
-    .filter((p) => p.type === "tool_call_response")
-    .map((p) => ({ type: "tool-result", toolCallId: p.id ?? null, output: p.response ?? null }));
-  const out: JsonObject = { role: m.role ?? null, content: toolResults.length > 0 ? toolResults : text };
-  if (toolCalls.length > 0) out.toolCalls = toolCalls;
-  return out;
+/**
+ * The conversation after the request, in the message model: the system instructions (unless the
+ * input starts with a system message), what was sent, then the model's answer; null when the
+ * span records neither.
+ */
+function conversation(facts: SpanFacts): Message[] | null {
+  const input = facts.messages("input_messages");
+  const output = facts.messages("output_messages");
+  if (input === undefined && output === undefined) return null;
+  const system = input?.[0]?.role === "system" ? [] : (facts.messages("system_instructions") ?? []);
+  return [...system, ...(input ?? []), ...(output ?? [])];
 }
 
-interface ToolCall {
-  toolCallId: JsonValue;
-  toolName: JsonValue;
-  input: JsonValue;
+/** The cost the instrumentation reported, else the one the price table gives; and which it is. */
+function cost(
+  facts: SpanFacts,
+  usage: ReturnType<typeof tokenUsage>,
+  price: ModelPrice | undefined,
+): Pick<LlmCallChange, "costUsd" | "costSource"> {
+  const reported = facts.number("cost");
+  if (reported !== null) return { costUsd: reported, costSource: "reported" };
+  if (usage === undefined || price === undefined) return { costUsd: null, costSource: null };
+  return { costUsd: costOf(usage, price), costSource: "computed" };
 }
 
-/** The tool calls the model asked for, from `ai.response.toolCalls` (args / input, as text or JSON). */
-function aiSdkToolCalls(reader: SpanReader): ToolCall[] {
-  return asArray(reader.payload("ai.response.toolCalls")).map((call) => {
-    const c = asObject(call);
-    const input = c.input ?? c.args ?? null;
-    return {
-      toolCallId: c.toolCallId ?? null,
-      toolName: c.toolName ?? null,
-      input: typeof input === "string" ? payloadToJson(input) : input,
-    };
-  });
-}
-
-/** The conversation after the request: what was sent, then the model's answer. */
-function conversation(reader: SpanReader, toolCalls: ToolCall[]): JsonValue[] | null {
-  const aiSdkPrompt = reader.payload("ai.prompt.messages");
-  if (Array.isArray(aiSdkPrompt)) {
-    const answer: JsonObject = { role: "assistant", content: reader.string("ai.response.text") ?? "" };
-    if (toolCalls.length > 0) answer.toolCalls = toolCalls as unknown as JsonValue;
-    return [...aiSdkPrompt, answer];
-  }
-  const input = reader.payload("gen_ai.input.messages");
-  if (!Array.isArray(input)) return null;
-  const system = reader.payload("gen_ai.system_instructions");
-  const systemMessages = Array.isArray(system)
-    ? [{ role: "system", content: system.map((p) => asObject(p).content ?? "").join("\n") }]
-    : [];
-  const output = asArray(reader.payload("gen_ai.output.messages"));
-  return [...systemMessages, ...input.map(fromGenAiMessage), ...output.map(fromGenAiMessage)];
-}
-
-/** A model request span (AI SDK doGenerate/doStream/doEmbed, GenAI chat and the like). */
-export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly ModelPrice[]): LlmCallChange {
+/** A model request span of any family (AI SDK doGenerate/doStream/doEmbed, GenAI chat, OpenInference LLM…). */
+export function mapLlmCall(
+  reader: SpanReader,
+  facts: SpanFacts,
+  timing: Timing,
+  prices: readonly ModelPrice[],
+): LlmCallChange {
   const span = reader.span;
-  const usage = tokenUsage(reader);
-  const model = reader.string(
-    "ai.response.model",
-    "gen_ai.response.model",
-    "ai.model.id",
-    "gen_ai.request.model",
-  );
+  const usage = tokenUsage(facts);
+  const model = facts.string("response_model") ?? facts.string("request_model");
   const price = model === null ? undefined : priceOf(prices, model, timing.startedAt);
-  const finishReasons = reader.raw("gen_ai.response.finish_reasons");
-  const finishReason =
-    reader.string("ai.response.finishReason") ??
-    (Array.isArray(finishReasons) && typeof finishReasons[0] === "string" ? finishReasons[0] : null);
-  const aiSdkCalls = aiSdkToolCalls(reader);
-  const messages = conversation(reader, aiSdkCalls);
-  const prompt = messages === null ? [] : messages.slice(0, -1);
-  // the model's answer: the conversation's last message
-  const answer = asObject(messages?.[messages.length - 1]);
-  const toolCalls = aiSdkCalls.length > 0 ? aiSdkCalls : (asArray(answer.toolCalls) as unknown as ToolCall[]);
-  const text =
-    reader.string("ai.response.text") ?? (typeof answer.content === "string" ? answer.content : null);
+  const finishReason = facts.string("finish_reason");
+  const messages = conversation(facts);
+  const last = messages?.at(-1);
+  // the model's answer: the conversation's last message, when it is the model's
+  const answer = last?.role === "assistant" ? asObject(last) : {};
+  const prompt =
+    messages === null ? [] : last === undefined || answer === last ? messages.slice(0, -1) : messages;
+  const toolCalls = asArray(answer.toolCalls);
+  const text = typeof answer.content === "string" && answer.content !== "" ? answer.content : null;
   const step: JsonObject = {
-    toolName: (toolCalls[0]?.toolName as JsonValue) ?? null,
+    toolName: asObject(toolCalls[0]).toolName ?? null,
     input:
       toolCalls.length > 0
-        ? (toolCalls.map((c) => c.input) as JsonValue)
-        : (prompt[prompt.length - 1] ?? reader.payload("ai.prompt", "ai.values") ?? null),
-    output:
-      toolCalls.length > 0
-        ? ({ toolCalls } as unknown as JsonValue)
-        : (text ?? reader.payload("ai.response.object", "ai.embeddings") ?? null),
+        ? toolCalls.map((c) => asObject(c).input ?? null)
+        : (prompt.at(-1) ?? facts.value("request_input") ?? null),
+    output: toolCalls.length > 0 ? { toolCalls } : (text ?? facts.value("response_output") ?? null),
     tokens: usage?.total ?? 0,
     duration: timing.durationMs,
     model,
@@ -110,8 +69,8 @@ export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly 
     llmId: spanExecutionId(timing.startUnixMs, span.traceId, span.spanId),
     traceId: span.traceId,
     spanId: span.spanId,
-    operation: aiSdkOperation(span) ?? genAiOperation(span) ?? span.name,
-    provider: reader.string("ai.model.provider", "gen_ai.provider.name", "gen_ai.system"),
+    operation: facts.operation() ?? span.name,
+    provider: facts.string("provider"),
     model,
     startedAt: timing.startedAt,
     completedAt: timing.completedAt,
@@ -122,10 +81,10 @@ export function mapLlmCall(reader: SpanReader, timing: Timing, prices: readonly 
     cacheWriteTokens: usage?.cacheWrite ?? 0,
     reasoningTokens: usage?.reasoning ?? 0,
     totalTokens: usage?.total ?? 0,
-    costUsd: usage === undefined || price === undefined ? null : costOf(usage, price),
+    ...cost(facts, usage, price),
     finishReason,
     errorMessage: spanError(span)?.message ?? null,
     step,
-    messages,
+    messages: messages as JsonValue[] | null,
   };
 }

@@ -1,9 +1,17 @@
-import type { ExecutionChanges, Span, SpanNode, SpanRole } from "../model/index.js";
+import {
+  type ExecutionChanges,
+  isClientCallRole,
+  type Span,
+  type SpanNode,
+  type SpanRole,
+} from "../model/index.js";
 import { mapAiWorkflow } from "./ai-workflow.js";
-import { roleOf } from "./conventions.js";
+import { mapClientCall } from "./client-call.js";
+import { FAMILIES, SpanFacts } from "./conventions/index.js";
 import { mapLlmCall } from "./llm-call.js";
 import { applyRules, type MappingRule } from "./mapping-rules.js";
 import { DEFAULT_PRICES, type ModelPrice } from "./prices.js";
+import { classify } from "./roles.js";
 import { mapSkill } from "./skill.js";
 import { SpanReader } from "./span-reader.js";
 import { mapStep } from "./step.js";
@@ -18,7 +26,10 @@ import { mapWorkflow } from "./workflow.js";
 export interface MappingOptions {
   /** Model prices, shipped ones first, configured ones last (see priceOf). */
   readonly prices?: readonly ModelPrice[];
-  /** The configuration's mapping rules, tried in order before the built-in conventions. */
+  /**
+   * The configuration's mapping rules, tried in order before the built-in conventions (execlens',
+   * then the instrumentation families', see FAMILIES).
+   */
   readonly rules?: readonly MappingRule[];
 }
 
@@ -43,7 +54,14 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     seen.add(key);
     const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
     const span = ruled.span;
-    const role = ruled.role ?? roleOf(span);
+    const classified = classify(span);
+    const role = ruled.role ?? classified.role;
+    const facts = new SpanFacts(
+      span,
+      role,
+      FAMILIES,
+      role === classified.role ? classified.recognised : undefined,
+    );
     const node = (as: SpanRole, ids: Partial<Pick<SpanNode, "execId" | "wkexId" | "stepOrder">> = {}) =>
       changes.nodes.push({
         traceId: span.traceId,
@@ -60,15 +78,8 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       node(role);
       continue;
     }
-    if (role === "db" || role === "http") {
-      const timed = "reason" in timing ? undefined : timing;
-      changes.clientCalls.push({
-        traceId: span.traceId,
-        spanId: span.spanId,
-        kind: role,
-        startedAt: timed?.startedAt ?? null,
-        durationMs: timed?.durationMs ?? null,
-      });
+    if (isClientCallRole(role)) {
+      changes.clientCalls.push(mapClientCall(role, facts, "reason" in timing ? undefined : timing));
       node(role);
       continue;
     }
@@ -82,10 +93,10 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     switch (role) {
       case "skill":
       case "tool": {
-        const skill = mapSkill(reader, timing);
+        const skill = mapSkill(reader, facts, timing);
         changes.skills.push(skill);
         if (role === "tool")
-          changes.candidates.push(mapAiWorkflow(new SpanReader(span), timing, { tool: skill }));
+          changes.candidates.push(mapAiWorkflow(new SpanReader(span), facts, timing, { tool: skill }));
         node(role, { execId: skill.execId });
         break;
       }
@@ -95,26 +106,26 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
           node("other");
           break;
         }
-        const step = mapStep(reader, timing, span.parentSpanId);
+        const step = mapStep(reader, facts, timing, span.parentSpanId);
         changes.steps.push(step);
         node(role, { execId: step.wstpId, wkexId: step.wkexId, stepOrder: step.stepOrder });
         break;
       }
       case "workflow": {
-        const workflow = mapWorkflow(reader, timing);
+        const workflow = mapWorkflow(reader, facts, timing);
         changes.workflows.push(workflow);
         node(role, { execId: workflow.wkexId, wkexId: workflow.wkexId });
         break;
       }
       case "ai_call": {
-        changes.candidates.push(mapAiWorkflow(reader, timing, undefined));
+        changes.candidates.push(mapAiWorkflow(reader, facts, timing, undefined));
         node(role);
         break;
       }
       case "llm": {
-        const llm = mapLlmCall(reader, timing, prices);
+        const llm = mapLlmCall(reader, facts, timing, prices);
         changes.llmCalls.push(llm);
-        changes.candidates.push(mapAiWorkflow(new SpanReader(span), timing, { llm }));
+        changes.candidates.push(mapAiWorkflow(new SpanReader(span), facts, timing, { llm }));
         node(role);
         break;
       }

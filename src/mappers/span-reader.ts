@@ -44,9 +44,13 @@ export class SpanReader {
 
   /** A string for a VARCHAR(max) column: longer values are cut, the original kept in source_ids. */
   boundedString(column: string, max: number, ...keys: string[]): string | null {
-    const value = this.string(...keys);
+    return this.bounded(column, max, keys[0] as string, this.string(...keys));
+  }
+
+  /** `value` (read from `key`) for a VARCHAR(max) column, as boundedString. */
+  bounded(column: string, max: number, key: string, value: string | null): string | null {
     if (value === null || value.length <= max) return value;
-    this.warnings.push(`${keys[0]} is longer than ${max} characters and was shortened`);
+    this.warnings.push(`${key} is longer than ${max} characters and was shortened`);
     this.sourceIds[column] = value;
     return value.slice(0, max);
   }

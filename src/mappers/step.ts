@@ -1,6 +1,7 @@
 import type { JsonObject, StepChange, WorkflowContext } from "../model/index.js";
 import { spanExecutionId, workflowExecutionId } from "../model/index.js";
 import { commonMetadata, executionContext, finishMetadata, uuidColumn, VARCHAR_ID } from "./context.js";
+import type { SpanFacts } from "./conventions/index.js";
 import { errorMetadata } from "./error-metadata.js";
 import type { SpanReader } from "./span-reader.js";
 import { spanError, workflowStatus } from "./status.js";
@@ -11,14 +12,19 @@ import type { Timing } from "./timing.js";
  * workflow execution whose span is its parent. The workflow.* attributes it carries describe
  * that workflow until the workflow's own span arrives.
  */
-export function mapStep(reader: SpanReader, timing: Timing, parentSpanId: string): StepChange {
+export function mapStep(
+  reader: SpanReader,
+  facts: SpanFacts,
+  timing: Timing,
+  parentSpanId: string,
+): StepChange {
   const span = reader.span;
   const error = spanError(span);
-  const metadata = commonMetadata(reader, "workflow.step");
+  const metadata = commonMetadata(reader, facts, "workflow.step");
   const name = reader.string("workflow.step.name");
   if (name !== null) metadata.name = name;
   if (error !== null) metadata.error = errorMetadata(error);
-  const workflow = workflowContext(reader);
+  const workflow = workflowContext(reader, facts);
   if (Object.keys(workflow).length > 0) metadata.workflow = workflow as JsonObject;
   return {
     wstpId: spanExecutionId(timing.startUnixMs, span.traceId, span.spanId),
@@ -38,7 +44,7 @@ export function mapStep(reader: SpanReader, timing: Timing, parentSpanId: string
   };
 }
 
-function workflowContext(reader: SpanReader): WorkflowContext {
+function workflowContext(reader: SpanReader, facts: SpanFacts): WorkflowContext {
   const context: Record<string, string | number> = {};
   const executionId = reader.boundedString("workflow_execution_id", VARCHAR_ID, "workflow.execution.id");
   const workflowId = uuidColumn(reader, "workflow_id", "workflow.id");
@@ -48,7 +54,7 @@ function workflowContext(reader: SpanReader): WorkflowContext {
   if (workflowId !== null) context.workflowId = workflowId;
   if (name !== null) context.name = name;
   if (totalSteps !== null) context.totalSteps = totalSteps;
-  for (const [key, value] of Object.entries(executionContext(reader))) {
+  for (const [key, value] of Object.entries(executionContext(reader, facts))) {
     if (value !== null) context[key] = value;
   }
   const config = reader.objectFromPrefix("workflow.config");

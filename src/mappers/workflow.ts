@@ -1,19 +1,6 @@
-import {
-  isOneOf,
-  type JsonObject,
-  UNFINISHED_STATUSES,
-  type WorkflowChange,
-  workflowExecutionId,
-} from "../model/index.js";
-import {
-  commonMetadata,
-  executionContext,
-  finishMetadata,
-  idKeys,
-  uuidColumn,
-  VARCHAR_ID,
-} from "./context.js";
-import { aiSdkOperation, genAiOperation } from "./conventions.js";
+import { isOneOf, UNFINISHED_STATUSES, type WorkflowChange, workflowExecutionId } from "../model/index.js";
+import { commonMetadata, executionContext, finishMetadata, uuidOf, VARCHAR_ID } from "./context.js";
+import type { SpanFacts } from "./conventions/index.js";
 import { errorMetadata } from "./error-metadata.js";
 import type { SpanReader } from "./span-reader.js";
 import { spanError, workflowStatus } from "./status.js";
@@ -21,39 +8,34 @@ import type { Timing } from "./timing.js";
 
 /**
  * A span with workflow.id, workflow.name or workflow.execution.id: one "WorkflowExecutions" row.
- * An AI SDK call or GenAI agent invocation reads the same way, named by its functionId / agent name.
+ * An AI call of any family (agent, chain, AI SDK call) reads the same way, named by its function id,
+ * agent or workflow name.
  */
-export function mapWorkflow(reader: SpanReader, timing: Timing): WorkflowChange {
+export function mapWorkflow(reader: SpanReader, facts: SpanFacts, timing: Timing): WorkflowChange {
   const span = reader.span;
   const error = spanError(span);
   const wkexId = workflowExecutionId(span.traceId, span.spanId);
-  const metadata = commonMetadata(reader, "workflow");
+  const metadata = commonMetadata(reader, facts, "workflow");
   const trigger = reader.string("workflow.trigger");
   if (trigger !== null) metadata.trigger = trigger;
   if (error !== null) metadata.error = errorMetadata(error);
-  const operation = aiSdkOperation(span) ?? genAiOperation(span);
-  if (operation !== undefined) {
+  const operation = facts.operation();
+  if (operation !== null) {
     metadata.ai = {
       operation,
-      functionId: reader.string("ai.telemetry.functionId", "gen_ai.agent.name"),
-      provider: reader.string("ai.model.provider", "gen_ai.provider.name", "gen_ai.system"),
-      model: reader.string("ai.model.id", "gen_ai.request.model"),
-      finishReason: reader.string("ai.response.finishReason"),
+      functionId: facts.string("workflow_name"),
+      provider: facts.string("provider"),
+      model: facts.string("request_model") ?? facts.string("response_model"),
+      finishReason: facts.string("finish_reason"),
     };
   }
   const status = workflowStatus(reader, error);
-  const context = executionContext(reader);
+  const context = executionContext(reader, facts);
   return {
     wkexId,
     executionId: reader.boundedString("workflow_execution_id", VARCHAR_ID, "workflow.execution.id") ?? wkexId,
-    workflowId: uuidColumn(reader, "workflow_id", ...idKeys(["workflow.id"], "workflowId")),
-    workflowName:
-      reader.string(
-        "workflow.name",
-        "ai.telemetry.functionId",
-        "gen_ai.agent.name",
-        "gen_ai.workflow.name",
-      ) ?? span.name,
+    workflowId: uuidOf(reader, "workflow_id", reader.string("workflow.id") ?? facts.string("workflow_id")),
+    workflowName: reader.string("workflow.name") ?? facts.string("workflow_name") ?? span.name,
     ...context,
     status,
     totalSteps: reader.integer("workflow.total_steps"),
@@ -66,31 +48,17 @@ export function mapWorkflow(reader: SpanReader, timing: Timing): WorkflowChange 
     traceId: span.traceId,
     spanId: span.spanId,
     attributes: {
-      initial_input:
-        reader.payload("workflow.input", "ai.prompt", "ai.values", "ai.value", "gen_ai.input.messages") ??
-        null,
-      final_output:
-        reader.payload(
-          "workflow.output",
-          "ai.response.object",
-          "ai.response.text",
-          "gen_ai.output.messages",
-        ) ?? null,
+      initial_input: reader.payload("workflow.input") ?? facts.value("initial_input") ?? null,
+      final_output: reader.payload("workflow.output") ?? facts.value("final_output") ?? null,
       intermediate_results: {},
       ai_sdk_messages: [],
       ai_sdk_steps: [],
       ai_sdk_callbacks: {},
       execution_config: {
-        ...aiSettings(reader),
+        ...facts.object("execution_config"),
         ...reader.objectFromPrefix("workflow.config"),
       },
       metadata: finishMetadata(reader, metadata),
     },
   };
-}
-
-/** The AI SDK call's settings (maxSteps, maxRetries, temperature…), without its runtime context (ids). */
-function aiSettings(reader: SpanReader): JsonObject {
-  const { context: _ids, ...settings } = reader.objectFromPrefix("ai.settings");
-  return settings;
 }

@@ -35,11 +35,30 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /**
  * What a span is to execlens: an execution (workflow, step, skill), an AI tool call (`tool`: a
- * skill execution), an AI SDK / GenAI agent call (`ai_call`: a workflow unless nested in one), a
- * model request (`llm`), a db or http client call (counted into performance), or nothing of
- * these (`other`).
+ * skill execution), an agent, AI SDK call or chain (`ai_call`: a workflow unless nested in one), a
+ * model request (`llm`), a client call of its workflow: a db or http call (counted into
+ * performance), a retrieval (retriever, reranker), a guardrail or an evaluation (listed in the
+ * workflow's metadata); or nothing of these (`other`).
  */
-export type SpanRole = "workflow" | "step" | "skill" | "tool" | "ai_call" | "llm" | "db" | "http" | "other";
+export type SpanRole =
+  | "workflow"
+  | "step"
+  | "skill"
+  | "tool"
+  | "ai_call"
+  | "llm"
+  | "db"
+  | "http"
+  | "retrieval"
+  | "guardrail"
+  | "evaluation"
+  | "other";
+
+/** The roles kept as a "ClientCalls" row of their workflow (and nearest skill). */
+export const CLIENT_CALL_ROLES = ["db", "http", "retrieval", "guardrail", "evaluation"] as const;
+export type ClientCallKind = (typeof CLIENT_CALL_ROLES)[number];
+export const isClientCallRole = (role: SpanRole): role is ClientCallKind =>
+  (CLIENT_CALL_ROLES as readonly SpanRole[]).includes(role);
 
 /**
  * AI activity: when no declared workflow and no AI span above encloses one of these, the topmost
@@ -168,8 +187,10 @@ export interface LlmCallChange {
   readonly cacheWriteTokens: number;
   readonly reasoningTokens: number;
   readonly totalTokens: number;
-  /** Null when the model has no price (tokens are still counted). */
+  /** Null when the model has no price and none was reported (tokens are still counted). */
   readonly costUsd: number | null;
+  /** `reported` by the instrumentation, or `computed` from the price table; null without a cost. */
+  readonly costSource: "reported" | "computed" | null;
   readonly finishReason: string | null;
   readonly errorMessage: string | null;
   /** The ai_sdk_steps entry, without its stepId (given by order once all steps are known). */
@@ -178,13 +199,18 @@ export interface LlmCallChange {
   readonly messages: JsonValue[] | null;
 }
 
-/** A db query or HTTP client call: counted, with its time, into its workflow's and nearest skill's performance. */
+/**
+ * A db query or HTTP client call (counted, with its time, into its workflow's and nearest skill's
+ * performance), or a retrieval, guardrail or evaluation (listed in its workflow's metadata).
+ */
 export interface ClientCallChange {
   readonly traceId: string;
   readonly spanId: string;
-  readonly kind: "db" | "http";
+  readonly kind: ClientCallKind;
   readonly startedAt: Timestamp | null;
   readonly durationMs: number | null;
+  /** What a retrieval, guardrail or evaluation did (`{type, name, query, documents, output}`); null for db and http. */
+  readonly detail: JsonObject | null;
 }
 
 export interface MappingRejection {

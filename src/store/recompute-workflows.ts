@@ -4,6 +4,9 @@ import { sqlList } from "./schema/columns.js";
 import { isoUtc, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
+/** Retrievals, guardrails and evaluations listed (each kind) in a workflow's metadata; all are counted. */
+const AI_STEPS_LISTED = 20;
+
 /** Longest wkex_error_message kept in the column (it is in a btree index); the full text stays in metadata.error. */
 export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
 
@@ -11,7 +14,8 @@ export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
  * Recomputes everything a workflow execution derives from its children, from what is stored
  * (never by incrementing): progress, average step duration, error step and message,
  * intermediate results; tokens, cost, ai_sdk_steps / ai_sdk_messages / ai_sdk_callbacks from
- * its leaf model requests, and metadata.performance from its db/http client spans; and, while
+ * its leaf model requests, metadata.performance from its db/http client spans and
+ * metadata.retrievals / guardrails / evaluations from those client calls; and, while
  * the workflow's own span has not arrived, its status (`running`), start and the context its
  * steps carry (min over steps, so order does not matter).
  */
@@ -73,6 +77,7 @@ llm AS (
       'reasoningTokens', sum(c.reasoning_tokens), 'estimatedCost', round(sum(c.cost_usd)::numeric, 8),
       'currency', 'USD', 'llmCalls', count(*),
       'unpricedCalls', count(*) FILTER (WHERE c.cost_usd IS NULL AND c.total_tokens > 0),
+      'reportedCostCalls', count(*) FILTER (WHERE c.cost_source = 'reported'),
       'models', to_jsonb(array_agg(DISTINCT c.model) FILTER (WHERE c.model IS NOT NULL)),
       -- the model that used the most tokens: what the "By model" cost panel groups by
       'model', (array_agg(c.model ORDER BY c.total_tokens DESC, c.n) FILTER (WHERE c.model IS NOT NULL))[1]
@@ -97,8 +102,21 @@ llm AS (
 perf AS (
   SELECT c.wkex_id, jsonb_build_object(
       'dbQueries', count(*) FILTER (WHERE c.kind = 'db'), 'apiCalls', count(*) FILTER (WHERE c.kind = 'http')) AS performance
-  FROM "ClientCalls" c WHERE c.wkex_id = ${anyOfIds}
+  FROM "ClientCalls" c WHERE c.wkex_id = ${anyOfIds} AND c.kind IN ('db', 'http')
   GROUP BY c.wkex_id
+),
+-- retrievals, guardrails and evaluations: how many, and the first ${sql.raw(String(AI_STEPS_LISTED))} with what they did
+ai_steps AS (
+  SELECT a.wkex_id, jsonb_object_agg(a.key, a.entry) AS patch
+  FROM (
+    SELECT c.wkex_id, CASE c.kind WHEN 'retrieval' THEN 'retrievals' WHEN 'guardrail' THEN 'guardrails' ELSE 'evaluations' END AS key,
+      jsonb_build_object('count', count(*), 'items', to_jsonb((array_agg(
+        coalesce(c.detail, '{}'::jsonb) || jsonb_build_object('spanId', c.span_id, 'startedAt', ${isoUtc(sql`c.started_at`)}, 'durationMs', c.duration_ms)
+        ORDER BY c.started_at, c.span_id))[1:${sql.raw(String(AI_STEPS_LISTED))}])) AS entry
+    FROM "ClientCalls" c WHERE c.wkex_id = ${anyOfIds} AND c.kind IN ('retrieval', 'guardrail', 'evaluation')
+    GROUP BY c.wkex_id, c.kind
+  ) a
+  GROUP BY a.wkex_id
 ),
 derived AS (
   SELECT w.wkex_id AS target_id,
@@ -109,6 +127,7 @@ derived AS (
     llm.wkex_id IS NOT NULL AS has_llm, llm.tokens, llm.cost, coalesce(llm.ai_sdk, '{}'::jsonb) AS ai_sdk,
     CASE WHEN llm.wkex_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('cost', llm.cost_metadata) END
       || CASE WHEN perf.wkex_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('performance', perf.performance) END
+      || coalesce(ai_steps.patch, '{}'::jsonb)
       AS metadata_patch,
     (SELECT s2.wstp_step_id FROM "WorkflowStepExecutions" s2
       WHERE s2.wkex_id = w.wkex_id AND s2.wstp_step_order = sk.failed_step_number
@@ -118,6 +137,7 @@ derived AS (
   LEFT JOIN sk ON sk.wkex_id = w.wkex_id
   LEFT JOIN llm ON llm.wkex_id = w.wkex_id
   LEFT JOIN perf ON perf.wkex_id = w.wkex_id
+  LEFT JOIN ai_steps ON ai_steps.wkex_id = w.wkex_id
 )
 UPDATE "WorkflowExecutions" w SET
   wkex_status = d.status,

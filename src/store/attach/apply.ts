@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { AI_ROLES, type WorkflowChange } from "../../model/index.js";
+import { AI_ROLES, isClientCallRole, type WorkflowChange } from "../../model/index.js";
 import { notifyWorkflowsChanged } from "../notifications.js";
 import { recomputeSkillPerformance } from "../recompute-skills.js";
 import { forgetInheritedIds, inheritWorkflowIds, recomputeWorkflows } from "../recompute-workflows.js";
@@ -56,6 +56,11 @@ export function rowAttachmentsOf(resolution: Resolution): RowAttachments {
       case "http":
         rows.clientCalls.set(key, { wkexId: attachment.wkexId, execId: attachment.nearSkill });
         if (attachment.nearSkill !== null) rows.skillsWithCalls.add(attachment.nearSkill);
+        break;
+      case "retrieval":
+      case "guardrail":
+      case "evaluation":
+        rows.clientCalls.set(key, { wkexId: attachment.wkexId, execId: attachment.nearSkill });
         break;
     }
   }
@@ -145,7 +150,7 @@ async function candidatesOf(
 async function moveStoredRows(tx: Transaction, changed: readonly Placed[]): Promise<void> {
   const skills = changed.filter(({ span }) => span.role === "skill" || span.role === "tool");
   const llm = changed.filter(({ span }) => span.role === "llm");
-  const calls = changed.filter(({ span }) => span.role === "db" || span.role === "http");
+  const calls = changed.filter(({ span }) => isClientCallRole(span.role));
   for (const rows of chunks(skills, 5000)) {
     await tx.execute(sql`
 UPDATE "SkillExecutions" k SET wkex_id = v.w, exec_step_number = coalesce(k.exec_step_number, v.o),

@@ -16,6 +16,9 @@ const ROLE_CODES: Readonly<Record<SpanRole, number>> = {
   llm: 6,
   db: 7,
   http: 8,
+  retrieval: 9,
+  guardrail: 10,
+  evaluation: 11,
 };
 const ROLES_BY_CODE = Object.fromEntries(
   Object.entries(ROLE_CODES).map(([role, code]) => [code, role]),

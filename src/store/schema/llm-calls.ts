@@ -12,7 +12,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import type { JsonObject, JsonValue, WorkflowChange } from "../../model/index.js";
+import type { ClientCallKind, JsonObject, JsonValue, WorkflowChange } from "../../model/index.js";
 import { createdAt, timestamptz } from "./columns.js";
 
 /**
@@ -44,6 +44,8 @@ export const llmCalls = pgTable(
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     totalTokens: integer("total_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd"),
+    /** `reported` by the instrumentation or `computed` from the price table; null without a cost. */
+    costSource: varchar("cost_source", { length: 10 }).$type<"reported" | "computed">(),
     finishReason: varchar("finish_reason", { length: 50 }),
     errorMessage: text("error_message"),
     step: jsonb("step").$type<JsonObject>().notNull().default(sql`'{}'::jsonb`),
@@ -83,19 +85,22 @@ export const aiCalls = pgTable(
 
 /**
  * db queries and HTTP client calls under an execution: counted, with their time, into the
- * metadata.performance of their workflow execution and of the nearest skill above them.
+ * metadata.performance of their workflow execution and of the nearest skill above them; and the
+ * retrievals, guardrails and evaluations of AI workflows (with what they did, in `detail`), listed
+ * in their workflow's metadata.
  */
 export const clientCalls = pgTable(
   "ClientCalls",
   {
     traceId: varchar("trace_id", { length: 32 }).notNull(),
     spanId: varchar("span_id", { length: 16 }).notNull(),
-    kind: varchar("kind", { length: 4 }).$type<"db" | "http">().notNull(),
+    kind: varchar("kind", { length: 16 }).$type<ClientCallKind>().notNull(),
     wkexId: uuid("wkex_id"),
     /** The nearest skill execution above the call. */
     execId: uuid("exec_id"),
     startedAt: timestamptz("started_at"),
     durationMs: integer("duration_ms"),
+    detail: jsonb("detail").$type<JsonObject>(),
     createdAt: createdAt("created_at"),
   },
   (t) => [

@@ -1,0 +1,178 @@
+import type { Attributes, AttributeValue, JsonObject, JsonValue, Span, SpanRole } from "../../model/index.js";
+import { payloadToJson, setPath, toJson } from "../json-value.js";
+import type { Message } from "../messages.js";
+import type { Condition, Family, FieldMapping, RoleMark, Source } from "./family.js";
+import { MERGED_TARGETS, RESOURCE_TARGETS, type Target } from "./targets.js";
+import { TRANSFORMS } from "./transforms.js";
+
+const present = (value: AttributeValue | undefined): value is AttributeValue =>
+  value !== undefined && value !== null;
+
+function holds(span: Span, condition: Condition): boolean {
+  if ("all" in condition) return condition.all.every((c) => holds(span, c));
+  if ("any" in condition) return condition.any.some((c) => holds(span, c));
+  if ("absent" in condition) return !present(span.attributes[condition.absent]);
+  if ("scope" in condition) return span.scope.name === condition.scope;
+  if ("name" in condition) return condition.name.includes(span.name.split(" ")[0] as string);
+  const value = span.attributes[condition.attribute];
+  if (!present(value)) return false;
+  if (condition.equals === undefined) return true;
+  const text = String(value).toLowerCase();
+  return condition.equals.some((e) => e.toLowerCase() === text);
+}
+
+export interface Recognised {
+  readonly family: Family;
+  readonly mark: RoleMark;
+}
+
+/** The first family (in order) with a role mark the span satisfies. */
+export function recognise(span: Span, families: readonly Family[]): Recognised | undefined {
+  for (const family of families) {
+    const mark = family.roles.find((m) => holds(span, m.when));
+    if (mark !== undefined) return { family, mark };
+  }
+  return undefined;
+}
+
+/** What a source finds on the span (and the key it found it under), before any transform. */
+function find(
+  span: Span,
+  source: Source,
+  resource: boolean,
+): { value: AttributeValue; key: string } | undefined {
+  if (typeof source === "string") {
+    const own = span.attributes[source];
+    if (present(own)) return { value: own, key: source };
+    const shared = resource ? span.resource[source] : undefined;
+    return present(shared) ? { value: shared, key: source } : undefined;
+  }
+  if ("prefix" in source) {
+    // flattened lists and maps (`llm.input_messages.0.message.role`) nested again
+    const start = `${source.prefix}.`;
+    const found: JsonObject = {};
+    for (const [key, value] of Object.entries(span.attributes)) {
+      if (key.startsWith(start) && present(value))
+        setPath(found, key.slice(start.length).split("."), toJson(value));
+    }
+    return Object.keys(found).length > 0 ? { value: found, key: source.prefix } : undefined;
+  }
+  if ("event" in source) {
+    const event = span.events.findLast(
+      (e) => e.name === source.event && present(e.attributes[source.attribute]),
+    );
+    return event === undefined
+      ? undefined
+      : { value: event.attributes[source.attribute] as AttributeValue, key: source.attribute };
+  }
+  if ("events" in source) {
+    const events = span.events
+      .filter((e) => source.events.includes(e.name))
+      .map((e) => ({ name: e.name, attributes: e.attributes }) as Attributes);
+    return events.length > 0 ? { value: events, key: source.events.join(",") } : undefined;
+  }
+  return { value: span.name, key: "span name" };
+}
+
+function atPath(value: JsonValue | undefined, path: string | undefined): JsonValue | undefined {
+  if (path === undefined) return value;
+  let node = value;
+  for (const key of path.split(".")) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+function read(span: Span, mapping: FieldMapping): JsonValue | undefined {
+  if (mapping.when !== undefined && !holds(span, mapping.when)) return undefined;
+  const resource = RESOURCE_TARGETS.has(mapping.target);
+  for (const source of mapping.from) {
+    const found = find(span, source, resource);
+    if (found === undefined) continue;
+    const raw = mapping.path === undefined ? found.value : atPath(payloadToJson(found.value), mapping.path);
+    if (raw === undefined || raw === null) continue;
+    const value =
+      mapping.transform === undefined
+        ? payloadToJson(raw)
+        : TRANSFORMS[mapping.transform](raw, span, found.key);
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+/**
+ * What a span's instrumentation families say about it, field by field, asking the families in
+ * their order: the first value found wins (objects such as metadata are merged, the first
+ * family's keys over the others'). Families that build on the GenAI conventions come before them,
+ * so their own reading of a shared attribute wins where they say it applies.
+ */
+export class SpanFacts {
+  private readonly values = new Map<Target, JsonValue | undefined>();
+
+  constructor(
+    readonly span: Span,
+    readonly role: SpanRole,
+    private readonly order: readonly Family[],
+    readonly recognised: Recognised | undefined,
+  ) {}
+
+  value(target: Target): JsonValue | undefined {
+    if (this.values.has(target)) return this.values.get(target);
+    const mappings = this.order.flatMap((family) =>
+      family.fields.filter(
+        (m) => m.target === target && (m.roles === undefined || m.roles.includes(this.role)),
+      ),
+    );
+    let value: JsonValue | undefined;
+    if (MERGED_TARGETS.has(target)) {
+      const merged: JsonObject = {};
+      for (const mapping of mappings.reverse()) {
+        const found = read(this.span, mapping);
+        if (typeof found === "object" && found !== null && !Array.isArray(found))
+          Object.assign(merged, found);
+      }
+      value = Object.keys(merged).length > 0 ? merged : undefined;
+    } else {
+      for (const mapping of mappings) {
+        value = read(this.span, mapping);
+        if (value !== undefined) break;
+      }
+    }
+    this.values.set(target, value);
+    return value;
+  }
+
+  string(target: Target): string | null {
+    const value = this.value(target);
+    if (typeof value === "string") return value === "" ? null : value;
+    return typeof value === "number" || typeof value === "boolean" ? String(value) : null;
+  }
+
+  /** A non-negative number (token counts sent as strings too). */
+  number(target: Target): number | null {
+    const value = this.value(target);
+    const n =
+      typeof value === "number"
+        ? value
+        : typeof value === "string" && value.trim() !== ""
+          ? Number(value)
+          : Number.NaN;
+    return Number.isFinite(n) && n >= 0 ? n : null;
+  }
+
+  object(target: Target): JsonObject {
+    const value = this.value(target);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  }
+
+  messages(target: Target): Message[] | undefined {
+    const value = this.value(target);
+    return Array.isArray(value) ? (value as Message[]) : undefined;
+  }
+
+  /** The operation of a model request or AI call: what the role mark says, else the family's field. */
+  operation(): string | null {
+    return this.recognised?.mark.operation ?? this.string("operation");
+  }
+}
