@@ -101,6 +101,30 @@ function read(span: Span, mapping: FieldMapping): JsonValue | undefined {
   return undefined;
 }
 
+/** The mappings of a family order, by target and role: built once per order, not per span. */
+const mappingIndex = new WeakMap<readonly Family[], Map<Target, Map<SpanRole, readonly FieldMapping[]>>>();
+
+function mappingsOf(order: readonly Family[], target: Target, role: SpanRole): readonly FieldMapping[] {
+  let byTarget = mappingIndex.get(order);
+  if (byTarget === undefined) {
+    byTarget = new Map();
+    mappingIndex.set(order, byTarget);
+  }
+  let byRole = byTarget.get(target);
+  if (byRole === undefined) {
+    byRole = new Map();
+    byTarget.set(target, byRole);
+  }
+  let mappings = byRole.get(role);
+  if (mappings === undefined) {
+    mappings = order.flatMap((family) =>
+      family.fields.filter((m) => m.target === target && (m.roles === undefined || m.roles.includes(role))),
+    );
+    byRole.set(role, mappings);
+  }
+  return mappings;
+}
+
 /**
  * What a span's instrumentation families say about it, field by field, asking the families in
  * their order: the first value found wins (objects such as metadata are merged, the first
@@ -119,15 +143,11 @@ export class SpanFacts {
 
   value(target: Target): JsonValue | undefined {
     if (this.values.has(target)) return this.values.get(target);
-    const mappings = this.order.flatMap((family) =>
-      family.fields.filter(
-        (m) => m.target === target && (m.roles === undefined || m.roles.includes(this.role)),
-      ),
-    );
+    const mappings = mappingsOf(this.order, target, this.role);
     let value: JsonValue | undefined;
     if (MERGED_TARGETS.has(target)) {
       const merged: JsonObject = {};
-      for (const mapping of mappings.reverse()) {
+      for (const mapping of [...mappings].reverse()) {
         const found = read(this.span, mapping);
         if (typeof found === "object" && found !== null && !Array.isArray(found))
           Object.assign(merged, found);
