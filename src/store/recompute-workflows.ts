@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import { ERROR_STATUSES } from "../model/index.js";
+import { ERROR_STATUSES, type SkillChange, type WorkflowChange } from "../model/index.js";
 import { sqlList } from "./schema/columns.js";
+import { skillExecutions, workflowExecutions } from "./schema/index.js";
 import { isoUtc, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
@@ -178,14 +179,42 @@ FROM derived d
 WHERE w.wkex_id = d.target_id`);
 }
 
-/** The id columns a skill takes from its workflow execution when its own span lacks them. */
-const INHERITED = [
-  ["companion_id", "companion_id"],
-  ["user_id", "user_id"],
-  ["organization_id", "organization_id"],
-  ["exec_session_id", "wkex_session_id"],
-  ["exec_conversation_id", "wkex_conversation_id"],
-] as const;
+/** The ids a skill takes from its workflow execution when its own span lacks them (same keys in both). */
+const INHERITED = ["companionId", "userId", "organizationId", "sessionId", "conversationId"] as const;
+
+type InheritedId = (typeof INHERITED)[number];
+
+/** A skill column and the workflow column it is inherited from, as SQL names. */
+const INHERITED_COLUMNS = INHERITED.map(
+  (key) => [skillExecutions[key].name, workflowExecutions[key].name] as const,
+);
+
+/**
+ * A skill row of the batch with the ids its span lacked taken from its workflow execution, when
+ * that workflow's own span is in the batch too: what inheritWorkflowIds would do after the insert,
+ * done before it, so that the row is written once and that statement finds nothing left to do.
+ */
+export function withInheritedIds<T extends Pick<SkillChange, InheritedId | "attributes">>(
+  skill: T,
+  workflow: Pick<WorkflowChange, InheritedId>,
+): T {
+  const filled = INHERITED.filter((key) => skill[key] === null && workflow[key] !== null);
+  if (filled.length === 0) return skill;
+  const inherited = { ...skill } as Record<InheritedId, string | null>;
+  for (const key of filled) inherited[key] = workflow[key];
+  const metadata = skill.attributes.metadata;
+  const before = Array.isArray(metadata.inherited_ids) ? metadata.inherited_ids : [];
+  return {
+    ...(inherited as unknown as T),
+    attributes: {
+      ...skill.attributes,
+      metadata: {
+        ...metadata,
+        inherited_ids: [...before, ...filled.map((key) => skillExecutions[key].name)],
+      },
+    },
+  };
+}
 
 /**
  * Fills the ids a skill's own span lacked from its workflow execution, once that workflow's
@@ -196,19 +225,21 @@ const INHERITED = [
 export async function inheritWorkflowIds(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
   if (wkexIds.length === 0) return;
   const filled = sql.join(
-    INHERITED.map(
+    INHERITED_COLUMNS.map(
       ([own, workflow]) =>
         sql`CASE WHEN k.${sql.raw(own)} IS NULL AND w.${sql.raw(workflow)} IS NOT NULL THEN ${own} END`,
     ),
     sql`, `,
   );
+  const own = (column: string) => sql`k.${sql.identifier(column)}`;
+  const taken = ([skill, workflow]: readonly [string, string]) =>
+    sql`coalesce(k.${sql.identifier(skill)}, w.${sql.identifier(workflow)})`;
   await tx.execute(sql`
 UPDATE "SkillExecutions" k SET
-  companion_id = coalesce(k.companion_id, w.companion_id),
-  user_id = coalesce(k.user_id, w.user_id),
-  organization_id = coalesce(k.organization_id, w.organization_id),
-  exec_session_id = coalesce(k.exec_session_id, w.wkex_session_id),
-  exec_conversation_id = coalesce(k.exec_conversation_id, w.wkex_conversation_id),
+  ${sql.join(
+    INHERITED_COLUMNS.map((pair) => sql`${sql.identifier(pair[0])} = ${taken(pair)}`),
+    sql`, `,
+  )},
   exec_attributes = jsonb_set(k.exec_attributes, '{metadata,inherited_ids}',
     coalesce(k.exec_attributes #> '{metadata,inherited_ids}', '[]'::jsonb)
       || to_jsonb(array_remove(ARRAY[${filled}]::text[], NULL)))
@@ -216,15 +247,15 @@ FROM "WorkflowExecutions" w
 WHERE w.wkex_id = ANY(${pgArray(wkexIds)}::uuid[]) AND w.wkex_span_received AND k.wkex_id = w.wkex_id
   -- one row comparison, not "k.companion_id IS NULL OR …": those the planner answers with bitmap
   -- scans of the id indexes' NULL entries, which grow with the table (every batch slower)
-  AND (k.companion_id, k.user_id, k.organization_id, k.exec_session_id, k.exec_conversation_id)
-    IS DISTINCT FROM (coalesce(k.companion_id, w.companion_id), coalesce(k.user_id, w.user_id),
-      coalesce(k.organization_id, w.organization_id), coalesce(k.exec_session_id, w.wkex_session_id),
-      coalesce(k.exec_conversation_id, w.wkex_conversation_id))`);
+  AND (${sql.join(
+    INHERITED_COLUMNS.map(([skill]) => own(skill)),
+    sql`, `,
+  )}) IS DISTINCT FROM (${sql.join(INHERITED_COLUMNS.map(taken), sql`, `)})`);
 }
 
 /** The SET list that clears the ids a skill took from its former workflow execution. */
 export function forgetInheritedIds(skill: SQL): SQL {
-  const cleared = INHERITED.map(
+  const cleared = INHERITED_COLUMNS.map(
     ([own]) =>
       sql`${sql.raw(own)} = CASE WHEN ${skill}.exec_attributes #> '{metadata,inherited_ids}' ? ${own} THEN NULL ELSE ${skill}.${sql.raw(own)} END`,
   );

@@ -13,8 +13,8 @@ import { keyOf, resolveBatch } from "./attach/resolve.js";
 import { loadStoredContext } from "./attach/span-index.js";
 import type { Database } from "./database.js";
 import { claimExecutionIds } from "./execution-ids.js";
-import { mergeSet } from "./merge-set.js";
-import { ERROR_MESSAGE_COLUMN_LIMIT } from "./recompute-workflows.js";
+import { upsertRows } from "./insert-rows.js";
+import { ERROR_MESSAGE_COLUMN_LIMIT, withInheritedIds } from "./recompute-workflows.js";
 import {
   clientCalls,
   llmCalls,
@@ -22,7 +22,7 @@ import {
   workflowExecutions,
   workflowStepExecutions,
 } from "./schema/index.js";
-import { chunks, pgArray } from "./sql-values.js";
+import { pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
 export interface WriteSummary {
@@ -88,7 +88,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   await upsertWorkflows(tx, workflows);
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
   await upsertSteps(tx, changes.steps);
-  await upsertSkills(tx, changes.skills, rows);
+  await upsertSkills(tx, changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
   await upsertLlmCalls(tx, changes.llmCalls, rows);
   await upsertClientCalls(tx, changes.clientCalls, rows);
   return applyResolution(tx, resolution, rows, {
@@ -97,6 +97,17 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds],
     upsertWorkflows: async (ai) => upsertWorkflows(tx, await claimExecutionIds(tx, ai)),
   });
+}
+
+/** The workflow executions whose own span is in the batch, declared or AI, by wkex_id. */
+function workflowsInBatch(
+  declared: readonly WorkflowChange[],
+  candidates: readonly WorkflowChange[],
+  rows: RowAttachments,
+): Map<string, WorkflowChange> {
+  const standalone = new Set(rows.standalone.map((s) => keyOf(s.traceId, s.spanId)));
+  const ai = candidates.filter((c) => standalone.has(keyOf(c.traceId, c.spanId)));
+  return new Map([...declared, ...ai].map((w) => [w.wkexId, w]));
 }
 
 /** The batch's spans and their parents outside the batch: the index entries resolution reads. */
@@ -147,28 +158,20 @@ function workflowRow(w: WorkflowChange) {
  * attributes are merged key by key so that what is derived from children survives.
  */
 export async function upsertWorkflows(tx: Transaction, workflows: readonly WorkflowChange[]): Promise<void> {
-  for (const rows of chunks(workflows)) {
-    await tx
-      .insert(workflowExecutions)
-      .values(rows.map(workflowRow))
-      .onConflictDoUpdate({
-        target: workflowExecutions.wkexId,
-        set: mergeSet(workflowExecutions, {
-          wkexId: "stored",
-          // recomputed from the children
-          currentStepId: "stored",
-          currentStepOrder: "stored",
-          completedSteps: "stored",
-          avgStepDurationMs: "stored",
-          errorStep: "stored",
-          totalTokens: "stored",
-          costUsd: "stored",
-          createdAt: "stored",
-          updatedAt: "stored",
-          attributes: sql`excluded.wkex_attributes || jsonb_build_object('intermediate_results', ${workflowExecutions.attributes} -> 'intermediate_results')`,
-        }),
-      });
-  }
+  await upsertRows(tx, workflowExecutions, workflows.map(workflowRow), ["wkexId"], {
+    wkexId: "stored",
+    // recomputed from the children
+    currentStepId: "stored",
+    currentStepOrder: "stored",
+    completedSteps: "stored",
+    avgStepDurationMs: "stored",
+    errorStep: "stored",
+    totalTokens: "stored",
+    costUsd: "stored",
+    createdAt: "stored",
+    updatedAt: "stored",
+    attributes: sql`excluded.wkex_attributes || jsonb_build_object('intermediate_results', ${workflowExecutions.attributes} -> 'intermediate_results')`,
+  });
 }
 
 /**
@@ -200,15 +203,7 @@ ON CONFLICT DO NOTHING`);
 }
 
 async function upsertSteps(tx: Transaction, steps: readonly StepChange[]): Promise<void> {
-  for (const rows of chunks(steps)) {
-    await tx
-      .insert(workflowStepExecutions)
-      .values(rows.map((s) => ({ ...s })))
-      .onConflictDoUpdate({
-        target: workflowStepExecutions.wstpId,
-        set: mergeSet(workflowStepExecutions, { wstpId: "stored", createdAt: "stored" }),
-      });
-  }
+  await upsertRows(tx, workflowStepExecutions, steps, ["wstpId"], { wstpId: "stored", createdAt: "stored" });
 }
 
 /**
@@ -219,42 +214,33 @@ async function upsertSkills(
   tx: Transaction,
   skills: readonly SkillChange[],
   attached: RowAttachments,
+  workflows: ReadonlyMap<string, WorkflowChange>,
 ): Promise<void> {
-  for (const rows of chunks(skills)) {
-    await tx
-      .insert(skillExecutions)
-      .values(
-        rows.map((s) => {
-          const place = attached.skills.get(s.execId);
-          return {
-            ...s,
-            wkexId: place?.wkexId ?? null,
-            stepNumber: s.stepNumber ?? place?.stepOrder ?? null,
-          };
-        }),
-      )
-      .onConflictDoUpdate({
-        target: skillExecutions.execId,
-        // the place in the trace (workflow, step number) and ids the span lacked: what is known
-        set: mergeSet(skillExecutions, {
-          execId: "stored",
-          createdAt: "stored",
-          wkexId: "coalesce",
-          stepNumber: "coalesce",
-          companionId: "coalesce",
-          userId: "coalesce",
-          organizationId: "coalesce",
-          sessionId: "coalesce",
-          conversationId: "coalesce",
-          // what execlens derived and the span does not say again: the performance counted from
-          // the calls below it, the ids it took from its workflow
-          attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
-            || jsonb_strip_nulls(jsonb_build_object(
-              'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
-              'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
-        }),
-      });
-  }
+  const rows = skills.map((s) => {
+    const place = attached.skills.get(s.execId);
+    const wkexId = place?.wkexId ?? null;
+    const workflow = wkexId === null ? undefined : workflows.get(wkexId);
+    const row = { ...s, wkexId, stepNumber: s.stepNumber ?? place?.stepOrder ?? null };
+    return workflow === undefined ? row : withInheritedIds(row, workflow);
+  });
+  // the place in the trace (workflow, step number) and ids the span lacked: what is known
+  await upsertRows(tx, skillExecutions, rows, ["execId"], {
+    execId: "stored",
+    createdAt: "stored",
+    wkexId: "coalesce",
+    stepNumber: "coalesce",
+    companionId: "coalesce",
+    userId: "coalesce",
+    organizationId: "coalesce",
+    sessionId: "coalesce",
+    conversationId: "coalesce",
+    // what execlens derived and the span does not say again: the performance counted from
+    // the calls below it, the ids it took from its workflow
+    attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
+      || jsonb_strip_nulls(jsonb_build_object(
+        'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
+        'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
+  });
 }
 
 async function upsertLlmCalls(
@@ -262,28 +248,19 @@ async function upsertLlmCalls(
   calls: readonly LlmCallChange[],
   attached: RowAttachments,
 ): Promise<void> {
-  for (const rows of chunks(calls)) {
-    await tx
-      .insert(llmCalls)
-      .values(
-        rows.map((c) => {
-          const key = keyOf(c.traceId, c.spanId);
-          return { ...c, wkexId: attached.llmCalls.get(key) ?? null, leaf: !attached.wrappers.has(key) };
-        }),
-      )
-      .onConflictDoUpdate({
-        target: [llmCalls.traceId, llmCalls.spanId],
-        set: mergeSet(llmCalls, {
-          traceId: "stored",
-          spanId: "stored",
-          llmId: "stored",
-          createdAt: "stored",
-          wkexId: "coalesce",
-          // a request once found to wrap another stays a wrapper
-          leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
-        }),
-      });
-  }
+  const rows = calls.map((c) => {
+    const key = keyOf(c.traceId, c.spanId);
+    return { ...c, wkexId: attached.llmCalls.get(key) ?? null, leaf: !attached.wrappers.has(key) };
+  });
+  await upsertRows(tx, llmCalls, rows, ["traceId", "spanId"], {
+    traceId: "stored",
+    spanId: "stored",
+    llmId: "stored",
+    createdAt: "stored",
+    wkexId: "coalesce",
+    // a request once found to wrap another stays a wrapper
+    leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
+  });
 }
 
 async function upsertClientCalls(
@@ -291,24 +268,15 @@ async function upsertClientCalls(
   calls: readonly ClientCallChange[],
   attached: RowAttachments,
 ): Promise<void> {
-  for (const rows of chunks(calls)) {
-    await tx
-      .insert(clientCalls)
-      .values(
-        rows.map((c) => {
-          const place = attached.clientCalls.get(keyOf(c.traceId, c.spanId));
-          return { ...c, wkexId: place?.wkexId ?? null, execId: place?.execId ?? null };
-        }),
-      )
-      .onConflictDoUpdate({
-        target: [clientCalls.traceId, clientCalls.spanId],
-        set: mergeSet(clientCalls, {
-          traceId: "stored",
-          spanId: "stored",
-          createdAt: "stored",
-          wkexId: "coalesce",
-          execId: "coalesce",
-        }),
-      });
-  }
+  const rows = calls.map((c) => {
+    const place = attached.clientCalls.get(keyOf(c.traceId, c.spanId));
+    return { ...c, wkexId: place?.wkexId ?? null, execId: place?.execId ?? null };
+  });
+  await upsertRows(tx, clientCalls, rows, ["traceId", "spanId"], {
+    traceId: "stored",
+    spanId: "stored",
+    createdAt: "stored",
+    wkexId: "coalesce",
+    execId: "coalesce",
+  });
 }

@@ -1,0 +1,69 @@
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { type MergeRule, mergeSet } from "./merge-set.js";
+import { chunks, pgArray } from "./sql-values.js";
+import type { Transaction } from "./transaction.js";
+
+/** The array type of a column's SQL type (varchar(100) travels as text). */
+function arrayType(column: PgColumn): string {
+  const type = column.getSQLType();
+  return `${/^(varchar|character varying)/.test(type) ? "text" : type}[]`;
+}
+
+/** A value as the driver would send it, as an item of a PostgreSQL array literal. */
+function arrayItem(column: PgColumn, value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  const driven = column.mapToDriverValue(value);
+  return typeof driven === "number" ? driven : String(driven);
+}
+
+/**
+ * One statement for a whole column of rows: `INSERT … SELECT FROM unnest(…)`, one array parameter
+ * per column, so the statement has the same few parameters and one plan whatever the batch (where
+ * multi-row VALUES binds and parses one parameter per value), then a merge-upsert on the conflict
+ * target. Columns come from the table's definition: a column no row sets keeps its default, and
+ * merges only by a rule of its own (`excluded` holds that default).
+ */
+export function upsertStatement<T extends PgTable>(
+  table: T,
+  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
+  target: readonly (keyof T["$inferSelect"] & string)[],
+  rules: Partial<Record<keyof T["$inferSelect"] & string, MergeRule>>,
+): SQL {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
+  const keys = Object.keys(columns).filter((key) => rowValues.some((row) => row[key] !== undefined));
+  const arrays = keys.map((key) => {
+    const column = columns[key] as PgColumn;
+    const items = rowValues.map((row) => {
+      // an array cell cannot say DEFAULT: a row leaving out a column another row sets must say null
+      if (row[key] === undefined && column.notNull && column.hasDefault) {
+        throw new Error(`${column.name}: set in some rows of the batch and left to its default in others`);
+      }
+      return arrayItem(column, row[key]);
+    });
+    return sql`${pgArray(items)}::${sql.raw(arrayType(column))}`;
+  });
+  const set = Object.entries(mergeSet(table, rules))
+    .filter(([key]) => keys.includes(key) || (rules as Record<string, unknown>)[key] !== undefined)
+    .map(([key, value]) => sql`${sql.identifier((columns[key] as PgColumn).name)} = ${value}`);
+  const names = (list: readonly string[]) =>
+    sql.join(
+      list.map((key) => sql.identifier((columns[key] as PgColumn).name)),
+      sql`, `,
+    );
+  return sql`INSERT INTO ${table} (${names(keys)})
+SELECT * FROM unnest(${sql.join(arrays, sql`, `)})
+ON CONFLICT (${names(target)}) DO UPDATE SET ${sql.join(set, sql`, `)}`;
+}
+
+/** Upserts rows with {@link upsertStatement}, a few thousand to a statement. */
+export async function upsertRows<T extends PgTable>(
+  tx: Transaction,
+  table: T,
+  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
+  target: readonly (keyof T["$inferSelect"] & string)[],
+  rules: Partial<Record<keyof T["$inferSelect"] & string, MergeRule>>,
+): Promise<void> {
+  for (const part of chunks(rows, 5000)) await tx.execute(upsertStatement(table, part, target, rules));
+}
