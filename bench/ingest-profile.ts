@@ -7,8 +7,9 @@
  */
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
-import { type Database, openDatabase, writeChanges } from "../src/store/index.js";
+import { openDatabase, writeChanges } from "../src/store/index.js";
 import { freshDatabase } from "./fresh-database.js";
+import { labelOf, observeStatements } from "./statements.js";
 import { workloadBodies } from "./workload.js";
 
 const smoke = process.env.SMOKE === "1";
@@ -23,23 +24,6 @@ const note = (label: string, ms: number) => {
   phases.set(label, phase);
 };
 
-/** A statement's kind: its verb and table (`INSERT "SpanIndex"`, `UPDATE "WorkflowExecutions"`), or its first words. */
-function labelOf(query: unknown): string {
-  const chunks = (query as { queryChunks?: unknown[] }).queryChunks;
-  const text =
-    typeof query === "string"
-      ? query
-      : (chunks ?? [])
-          .map((chunk) => {
-            const value = (chunk as { value?: unknown }).value;
-            return Array.isArray(value) ? value.join("") : "";
-          })
-          .join("");
-  const compact = text.replace(/\s+/g, " ").trim();
-  const verb = /^(WITH|INSERT INTO|UPDATE|DELETE FROM|SELECT)\s*("?\w+"?)?/i.exec(compact);
-  return verb === null ? compact.slice(0, 40) : `${verb[1]} ${verb[2] ?? ""}`.trim();
-}
-
 async function timed<T>(label: string, work: PromiseLike<T>): Promise<T> {
   const began = performance.now();
   try {
@@ -49,68 +33,11 @@ async function timed<T>(label: string, work: PromiseLike<T>): Promise<T> {
   }
 }
 
-/** A drizzle query builder whose execution (awaiting it, at the end of any chain of calls) is timed. */
-function timedBuilder(builder: object, label: string): object {
-  return new Proxy(builder, {
-    get(b, k, r) {
-      const inner = Reflect.get(b, k, r);
-      if (k === "then") {
-        return (resolve: (v: unknown) => void, reject: (e: unknown) => void) =>
-          timed(
-            label,
-            new Promise((ok, no) => (inner as (a: unknown, b: unknown) => unknown).call(b, ok, no)),
-          ).then(resolve, reject);
-      }
-      if (typeof inner !== "function") return inner;
-      return (...args: unknown[]) => {
-        const next = (inner as (...a: unknown[]) => unknown).apply(b, args);
-        return typeof next === "object" && next !== null ? timedBuilder(next, label) : next;
-      };
-    },
-  });
-}
-
-/** The database, with every statement of its transactions timed by kind. */
-function profiled(db: Database): Database {
-  const wrapTx = (tx: Database): Database =>
-    new Proxy(tx, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
-        if (key === "execute") {
-          return (query: unknown) =>
-            timed(labelOf(query), (value as (q: unknown) => Promise<unknown>).call(target, query));
-        }
-        if (key === "insert") {
-          return (table: { [key: symbol]: unknown }) => {
-            const name = Object.getOwnPropertySymbols(table)
-              .map((s) => table[s])
-              .find((v) => typeof v === "string");
-            return timedBuilder(
-              (value as (t: unknown) => object).call(target, table),
-              `INSERT "${String(name)}"`,
-            );
-          };
-        }
-        return value;
-      },
-    });
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key !== "transaction") return value;
-      return (fn: (tx: Database) => Promise<unknown>) =>
-        (value as (f: (tx: Database) => Promise<unknown>) => Promise<unknown>).call(target, (tx) =>
-          fn(wrapTx(tx)),
-        );
-    },
-  });
-}
-
 const bodies = await workloadBodies(TRACES, 7);
 const handle = onPglite
   ? await openDatabase({ memory: true })
   : await openDatabase({ databaseUrl: await freshDatabase("execlens_bench_profile") });
-const db = profiled(handle.db);
+const db = observeStatements(handle.db, (_tx, query, run) => timed(labelOf(query), run()));
 const began = performance.now();
 let spans = 0;
 for (const body of bodies) {

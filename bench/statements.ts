@@ -1,0 +1,46 @@
+import { getTableName, is, Table } from "drizzle-orm";
+import type { Database } from "../src/store/index.js";
+
+/** A statement's kind: its verb and table (`INSERT "SpanIndex"`, `UPDATE "WorkflowExecutions"`), or its first words. */
+export function labelOf(query: unknown): string {
+  const chunks = (query as { queryChunks?: unknown[] }).queryChunks;
+  const text =
+    typeof query === "string"
+      ? query
+      : (chunks ?? [])
+          .map((chunk) => {
+            if (is(chunk, Table)) return `"${getTableName(chunk)}"`;
+            const value = (chunk as { value?: unknown }).value;
+            return Array.isArray(value) ? value.join("") : "";
+          })
+          .join("");
+  const compact = text.replace(/\s+/g, " ").trim();
+  const verb = /^(WITH|INSERT INTO|UPDATE|DELETE FROM|SELECT)\s*("?\w+"?)?/i.exec(compact);
+  return verb === null ? compact.slice(0, 40) : `${verb[1]} ${verb[2] ?? ""}`.trim();
+}
+
+/** Runs a statement of a transaction (the hook decides when, and may run others on `tx` first). */
+export type StatementHook = (tx: Database, query: unknown, run: () => Promise<unknown>) => Promise<unknown>;
+
+/** The database, with every statement of its transactions passed through `hook`. */
+export function observeStatements(db: Database, hook: StatementHook): Database {
+  const wrapTx = (tx: Database): Database =>
+    new Proxy(tx, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key !== "execute") return value;
+        const execute = value as (q: unknown) => Promise<unknown>;
+        return (query: unknown) => hook(target, query, () => execute.call(target, query));
+      },
+    });
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key !== "transaction") return value;
+      return (fn: (tx: Database) => Promise<unknown>) =>
+        (value as (f: (tx: Database) => Promise<unknown>) => Promise<unknown>).call(target, (tx) =>
+          fn(wrapTx(tx)),
+        );
+    },
+  });
+}
