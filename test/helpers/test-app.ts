@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { RecordedSpan } from "../apps/instrumented-app-data.js";
 
 const run = promisify(execFile);
 const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
@@ -69,12 +70,15 @@ export async function runAiSdkAppBehindCaller(
   });
 }
 
-/** Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): one query and one HTTP call in a workflow. */
+/**
+ * Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): a request whose workflow's
+ * skill fails once, then runs two queries and one HTTP call; with the spans the app recorded.
+ */
 export async function runInstrumentedApp(
   tracesUrl: string,
   databaseUrl: string,
   httpUrl: string,
   runId: string,
-): Promise<{ workflowName: string }> {
+): Promise<{ workflowName: string; spans: RecordedSpan[] }> {
   return runApp(instrumentedApp, [tracesUrl, databaseUrl, httpUrl, runId]);
 }
