@@ -8,6 +8,7 @@ const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url
 const app = fileURLToPath(new URL("../apps/workflow-app.ts", import.meta.url));
 const aiSdkApp = fileURLToPath(new URL("../apps/ai-sdk-app.ts", import.meta.url));
 const instrumentedApp = fileURLToPath(new URL("../apps/instrumented-app.ts", import.meta.url));
+const toolModelApp = fileURLToPath(new URL("../apps/tool-model-app.ts", import.meta.url));
 const appEnv = { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
 
 /** Runs a test app under tsx and parses the JSON it prints last. */
@@ -81,4 +82,9 @@ export async function runInstrumentedApp(
   runId: string,
 ): Promise<{ workflowName: string; spans: RecordedSpan[] }> {
   return runApp(instrumentedApp, [tracesUrl, databaseUrl, httpUrl, runId]);
+}
+
+/** Runs test/apps/tool-model-app.ts: an AI SDK call whose tool calls a model. */
+export async function runToolModelApp(tracesUrl: string, runId: string): Promise<{ functionId: string }> {
+  return runApp(toolModelApp, [tracesUrl, runId]);
 }
