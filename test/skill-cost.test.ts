@@ -24,7 +24,7 @@ describeEachDatabase("a skill's metadata.cost: the model requests made inside it
       metadata: {
         cost: {
           tokensUsed: 940,
-          estimatedCost: Number((request?.cost_usd as number).toFixed(8)),
+          estimatedCost: Number(Number(request?.cost_usd).toFixed(8)),
           currency: "USD",
           llmCalls: 1,
         },
