@@ -222,6 +222,45 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
       });
     });
     await writeChanges(db, mapSpans(requests));
+    // a skill that failed once, then ran a query and succeeded (its time split and its retry)
+    const retried = "b".repeat(32);
+    const at = BASE_MS + 2 * 3600_000;
+    const retryTrace = (
+      spanId: string,
+      parentSpanId: string | undefined,
+      name: string,
+      from: number,
+      to: number,
+    ) => ({
+      traceId: retried,
+      spanId,
+      parentSpanId,
+      name,
+      startMs: at + from,
+      endMs: at + to,
+    });
+    await writeChanges(
+      db,
+      mapSpans([
+        span({
+          ...retryTrace("00000000000000a1", undefined, "orders", 0, 100),
+          attributes: { "workflow.name": "orders" },
+        }),
+        span({
+          ...retryTrace("00000000000000a2", "00000000000000a1", "lookup", 1, 10),
+          attributes: { "skill.name": "lookup" },
+          error: "Connection refused",
+        }),
+        span({
+          ...retryTrace("00000000000000a3", "00000000000000a1", "lookup", 11, 60),
+          attributes: { "skill.name": "lookup" },
+        }),
+        span({
+          ...retryTrace("00000000000000a4", "00000000000000a3", "SELECT", 12, 40),
+          attributes: { "db.system.name": "postgresql", "db.query.text": "SELECT 1" },
+        }),
+      ]),
+    );
     await db.execute(sql`UPDATE "WorkflowExecutions" SET wkex_total_tokens = 100 + (hashtext(wkex_id::text) & 1023),
       wkex_cost_usd = (hashtext(wkex_id::text) & 1023) / 10000.0,
       wkex_attributes = jsonb_set(wkex_attributes, '{metadata,cost}', jsonb_build_object('model', CASE WHEN hashtext(wkex_id::text) & 1 = 0 THEN 'gpt-4o' ELSE 'claude-sonnet' END))`);

@@ -38,6 +38,10 @@ const skillShape = fc.record({
   outcome,
   ids,
   stepNumber: fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined }),
+  /** Failed attempts before it: siblings of the same name (metadata.retry). */
+  retries: fc.integer({ min: 0, max: 2 }),
+  /** Its own db query, answered from a cache or not (metadata.performance; cacheHits). */
+  db: fc.option(fc.boolean(), { nil: undefined }),
 });
 
 /** An AI SDK call: at the root, in the workflow, or nested in another AI call; its model requests (some under a wrapper repeating their usage), tool calls, a query and an HTTP call. */
@@ -52,6 +56,8 @@ const aiShape = fc.record({
     { minLength: 1, maxLength: 2 },
   ),
   tools: fc.array(outcome, { maxLength: 2 }),
+  /** Each tool calls a model (its metadata.cost). */
+  toolModel: fc.boolean(),
   db: fc.boolean(),
   http: fc.boolean(),
 });
@@ -72,6 +78,8 @@ const callerShape = fc.constantFrom<"none" | "remote" | "unflagged" | "late" | "
 const traceShape = fc.record({
   traceId: hex(32),
   caller: callerShape,
+  /** The root request's client (client.address, user_agent.original): the executions' ipAddress and userAgent. */
+  client: fc.boolean(),
   ai: fc.option(aiShape, { nil: undefined }),
   workflow: fc.option(
     fc.record({
@@ -107,6 +115,7 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
     error?: string,
     kind?: SpanKind,
     parentIsRemote?: boolean,
+    lastsMs?: number,
   ) => {
     const spanId = nextId();
     // sub-millisecond times: microseconds are stored, nanoseconds are not
@@ -119,7 +128,7 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
         parentIsRemote,
         name,
         startMs,
-        endMs: startMs + 5 + counter + 0.250_333,
+        endMs: startMs + (lastsMs ?? 5 + counter) + 0.250_333,
         attributes,
         error,
         kind,
@@ -134,19 +143,25 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
   ) => {
     let at = parent;
     for (let d = 0; d < skill.depth; d++) at = add(at, `internal ${d}`, {});
-    add(
-      at,
-      name,
-      {
-        "skill.name": name,
-        "skill.id": `skill-${name}`,
-        "skill.input": JSON.stringify({ q: name }),
-        ...(skill.stepNumber === undefined ? {} : { "skill.step_number": skill.stepNumber }),
-        ...skill.ids,
-      },
-      errorOf(skill.outcome, name),
-    );
+    const attributes = {
+      "skill.name": name,
+      "skill.id": `skill-${name}`,
+      "skill.input": JSON.stringify({ q: name }),
+      ...(skill.stepNumber === undefined ? {} : { "skill.step_number": skill.stepNumber }),
+      ...skill.ids,
+    };
+    for (let r = 0; r < skill.retries; r++) add(at, name, attributes, `${name} attempt ${r + 1} failed`);
+    const own = add(at, name, attributes, errorOf(skill.outcome, name));
+    if (skill.db !== undefined) {
+      add(own, "SELECT", {
+        "db.system.name": "postgresql",
+        "db.query.text": "SELECT 1",
+        "cache.hit": skill.db,
+      });
+    }
   };
+  const client = (address: string): Record<string, AttributeValue> =>
+    shape.client ? { "client.address": address, "user_agent.original": `agent-${address}` } : {};
   const callerId = "00000000000000ff";
   if (shape.caller === "late" || shape.caller === "late-workflow") {
     spans.push(
@@ -154,22 +169,28 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
         traceId: shape.traceId,
         spanId: callerId,
         name: "gateway",
+        kind: SpanKind.SERVER,
         startMs: clock - 10,
         endMs: clock + 10_000,
-        attributes: shape.caller === "late-workflow" ? { "workflow.name": "gateway" } : {},
+        // the outermost entry span: its client wins over the inner request's, whichever came first
+        attributes: {
+          ...client("198.51.100.1"),
+          ...(shape.caller === "late-workflow" ? { "workflow.name": "gateway" } : {}),
+        },
       }),
     );
   }
   const root =
     shape.caller === "none"
-      ? add(undefined, "http request", {})
+      ? add(undefined, "http request", client("203.0.113.7"), undefined, SpanKind.SERVER, undefined, 9_000)
       : add(
           callerId,
           "http request",
-          {},
+          client("203.0.113.7"),
           undefined,
           SpanKind.SERVER,
           shape.caller === "unflagged" ? undefined : true,
+          9_000,
         );
   let workflowSpan: string | undefined;
   const w = shape.workflow;
@@ -248,6 +269,15 @@ function buildTrace(shape: TraceShape, traceIndex: number): Span[] {
         errorOf(toolOutcome, `tool-${k}`),
       );
       if (ai.db) add(tool, "SELECT", { "db.system.name": "postgresql", "db.query.text": "SELECT 1" });
+      if (ai.toolModel) {
+        add(tool, "ai.generateText.doGenerate", {
+          "ai.operationId": "ai.generateText.doGenerate",
+          "ai.model.id": "gpt-4o-mini",
+          "ai.usage.promptTokens": 40 + k,
+          "ai.usage.completionTokens": 7,
+          "ai.usage.cachedInputTokens": k,
+        });
+      }
     }
     if (ai.http) add(call, "GET", { "http.request.method": "GET" }, undefined, SpanKind.CLIENT);
   }
@@ -291,11 +321,28 @@ describeEachDatabase("merging is commutative and idempotent", (kind) => {
   };
 
   it("random traces, permuted, split and re-delivered, give the rows of one in-order delivery", async () => {
+    // the keys derived from several spans that the generated traces must have produced at least once
+    const derived = new Set<string>();
+    const derivedKeys = (rows: Record<string, unknown[]>) => {
+      const text = JSON.stringify(rows);
+      for (const key of [
+        "retry",
+        "ipAddress",
+        "userAgent",
+        "source",
+        "dbQueryTime",
+        "tokensUsed",
+        "cacheHits",
+      ]) {
+        if (text.includes(`"${key}"`)) derived.add(key);
+      }
+    };
     await fc.assert(
       fc.asyncProperty(delivery, async (d) => {
         const spans = d.traces.flatMap((t, i) => buildTrace(t, i));
         await reset();
         const expected = await deliver([spans]);
+        derivedKeys(expected);
 
         const shuffled = permute(spans, d.order);
         const cuts = [...new Set(d.cuts.map((c) => c % (shuffled.length + 1)))].sort((a, b) => a - b);
@@ -319,6 +366,9 @@ describeEachDatabase("merging is commutative and idempotent", (kind) => {
           ? {}
           : { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH, endOnFailure: true }),
       },
+    );
+    expect([...derived].sort()).toEqual(
+      ["cacheHits", "dbQueryTime", "ipAddress", "retry", "source", "tokensUsed", "userAgent"].sort(),
     );
   }, 600_000);
 });

@@ -110,6 +110,39 @@ WHERE ${skillFilter}
 ORDER BY exec_started_at DESC
 LIMIT 50`,
     },
+    {
+      title: "Where skill time goes (db, API, own)",
+      kind: "barchart",
+      description:
+        "Average time of each skill spent in db queries, in HTTP calls and in its own work (metadata.performance), for skills that made such calls",
+      unit: "ms",
+      sql: `SELECT exec_skill_name AS skill,
+  avg((exec_attributes #>> '{metadata,performance,dbQueryTime}')::float8) AS "db ms",
+  avg((exec_attributes #>> '{metadata,performance,apiCallTime}')::float8) AS "API ms",
+  avg((exec_attributes #>> '{metadata,performance,transformTime}')::float8) AS "own ms"
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+  AND exec_attributes #> '{metadata,performance,transformTime}' IS NOT NULL
+GROUP BY exec_skill_name
+ORDER BY avg(exec_duration_ms) DESC
+LIMIT 20`,
+    },
+    {
+      title: "Retries",
+      kind: "table",
+      description:
+        "Skills that needed more than one attempt (metadata.retry): how often, the most attempts, and the error most often seen before a retry",
+      sql: `SELECT exec_skill_name AS skill, count(*) AS retried,
+  max((exec_attributes #>> '{metadata,retry,attemptNumber}')::int) AS max_attempt,
+  count(*) FILTER (WHERE exec_status = 'completed') AS succeeded,
+  mode() WITHIN GROUP (ORDER BY exec_attributes #>> '{metadata,retry,previousErrors,0}') AS top_previous_error
+FROM "SkillExecutions"
+WHERE ${skillFilter}
+  AND (exec_attributes #>> '{metadata,retry,attemptNumber}')::int > 1
+GROUP BY exec_skill_name
+ORDER BY retried DESC
+LIMIT 50`,
+    },
   ],
 };
 

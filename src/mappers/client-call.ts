@@ -1,5 +1,6 @@
 import type { ClientCallChange, ClientCallKind, JsonObject, JsonValue } from "../model/index.js";
 import type { SpanFacts } from "./conventions/index.js";
+import { SpanReader } from "./span-reader.js";
 import type { Timing } from "./timing.js";
 
 /** Longest query or output kept (as JSON text) in a retrieval's, guardrail's or evaluation's detail. */
@@ -35,7 +36,9 @@ export function mapClientCall(
     spanId: facts.span.spanId,
     kind,
     startedAt: timing?.startedAt ?? null,
+    completedAt: timing?.completedAt ?? null,
     durationMs: timing?.durationMs ?? null,
+    cacheHit: new SpanReader(facts.span).boolean("cache.hit"),
     detail: detailOf(kind, facts),
   };
 }

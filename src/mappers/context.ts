@@ -55,6 +55,8 @@ export function commonMetadata(reader: SpanReader, facts: SpanFacts, prefix: str
   metadata.trace = {
     traceId: span.traceId,
     spanId: span.spanId,
+    // retries of a skill are its siblings: earlier executions of it under the same parent span
+    parentSpanId: span.parentSpanId ?? null,
     spanName: span.name,
     scope: span.scope.name,
   };

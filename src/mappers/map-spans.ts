@@ -8,6 +8,7 @@ import {
 import { mapAiWorkflow } from "./ai-workflow.js";
 import { mapClientCall } from "./client-call.js";
 import { FAMILIES, SpanFacts } from "./conventions/index.js";
+import { mapEntrySpan } from "./entry-span.js";
 import { mapLlmCall } from "./llm-call.js";
 import { applyRules, type MappingRule } from "./mapping-rules.js";
 import { DEFAULT_PRICES, type ModelPrice } from "./prices.js";
@@ -41,6 +42,7 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     candidates: [],
     llmCalls: [],
     clientCalls: [],
+    entrySpans: [],
     steps: [],
     skills: [],
     rejected: [],
@@ -74,6 +76,8 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
         stepOrder: ids.stepOrder ?? null,
       });
     const timing = spanTiming(span);
+    const entry = "reason" in timing ? null : mapEntrySpan(new SpanReader(span), timing);
+    if (entry !== null) changes.entrySpans.push(entry);
     if (role === "other") {
       node(role);
       continue;

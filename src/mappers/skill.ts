@@ -1,4 +1,4 @@
-import type { SkillChange } from "../model/index.js";
+import type { JsonObject, SkillChange } from "../model/index.js";
 import { spanExecutionId } from "../model/index.js";
 import { commonMetadata, executionContext, finishMetadata, uuidOf } from "./context.js";
 import type { SpanFacts } from "./conventions/index.js";
@@ -15,6 +15,8 @@ export function mapSkill(reader: SpanReader, facts: SpanFacts, timing: Timing): 
   if (error !== null) metadata.error = errorMetadata(error);
   const toolCallId = facts.string("tool_call_id");
   if (toolCallId !== null) metadata.toolCallId = toolCallId;
+  const retry = declaredRetry(reader);
+  if (retry !== null) metadata.retry = retry;
   const context = executionContext(reader, facts);
   return {
     execId: spanExecutionId(timing.startUnixMs, span.traceId, span.spanId),
@@ -35,4 +37,19 @@ export function mapSkill(reader: SpanReader, facts: SpanFacts, timing: Timing): 
       metadata: finishMetadata(reader, metadata),
     },
   };
+}
+
+/**
+ * What the app says about the attempt (`skill.retry.attempt_number`, `max_retries`,
+ * `previous_errors`): the truth, where the store would otherwise count earlier failed siblings.
+ */
+function declaredRetry(reader: SpanReader): JsonObject | null {
+  const retry: JsonObject = {};
+  const attemptNumber = reader.integer("skill.retry.attempt_number");
+  const maxRetries = reader.integer("skill.retry.max_retries");
+  const previousErrors = reader.payload("skill.retry.previous_errors");
+  if (attemptNumber !== null) retry.attemptNumber = attemptNumber;
+  if (maxRetries !== null) retry.maxRetries = maxRetries;
+  if (previousErrors !== undefined) retry.previousErrors = previousErrors;
+  return Object.keys(retry).length > 0 ? retry : null;
 }

@@ -18,6 +18,10 @@ export function mapWorkflow(reader: SpanReader, facts: SpanFacts, timing: Timing
   const metadata = commonMetadata(reader, facts, "workflow");
   const trigger = reader.string("workflow.trigger");
   if (trigger !== null) metadata.trigger = trigger;
+  const source = reader.string("workflow.source");
+  if (source !== null) metadata.source = source;
+  const analytics = reader.objectFromPrefix("workflow.analytics");
+  if (Object.keys(analytics).length > 0) metadata.analytics = analytics;
   if (error !== null) metadata.error = errorMetadata(error);
   const operation = facts.operation();
   if (operation !== null) {

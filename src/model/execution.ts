@@ -208,9 +208,28 @@ export interface ClientCallChange {
   readonly spanId: string;
   readonly kind: ClientCallKind;
   readonly startedAt: Timestamp | null;
+  /** With startedAt, the call's exact time (durationMs is rounded): what a skill's dbQueryTime and apiCallTime sum. */
+  readonly completedAt: Timestamp | null;
   readonly durationMs: number | null;
+  /** The `cache.hit` attribute: the call was answered from a cache (counted in the workflow's cacheHits). */
+  readonly cacheHit: boolean | null;
   /** What a retrieval, guardrail or evaluation did (`{type, name, query, documents, output}`); null for db and http. */
   readonly detail: JsonObject | null;
+}
+
+/**
+ * A span through which a request or a job entered the app (SERVER or CONSUMER kind): the
+ * executions it encloses take their client address, user agent and source from it.
+ */
+export interface EntrySpanChange {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** The route or job: `http.request.method http.route`, else the span's name. */
+  readonly name: string;
+  readonly startedAt: Timestamp;
+  readonly completedAt: Timestamp;
+  readonly clientAddress: string | null;
+  readonly userAgent: string | null;
 }
 
 export interface MappingRejection {
@@ -227,6 +246,7 @@ export interface ExecutionChanges {
   readonly candidates: WorkflowChange[];
   readonly llmCalls: LlmCallChange[];
   readonly clientCalls: ClientCallChange[];
+  readonly entrySpans: EntrySpanChange[];
   readonly steps: StepChange[];
   readonly skills: SkillChange[];
   readonly rejected: MappingRejection[];

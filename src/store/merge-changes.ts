@@ -11,6 +11,7 @@ const ROW_KEYS: {
   candidates: (w) => w.wkexId,
   llmCalls: bySpan,
   clientCalls: bySpan,
+  entrySpans: bySpan,
   steps: (s) => s.wstpId,
   skills: (s) => s.execId,
 };

@@ -15,7 +15,8 @@ export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
  * Recomputes everything a workflow execution derives from its children, from what is stored
  * (never by incrementing): progress, average step duration, error step and message,
  * intermediate results; tokens, cost, ai_sdk_steps / ai_sdk_messages / ai_sdk_callbacks from
- * its leaf model requests, metadata.performance from its db/http client spans and
+ * its leaf model requests, metadata.performance from its db/http client spans (and cache hits:
+ * calls marked cache.hit, model requests reading a prompt cache) and
  * metadata.retrievals / guardrails / evaluations from those client calls; and, while
  * the workflow's own span has not arrived, its status (`running`), start and the context its
  * steps carry (min over steps, so order does not matter).
@@ -71,6 +72,7 @@ sk AS (
 llm AS (
   SELECT c.wkex_id,
     sum(c.total_tokens)::bigint AS tokens,
+    (count(*) FILTER (WHERE c.cached_input_tokens > 0))::int AS cache_reads,
     sum(c.cost_usd) AS cost,
     jsonb_build_object(
       'totalTokens', sum(c.total_tokens), 'inputTokens', sum(c.input_tokens), 'outputTokens', sum(c.output_tokens),
@@ -102,8 +104,9 @@ llm AS (
 ),
 perf AS (
   SELECT c.wkex_id, jsonb_build_object(
-      'dbQueries', count(*) FILTER (WHERE c.kind = 'db'), 'apiCalls', count(*) FILTER (WHERE c.kind = 'http')) AS performance
-  FROM "ClientCalls" c WHERE c.wkex_id = ${anyOfIds} AND c.kind IN ('db', 'http')
+      'dbQueries', count(*) FILTER (WHERE c.kind = 'db'), 'apiCalls', count(*) FILTER (WHERE c.kind = 'http')) AS performance,
+    (count(*) FILTER (WHERE c.cache_hit))::int AS cache_hits
+  FROM "ClientCalls" c WHERE c.wkex_id = ${anyOfIds} AND (c.kind IN ('db', 'http') OR c.cache_hit)
   GROUP BY c.wkex_id
 ),
 -- retrievals, guardrails and evaluations: how many, and the first ${sql.raw(String(AI_STEPS_LISTED))} with what they did
@@ -127,7 +130,10 @@ derived AS (
     st.*, sk.first_start AS skill_first_start, sk.failed_step_number, sk.failed_skill, sk.failed_skill_error,
     llm.wkex_id IS NOT NULL AS has_llm, llm.tokens, llm.cost, coalesce(llm.ai_sdk, '{}'::jsonb) AS ai_sdk,
     CASE WHEN llm.wkex_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('cost', llm.cost_metadata) END
-      || CASE WHEN perf.wkex_id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('performance', perf.performance) END
+      || CASE WHEN perf.wkex_id IS NULL AND coalesce(llm.cache_reads, 0) = 0 THEN '{}'::jsonb
+         -- cache hits: calls marked cache.hit and model requests that read a prompt cache
+         ELSE jsonb_build_object('performance', coalesce(perf.performance, '{}'::jsonb)
+           || jsonb_build_object('cacheHits', coalesce(perf.cache_hits, 0) + coalesce(llm.cache_reads, 0))) END
       || coalesce(ai_steps.patch, '{}'::jsonb)
       AS metadata_patch,
     (SELECT s2.wstp_step_id FROM "WorkflowStepExecutions" s2

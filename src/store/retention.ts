@@ -12,6 +12,7 @@ export interface RetentionResult {
   llmCalls: number;
   clientCalls: number;
   aiCalls: number;
+  entrySpans: number;
   openTraces: number;
 }
 
@@ -36,6 +37,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
     llmCalls: 0,
     clientCalls: 0,
     aiCalls: 0,
+    entrySpans: 0,
     openTraces: 0,
   };
   const at = cutoff.toISOString();
@@ -80,6 +82,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
     ["LlmCalls", "llmCalls"],
     ["ClientCalls", "clientCalls"],
     ["AiCalls", "aiCalls"],
+    ["EntrySpans", "entrySpans"],
   ] as const) {
     await repeat(
       sql`WITH gone AS (

@@ -12,6 +12,7 @@ import { applyResolution, type RowAttachments, rowAttachmentsOf } from "./attach
 import { keyOf, resolveBatch } from "./attach/resolve.js";
 import { loadStoredContext } from "./attach/span-index.js";
 import type { Database } from "./database.js";
+import { writeEntrySpans } from "./entry-spans.js";
 import { claimExecutionIds } from "./execution-ids.js";
 import { upsertRows } from "./insert-rows.js";
 import { ERROR_MESSAGE_COLUMN_LIMIT, withInheritedIds } from "./recompute-workflows.js";
@@ -86,6 +87,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   const rows = rowAttachmentsOf(resolution);
   const workflows = await claimExecutionIds(tx, changes.workflows);
   await upsertWorkflows(tx, workflows);
+  const enteredIds = await writeEntrySpans(tx, changes.entrySpans);
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
   await upsertSteps(tx, changes.steps);
   await upsertSkills(tx, changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
@@ -94,7 +96,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   return applyResolution(tx, resolution, rows, {
     traceIds,
     candidates: changes.candidates,
-    workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds],
+    workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds, ...enteredIds],
     upsertWorkflows: async (ai) => upsertWorkflows(tx, await claimExecutionIds(tx, ai)),
   });
 }
@@ -234,11 +236,12 @@ async function upsertSkills(
     organizationId: "coalesce",
     sessionId: "coalesce",
     conversationId: "coalesce",
-    // what execlens derived and the span does not say again: the performance counted from
-    // the calls below it, the ids it took from its workflow
+    // what execlens derived and the span does not say again: the performance and cost counted
+    // from the calls below it, the ids it took from its workflow
     attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
       || jsonb_strip_nulls(jsonb_build_object(
         'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
+        'cost', ${skillExecutions.attributes} #> '{metadata,cost}',
         'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
   });
 }
@@ -250,7 +253,13 @@ async function upsertLlmCalls(
 ): Promise<void> {
   const rows = calls.map((c) => {
     const key = keyOf(c.traceId, c.spanId);
-    return { ...c, wkexId: attached.llmCalls.get(key) ?? null, leaf: !attached.wrappers.has(key) };
+    const place = attached.llmCalls.get(key);
+    return {
+      ...c,
+      wkexId: place?.wkexId ?? null,
+      execId: place?.execId ?? null,
+      leaf: !attached.wrappers.has(key),
+    };
   });
   await upsertRows(tx, llmCalls, rows, ["traceId", "spanId"], {
     traceId: "stored",
@@ -258,6 +267,7 @@ async function upsertLlmCalls(
     llmId: "stored",
     createdAt: "stored",
     wkexId: "coalesce",
+    execId: "coalesce",
     // a request once found to wrap another stays a wrapper
     leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
   });

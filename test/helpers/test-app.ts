@@ -1,12 +1,14 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { RecordedSpan } from "../apps/instrumented-app-data.js";
 
 const run = promisify(execFile);
 const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
 const app = fileURLToPath(new URL("../apps/workflow-app.ts", import.meta.url));
 const aiSdkApp = fileURLToPath(new URL("../apps/ai-sdk-app.ts", import.meta.url));
 const instrumentedApp = fileURLToPath(new URL("../apps/instrumented-app.ts", import.meta.url));
+const toolModelApp = fileURLToPath(new URL("../apps/tool-model-app.ts", import.meta.url));
 const appEnv = { ...process.env, OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" };
 
 /** Runs a test app under tsx and parses the JSON it prints last. */
@@ -69,12 +71,20 @@ export async function runAiSdkAppBehindCaller(
   });
 }
 
-/** Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): one query and one HTTP call in a workflow. */
+/**
+ * Runs test/apps/instrumented-app.ts (instrumentation-pg and -http): a request whose workflow's
+ * skill fails once, then runs two queries and one HTTP call; with the spans the app recorded.
+ */
 export async function runInstrumentedApp(
   tracesUrl: string,
   databaseUrl: string,
   httpUrl: string,
   runId: string,
-): Promise<{ workflowName: string }> {
+): Promise<{ workflowName: string; spans: RecordedSpan[] }> {
   return runApp(instrumentedApp, [tracesUrl, databaseUrl, httpUrl, runId]);
+}
+
+/** Runs test/apps/tool-model-app.ts: an AI SDK call whose tool calls a model. */
+export async function runToolModelApp(tracesUrl: string, runId: string): Promise<{ functionId: string }> {
+  return runApp(toolModelApp, [tracesUrl, runId]);
 }

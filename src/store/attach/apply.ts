@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { AI_ROLES, isClientCallRole, type WorkflowChange } from "../../model/index.js";
+import { recomputeEntryContext } from "../entry-spans.js";
 import { notifyWorkflowsChanged } from "../notifications.js";
+import { recomputeRetries } from "../recompute-retries.js";
 import { recomputeSkillPerformance } from "../recompute-skills.js";
 import { forgetInheritedIds, inheritWorkflowIds, recomputeWorkflows } from "../recompute-workflows.js";
 import { chunks, pgArray } from "../sql-values.js";
@@ -12,8 +14,8 @@ import { touchOpenTraces, writeEntries } from "./span-index.js";
 export interface RowAttachments {
   /** Skill and tool-call rows by exec_id. */
   readonly skills: Map<string, { readonly wkexId: string | null; readonly stepOrder: number | null }>;
-  /** Model request rows by `trace:span`. */
-  readonly llmCalls: Map<string, string | null>;
+  /** Model request rows by `trace:span`: their workflow and nearest skill. */
+  readonly llmCalls: Map<string, { readonly wkexId: string | null; readonly execId: string | null }>;
   /** db and http calls by `trace:span`: their workflow and nearest skill. */
   readonly clientCalls: Map<string, { readonly wkexId: string | null; readonly execId: string | null }>;
   /** Model requests with another request below them, by `trace:span`. */
@@ -22,7 +24,7 @@ export interface RowAttachments {
   readonly standalone: Array<{ readonly traceId: string; readonly spanId: string }>;
   /** Workflow executions that gained children. */
   readonly workflows: Set<string>;
-  /** Skills that gained db or http calls. */
+  /** Skills that gained db or http calls or model requests. */
   readonly skillsWithCalls: Set<string>;
 }
 
@@ -49,7 +51,8 @@ export function rowAttachmentsOf(resolution: Resolution): RowAttachments {
         });
         break;
       case "llm":
-        rows.llmCalls.set(key, attachment.wkexId);
+        rows.llmCalls.set(key, { wkexId: attachment.wkexId, execId: attachment.nearSkill });
+        if (attachment.nearSkill !== null) rows.skillsWithCalls.add(attachment.nearSkill);
         if (attachment.wrapperOf !== null) rows.wrappers.add(keyOf(span.traceId, attachment.wrapperOf));
         break;
       case "db":
@@ -116,6 +119,8 @@ export async function applyResolution(
   await recomputeWorkflows(tx, affected);
   await recomputeSkillPerformance(tx, [...rows.skillsWithCalls]);
   await inheritWorkflowIds(tx, affected);
+  await recomputeRetries(tx, affected);
+  await recomputeEntryContext(tx, affected);
   await notifyWorkflowsChanged(tx, affected);
   return aiWorkflows;
 }
@@ -162,9 +167,10 @@ WHERE k.exec_id = v.id`);
   }
   for (const rows of chunks(llm, 5000)) {
     await tx.execute(sql`
-UPDATE "LlmCalls" c SET wkex_id = v.w
+UPDATE "LlmCalls" c SET wkex_id = v.w, exec_id = v.k
 FROM unnest(${pgArray(rows.map((r) => r.span.traceId))}::text[], ${pgArray(rows.map((r) => r.span.spanId))}::text[],
-  ${pgArray(rows.map((r) => r.attachment.wkexId))}::uuid[]) AS v(t, s, w)
+  ${pgArray(rows.map((r) => r.attachment.wkexId))}::uuid[], ${pgArray(rows.map((r) => r.attachment.nearSkill))}::uuid[])
+  AS v(t, s, w, k)
 WHERE c.trace_id = v.t AND c.span_id = v.s`);
   }
   for (const rows of chunks(calls, 5000)) {

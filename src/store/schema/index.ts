@@ -1,3 +1,4 @@
+export * from "./entry-spans.js";
 export * from "./llm-calls.js";
 export * from "./skill-executions.js";
 export * from "./span-index.js";
@@ -14,4 +15,5 @@ export const STORE_TABLES = [
   "LlmCalls",
   "ClientCalls",
   "AiCalls",
+  "EntrySpans",
 ] as const;

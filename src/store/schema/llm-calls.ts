@@ -29,6 +29,8 @@ export const llmCalls = pgTable(
     /** The request's id in the API: the UUIDv7 layout from its start, like skills and steps. */
     llmId: uuid("llm_id").notNull(),
     wkexId: uuid("wkex_id"),
+    /** The nearest skill execution above the request (a tool that calls a model): its metadata.cost. */
+    execId: uuid("exec_id"),
     /** False once another model request is found below it: its tokens are its children's. */
     leaf: boolean("leaf").notNull().default(true),
     operation: varchar("operation", { length: 100 }).notNull(),
@@ -55,6 +57,7 @@ export const llmCalls = pgTable(
   (t) => [
     primaryKey({ name: "llmcalls_pkey", columns: [t.traceId, t.spanId] }),
     index("idx_llmcalls_workflow_execution").on(t.wkexId, t.startedAt),
+    index("idx_llmcalls_skill").on(t.execId),
     index("idx_llmcalls_created").on(t.createdAt),
     uniqueIndex("idx_llmcalls_llm_id").on(t.llmId),
     // keyset pages by start, and the model filter and panel
@@ -99,7 +102,10 @@ export const clientCalls = pgTable(
     /** The nearest skill execution above the call. */
     execId: uuid("exec_id"),
     startedAt: timestamptz("started_at"),
+    completedAt: timestamptz("completed_at"),
     durationMs: integer("duration_ms"),
+    /** The span's `cache.hit`: answered from a cache. */
+    cacheHit: boolean("cache_hit"),
     detail: jsonb("detail").$type<JsonObject>(),
     createdAt: createdAt("created_at"),
   },

@@ -90,6 +90,8 @@ export const workflowExecutions = pgTable(
     index("idx_workflowexecutions_current_step")
       .on(t.currentStepOrder)
       .where(sql`${t.status} IN (${sqlList(STARTED_UNFINISHED_STATUSES)})`),
+    // the workflows a request's entry span encloses, found when that span arrives (often last)
+    index("idx_workflowexecutions_trace").on(t.traceId),
     index("idx_workflowexecutions_failed").on(t.errorStep, t.errorMessage).where(sql`${t.status} = 'failed'`),
   ],
 );
