@@ -208,25 +208,19 @@ function tlsComponent(config: Config, logger: Logger) {
     keyFile: config.tlsKeyFile,
     clientCaFile: config.tlsClientCaFile,
   });
-  const report = (outcome: { material?: { subject: string; validTo: string }; error?: unknown }) => {
-    if (outcome.material !== undefined) {
-      const { subject, validTo } = outcome.material;
-      logger.info({ subject, validTo }, "TLS certificate reloaded");
-    } else {
-      logger.error({ err: outcome.error }, "could not reload the TLS files; the current certificate stays");
+  const reload = (trigger: "SIGHUP" | "file change") => {
+    try {
+      const { subject, validTo } = source.reload();
+      logger.info({ trigger, subject, validTo }, "TLS certificate reloaded");
+    } catch (error) {
+      logger.error({ trigger, err: error }, "could not reload the TLS files; the current certificate stays");
     }
   };
-  const unwatch = source.watch(report);
+  const unwatch = source.watch(() => reload("file change"));
   return {
     name: "tls",
     source,
-    reload: () => {
-      try {
-        report({ material: source.reload() });
-      } catch (error) {
-        report({ error });
-      }
-    },
+    reload: () => reload("SIGHUP"),
     stop: async () => unwatch(),
   };
 }

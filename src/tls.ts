@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { readFileSync, type Stats, unwatchFile, watchFile } from "node:fs";
 import { createSecureContext, type SecureContextOptions } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { ConfigError } from "./config.js";
@@ -116,29 +116,32 @@ export class TlsSource {
   }
 
   /**
-   * Reloads when a file changes (stat polling: it follows renames and the symlink swaps of
-   * Kubernetes secrets, which fs.watch loses), once the files have been quiet for a moment, so
-   * that a certificate and key replaced one after the other are read together.
+   * Calls `onChange` when a file changes (stat polling: it follows renames and the symlink swaps
+   * of Kubernetes secrets, which fs.watch loses), once the files have been quiet for a moment, so
+   * that a certificate and key replaced one after the other are read together. Returns the stop.
    */
-  watch(onReload: (outcome: { material?: TlsMaterial; error?: unknown }) => void, intervalMs = 1000) {
+  watch(onChange: () => void, intervalMs = 1000): () => void {
     const paths = [this.files.certFile, this.files.keyFile, this.files.clientCaFile].filter(
       (path): path is string => path !== undefined,
     );
     let timer: NodeJS.Timeout | undefined;
     const changed = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        try {
-          onReload({ material: this.reload() });
-        } catch (error) {
-          onReload({ error });
-        }
-      }, 200);
+      timer = setTimeout(onChange, 200);
     };
-    for (const path of paths) watchFile(path, { interval: intervalMs, persistent: false }, changed);
+    // called on any stat change, reading included (atime): only a new content counts
+    const listener = (current: Stats, previous: Stats) => {
+      if (
+        current.mtimeMs !== previous.mtimeMs ||
+        current.ino !== previous.ino ||
+        current.size !== previous.size
+      )
+        changed();
+    };
+    for (const path of paths) watchFile(path, { interval: intervalMs, persistent: false }, listener);
     return () => {
       clearTimeout(timer);
-      for (const path of paths) unwatchFile(path, changed);
+      for (const path of paths) unwatchFile(path, listener);
     };
   }
 
