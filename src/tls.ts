@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync, type Stats, unwatchFile, watchFile } from "node:fs";
-import { createSecureContext, type SecureContextOptions } from "node:tls";
+import type { SecureContextOptions } from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { ConfigError } from "./config.js";
 
@@ -38,12 +38,18 @@ function checked<T>(setting: string, file: string, what: string, parse: () => T)
   }
 }
 
+function readCa(file: string): Buffer {
+  const ca = readPem(file, "EXECLENS_TLS_CLIENT_CA_FILE");
+  // parses the first certificate: a file without one would let no client in
+  checked("EXECLENS_TLS_CLIENT_CA_FILE", file, "PEM CA certificates", () => new X509Certificate(ca));
+  return ca;
+}
+
 /** Reads the files; throws a ConfigError naming the setting whose file is missing or wrong. */
 export function readTlsMaterial(files: TlsFiles): TlsMaterial {
   const cert = readPem(files.certFile, "EXECLENS_TLS_CERT_FILE");
   const key = readPem(files.keyFile, "EXECLENS_TLS_KEY_FILE");
-  const ca =
-    files.clientCaFile === undefined ? undefined : readPem(files.clientCaFile, "EXECLENS_TLS_CLIENT_CA_FILE");
+  const ca = files.clientCaFile === undefined ? undefined : readCa(files.clientCaFile);
   const x509 = checked(
     "EXECLENS_TLS_CERT_FILE",
     files.certFile,
@@ -58,11 +64,6 @@ export function readTlsMaterial(files: TlsFiles): TlsMaterial {
       "EXECLENS_TLS_KEY_FILE",
       `${files.keyFile} is not the private key of the certificate in ${files.certFile}`,
     );
-  }
-  if (ca !== undefined && files.clientCaFile !== undefined) {
-    const caFile = files.clientCaFile;
-    checked("EXECLENS_TLS_CLIENT_CA_FILE", caFile, "PEM CA certificates", () => new X509Certificate(ca));
-    checked("EXECLENS_TLS_CLIENT_CA_FILE", caFile, "PEM CA certificates", () => createSecureContext({ ca }));
   }
   return { cert, key, ca, subject: x509.subject, validTo: x509.validTo };
 }

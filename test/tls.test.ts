@@ -173,12 +173,8 @@ describe("the TLS files of the execlens command", () => {
     const files = tlsFiles(certificates.server);
     const dataDir = mkdtempSync(join(tmpdir(), "execlens-tls-cli-"));
     const ports = { EXECLENS_OTLP_HTTP_PORT: "0", EXECLENS_OTLP_GRPC_PORT: "0", EXECLENS_API_PORT: "0" };
-    const app = spawnExeclens([], {
-      ...ports,
-      EXECLENS_DATA_DIR: dataDir,
-      EXECLENS_TLS_CERT_FILE: files.certFile,
-      EXECLENS_TLS_KEY_FILE: files.keyFile,
-    });
+    const tlsEnv = { EXECLENS_TLS_CERT_FILE: files.certFile, EXECLENS_TLS_KEY_FILE: files.keyFile };
+    const app = spawnExeclens([], { ...ports, EXECLENS_DATA_DIR: dataDir, ...tlsEnv });
     try {
       const ready = await app.ready();
       expect(ready).toMatchObject({ access: { tls: "on" } });
@@ -207,6 +203,10 @@ describe("the TLS files of the execlens command", () => {
         "EXECLENS_TLS_KEY_FILE",
       ],
       [{ EXECLENS_TLS_CERT_FILE: files.certFile }, "EXECLENS_TLS_KEY_FILE"],
+      [
+        { ...tlsEnv, EXECLENS_TLS_CLIENT_CA_FILE: certificates.client.keyFile },
+        "EXECLENS_TLS_CLIENT_CA_FILE",
+      ],
     ] as const) {
       const failed = spawnExeclens([], { ...ports, EXECLENS_DATA_DIR: dataDir, ...env });
       expect(await failed.exited).toBe(2);
