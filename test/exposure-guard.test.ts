@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,9 @@ describe("the exposure guard", () => {
     ).not.toThrow();
     expect(() => open({ EXECLENS_ALLOW_OPEN_API: "true", EXECLENS_ALLOW_OPEN_INGEST: "true" })).not.toThrow();
     expect(() => open({}, ["--allow-open-api", "--allow-open-ingest"])).not.toThrow();
+    const file = join(dataDir(), "execlens.yml");
+    writeFileSync(file, "allowOpenApi: true\nallowOpenIngest: true\n");
+    expect(() => open({ EXECLENS_CONFIG: file })).not.toThrow();
     expect(() => open({}, ["--allow-open-api", "--allow-open-ingest=false"])).toThrow(/EXECLENS_INGEST_KEYS/);
     for (const host of ["127.0.0.1", "127.0.0.53", "::1", "[::1]", "localhost"]) {
       expect(loadConfig({ EXECLENS_HOST: host }, []).host).toBe(host);
