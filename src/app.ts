@@ -10,6 +10,7 @@ import { type Listening, listen } from "./listen.js";
 import { DEFAULT_PRICES } from "./mappers/index.js";
 import { createApiApp, ExeclensMetrics } from "./server/index.js";
 import { type DatabaseHandle, type DatabaseTarget, GroupCommitWriter, openDatabase } from "./store/index.js";
+import { TlsSource } from "./tls.js";
 import { startUpkeep } from "./upkeep/index.js";
 
 export interface Execlens {
@@ -21,6 +22,8 @@ export interface Execlens {
   sweep(): Promise<void>;
   /** Settles the traces quiet for EXECLENS_SETTLE_AFTER_MS now (it also runs every few seconds). */
   settle(): Promise<void>;
+  /** Re-reads the TLS files now (SIGHUP); a failure is logged and the current certificate kept. */
+  reloadTls(): void;
   /** Graceful: stop accepting, answer what is in flight, close the database (bounded by the shutdown timeout). */
   stop(): Promise<void>;
 }
@@ -42,7 +45,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
   if (config.databaseUrl === undefined) await mkdir(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle(logger);
   try {
-    const { database, metrics, api } = await startServing(config, logger, lifecycle);
+    const { database, metrics, api, tls } = await startServing(config, logger, lifecycle);
     const observers: OutcomeObserver[] = [(outcomes) => metrics.metrics.record(outcomes)];
     if (config.alertmanagerUrl !== undefined) {
       const notifier = new AlertmanagerNotifier({
@@ -105,8 +108,10 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
         maxInflightSpans: config.maxInflightSpans,
       }),
       maxRequestBytes: config.maxRequestBytes,
+      ingestKeys: config.ingestKeys,
       onError: (error: unknown) =>
         logger.warn({ err: error }, "could not store a batch; answered retry later"),
+      onRefused: (reason: string) => metrics.metrics.recordRefusedRequest(reason),
     };
     const otlpHttp = lifecycle.add(
       await serverComponent(
@@ -114,9 +119,14 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
         createHttpReceiver(receiverOptions),
         config.host,
         config.otlpHttpPort,
+        tls.source,
       ),
     );
-    const grpc = await startGrpcReceiver(receiverOptions, config.host, config.otlpGrpcPort);
+    const grpc = await startGrpcReceiver(
+      { ...receiverOptions, credentials: tls.source?.grpcCredentials() },
+      config.host,
+      config.otlpGrpcPort,
+    );
     lifecycle.add({
       name: "otlp-grpc",
       stop: (deadline) =>
@@ -134,6 +144,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
       apiUrl: api.listening.url,
       sweep: upkeep.sweep,
       settle: upkeep.settle,
+      reloadTls: tls.reload,
       stop: () => lifecycle.stop(config.shutdownTimeoutMs),
     };
   } catch (error) {
@@ -145,6 +156,7 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
 export interface ExeclensApi {
   readonly database: DatabaseHandle;
   readonly apiUrl: string;
+  reloadTls(): void;
   stop(): Promise<void>;
 }
 
@@ -155,10 +167,11 @@ export interface ExeclensApi {
 export async function startApiOnly(config: Config, logger: Logger): Promise<ExeclensApi> {
   const lifecycle = new Lifecycle(logger);
   try {
-    const { database, api } = await startServing(config, logger, lifecycle, { readOnly: true });
+    const { database, api, tls } = await startServing(config, logger, lifecycle, { readOnly: true });
     return {
       database: database.handle,
       apiUrl: api.listening.url,
+      reloadTls: tls.reload,
       stop: () => lifecycle.stop(config.shutdownTimeoutMs),
     };
   } catch (error) {
@@ -167,18 +180,49 @@ export async function startApiOnly(config: Config, logger: Logger): Promise<Exec
   }
 }
 
-/** What both roles run: the database, the metrics, the query API. */
+/** What both roles run: the TLS files, the database, the metrics, the query API. */
 async function startServing(
   config: Config,
   logger: Logger,
   lifecycle: Lifecycle,
   options: { readOnly?: boolean } = {},
 ) {
+  const tls = lifecycle.add(tlsComponent(config, logger));
   const database = lifecycle.add(await databaseComponent(config, options));
   const metrics = lifecycle.add(metricsComponent(config, database.handle));
   const app = apiAppOf(config, database.handle, metrics.metrics, logger);
-  const api = lifecycle.add(await serverComponent("api", app, config.host, config.apiPort));
-  return { database, metrics, api };
+  const api = lifecycle.add(await serverComponent("api", app, config.host, config.apiPort, tls.source));
+  return { database, metrics, api, tls };
+}
+
+/**
+ * The TLS files (none: plain HTTP and gRPC), read now — a missing or wrong file stops start-up
+ * with a ConfigError naming its setting — and again on reloadTls() and when a file changes.
+ */
+function tlsComponent(config: Config, logger: Logger) {
+  if (config.tlsCertFile === undefined || config.tlsKeyFile === undefined) {
+    return { name: "tls", source: undefined, reload: () => {}, stop: async () => {} };
+  }
+  const source = TlsSource.load({
+    certFile: config.tlsCertFile,
+    keyFile: config.tlsKeyFile,
+    clientCaFile: config.tlsClientCaFile,
+  });
+  const reload = (trigger: "SIGHUP" | "file change") => {
+    try {
+      const { subject, validTo } = source.reload();
+      logger.info({ trigger, subject, validTo }, "TLS certificate reloaded");
+    } catch (error) {
+      logger.error({ trigger, err: error }, "could not reload the TLS files; the current certificate stays");
+    }
+  };
+  const unwatch = source.watch(() => reload("file change"));
+  return {
+    name: "tls",
+    source,
+    reload: () => reload("SIGHUP"),
+    stop: async () => unwatch(),
+  };
 }
 
 async function databaseComponent(config: Config, options: { readOnly?: boolean } = {}) {
@@ -197,8 +241,9 @@ async function serverComponent(
   app: Parameters<typeof listen>[0],
   host: string,
   port: number,
+  tls: TlsSource | undefined,
 ): Promise<{ name: string; listening: Listening; stop(deadline: number): Promise<void> }> {
-  const listening = await listen(app, host, port);
+  const listening = await listen(app, host, port, tls);
   return {
     name,
     listening,

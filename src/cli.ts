@@ -11,15 +11,23 @@ async function main(): Promise<void> {
     process.stdout.write(`${helpText()}\n`);
     return;
   }
-  if (argv[0] === "api-key") {
-    const { newApiKey } = await import("./server/config.js");
-    const { key, entry } = newApiKey(argv.slice(1));
+  if (argv[0] === "api-key" || argv[0] === "ingest-key") {
+    const { newAccessKey } = await import("./model/index.js");
+    const organizations = argv.slice(1);
+    if (argv[0] === "ingest-key" && organizations.length > 1) {
+      process.stderr.write(
+        "execlens: an ingest key pins one organisation (or none: `execlens ingest-key`)\n",
+      );
+      process.exit(EXIT_CONFIG);
+    }
+    const { key, entry } = newAccessKey(organizations);
+    const variable = argv[0] === "api-key" ? "EXECLENS_API_KEYS" : "EXECLENS_INGEST_KEYS";
     process.stdout.write(
-      `key (give it to the client; it is not stored): ${key}\nEXECLENS_API_KEYS entry: ${entry}\n`,
+      `key (give it to the client; it is not stored): ${key}\n${variable} entry: ${entry}\n`,
     );
     return;
   }
-  const { ConfigError, loadConfig, printableConfig } = await import("./config.js");
+  const { accessOf, ConfigError, loadConfig, printableConfig } = await import("./config.js");
   const printConfig = argv[0] === "config" && argv[1] === "print";
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -39,14 +47,31 @@ async function main(): Promise<void> {
   });
   const logger = createLogger(config.logLevel);
   const { startApiOnly, startExeclens } = await import("./app.js");
-  let execlens: { stop(): Promise<void> };
-  const common = { role: config.role, selfTelemetry: telemetry !== undefined };
+  let execlens: { reloadTls(): void; stop(): Promise<void> };
+  const access = accessOf(config);
+  const common = { role: config.role, selfTelemetry: telemetry !== undefined, access };
+  if (access.api === "open") {
+    logger.warn(
+      "the query API is open (EXECLENS_ALLOW_OPEN_API): anyone who reaches it reads every execution",
+    );
+  }
+  if (access.ingest === "open") {
+    logger.warn(
+      "OTLP ingest is open (EXECLENS_ALLOW_OPEN_INGEST): anyone who reaches it writes executions for any organisation",
+    );
+  }
+  // a TLS file that cannot be used is a configuration error too
+  const started = <T>(starting: Promise<T>): Promise<T> =>
+    starting.catch((error: unknown) => {
+      if (error instanceof ConfigError) exitForConfig(error);
+      throw error;
+    });
   if (config.role === "api") {
-    const apiOnly = await startApiOnly(config, logger);
+    const apiOnly = await started(startApiOnly(config, logger));
     execlens = apiOnly;
     logger.info({ ...common, api: apiOnly.apiUrl, database: "postgres (read-only)" }, "execlens is ready");
   } else {
-    const all = await startExeclens(config, logger);
+    const all = await started(startExeclens(config, logger));
     execlens = all;
     logger.info(
       {
@@ -75,6 +100,7 @@ async function main(): Promise<void> {
         },
       );
   };
+  process.on("SIGHUP", () => execlens.reloadTls());
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -6,7 +7,7 @@ import { alertSettings } from "./alerts/config.js";
 import { collectorSettings } from "./collector/config.js";
 import { forwardSettings } from "./forward/config.js";
 import { mappingSettings } from "./mappers/config.js";
-import { type ConfigOf, positiveInt, type Setting, setting } from "./model/index.js";
+import { type ConfigOf, optionalSetting, positiveInt, type Setting, setting } from "./model/index.js";
 import { serverSettings } from "./server/config.js";
 import { storeSettings } from "./store/config.js";
 
@@ -36,6 +37,27 @@ const processSettings = {
     default: "127.0.0.1",
     help: "address every server listens on",
   }),
+  tlsCertFile: optionalSetting({
+    env: "EXECLENS_TLS_CERT_FILE",
+    flag: "tls-cert-file",
+    schema: z.string().min(1),
+    unset: "plain HTTP and gRPC",
+    help: "PEM certificate (chain) every server (OTLP/HTTP, OTLP/gRPC, API) presents; reloaded on SIGHUP or when the file changes",
+  }),
+  tlsKeyFile: optionalSetting({
+    env: "EXECLENS_TLS_KEY_FILE",
+    flag: "tls-key-file",
+    schema: z.string().min(1),
+    unset: "none",
+    help: "PEM private key of `EXECLENS_TLS_CERT_FILE`",
+  }),
+  tlsClientCaFile: optionalSetting({
+    env: "EXECLENS_TLS_CLIENT_CA_FILE",
+    flag: "tls-client-ca-file",
+    schema: z.string().min(1),
+    unset: "no client certificates",
+    help: "mutual TLS: PEM CA certificates; every client must present a certificate they signed",
+  }),
   shutdownTimeoutMs: setting({
     env: "EXECLENS_SHUTDOWN_TIMEOUT_MS",
     flag: "shutdown-timeout-ms",
@@ -54,12 +76,15 @@ const processSettings = {
 
 /** Every setting, each component's slice as it declares it (the first ones first in the help). */
 const { databaseUrl, dataDir, ...upkeepSettings } = storeSettings;
-const { role, host, ...runSettings } = processSettings;
+const { role, host, tlsCertFile, tlsKeyFile, tlsClientCaFile, ...runSettings } = processSettings;
 const SETTINGS = {
   databaseUrl,
   role,
   dataDir,
   host,
+  tlsCertFile,
+  tlsKeyFile,
+  tlsClientCaFile,
   ...collectorSettings,
   ...serverSettings,
   ...upkeepSettings,
@@ -95,6 +120,7 @@ export function helpText(): string {
   return [
     "Usage: execlens [options]",
     "       execlens api-key [organisation …]   make an API key (none: every organisation)",
+    "       execlens ingest-key [organisation]   make an ingest key (none: spans name their organisation)",
     "       execlens config print [options]      the effective configuration, secrets masked",
     "",
     "Receives OTLP traces and keeps skill and workflow executions in PostgreSQL.",
@@ -135,9 +161,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     ...Object.fromEntries(entries.map(([, s]) => [s.flag, { type: "string" as const }])),
     [CONFIG_FILE.flag]: { type: "string" as const },
   };
+  const bare = new Set(entries.filter(([, s]) => s.bare === true).map(([, s]) => `--${s.flag}`));
   let flags: Record<string, string | boolean | undefined>;
   try {
-    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    const args = argv.map((arg) => (bare.has(arg) ? `${arg}=true` : arg));
+    flags = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new ConfigError("arguments", (error as Error).message);
   }
@@ -169,7 +197,71 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   if (config.role === "api" && config.databaseUrl === undefined) {
     throw new ConfigError("EXECLENS_ROLE", "api serves a PostgreSQL server's rows: set DATABASE_URL too");
   }
+  checkTls(config as Config);
+  checkExposure(config as Config);
   return config as Config;
+}
+
+function checkTls(config: Config): void {
+  if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined)) {
+    const [missing, set] =
+      config.tlsKeyFile === undefined
+        ? [SETTINGS.tlsKeyFile.env, SETTINGS.tlsCertFile.env]
+        : [SETTINGS.tlsCertFile.env, SETTINGS.tlsKeyFile.env];
+    throw new ConfigError(missing, `must be set together with ${set}`);
+  }
+  if (config.tlsClientCaFile !== undefined && config.tlsCertFile === undefined) {
+    throw new ConfigError(
+      SETTINGS.tlsClientCaFile.env,
+      `mutual TLS needs a server certificate: set ${SETTINGS.tlsCertFile.env} and ${SETTINGS.tlsKeyFile.env} too`,
+    );
+  }
+}
+
+/** Whether a host name or address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  return bare === "::1" || /^::ffff:127\./i.test(bare);
+}
+
+/** Who can use each door: `keys` (a key is required), `open` on a network address, `loopback` (open, this machine only). */
+export interface Access {
+  readonly api: "keys" | "open" | "loopback";
+  /** Absent for EXECLENS_ROLE=api, which receives nothing. */
+  readonly ingest?: "keys" | "open" | "loopback";
+  readonly tls: "off" | "on" | "mutual";
+}
+
+export function accessOf(config: Config): Access {
+  const door = (keys: readonly unknown[]) =>
+    keys.length > 0 ? "keys" : isLoopback(config.host) ? "loopback" : "open";
+  const tls =
+    config.tlsCertFile === undefined ? "off" : config.tlsClientCaFile === undefined ? "on" : "mutual";
+  return config.role === "api"
+    ? { api: door(config.apiKeys), tls }
+    : { api: door(config.apiKeys), ingest: door(config.ingestKeys), tls };
+}
+
+/**
+ * The exposure guard: an API or OTLP receiver without keys on an address other machines reach
+ * is refused, unless EXECLENS_ALLOW_OPEN_API / EXECLENS_ALLOW_OPEN_INGEST say it is meant.
+ */
+function checkExposure(config: Config): void {
+  const access = accessOf(config);
+  if (access.api === "open" && !config.allowOpenApi) {
+    throw new ConfigError(
+      SETTINGS.apiKeys.env,
+      `none set while ${SETTINGS.host.env}=${config.host} is not a loopback address: anyone who reaches port ${config.apiPort} would read every execution. Set ${SETTINGS.apiKeys.env} (\`execlens api-key\`), or ${SETTINGS.allowOpenApi.env}=true (--${SETTINGS.allowOpenApi.flag}) if an open API is meant`,
+    );
+  }
+  if (access.ingest === "open" && !config.allowOpenIngest) {
+    throw new ConfigError(
+      SETTINGS.ingestKeys.env,
+      `none set while ${SETTINGS.host.env}=${config.host} is not a loopback address: anyone who reaches the OTLP ports would write executions for any organisation. Set ${SETTINGS.ingestKeys.env} (\`execlens ingest-key\`), or ${SETTINGS.allowOpenIngest.env}=true (--${SETTINGS.allowOpenIngest.flag}) if open ingest is meant`,
+    );
+  }
 }
 
 /**
@@ -198,7 +290,10 @@ function readConfigFile(path: string): Partial<Record<SettingKey, unknown>> {
   return document as Partial<Record<SettingKey, unknown>>;
 }
 
-/** The effective configuration with secrets masked: the password of DATABASE_URL, the API key hashes, the forward headers' values. */
+/**
+ * The effective configuration with secrets masked (the password of DATABASE_URL, the API and
+ * ingest key hashes, the forward headers' values), and who can use each door (`access`).
+ */
 export function printableConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config };
   if (config.databaseUrl !== undefined) {
@@ -206,7 +301,11 @@ export function printableConfig(config: Config): Record<string, unknown> {
     if (url.password !== "") url.password = "***";
     masked.databaseUrl = url.toString();
   }
-  masked.apiKeys = config.apiKeys.map((key) => ({ sha256: "***", organizations: key.organizations }));
+  const maskedKeys = (keys: Config["apiKeys"]) =>
+    keys.map((key) => ({ sha256: "***", organizations: key.organizations }));
+  masked.apiKeys = maskedKeys(config.apiKeys);
+  masked.ingestKeys = maskedKeys(config.ingestKeys);
   masked.forwardHeaders = Object.fromEntries(Object.keys(config.forwardHeaders).map((name) => [name, "***"]));
+  masked.access = accessOf(config);
   return masked;
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
-import { sourceIdToUuid } from "../src/model/index.js";
-import { newApiKey, parseApiKeys } from "../src/server/api-keys.js";
+import { newAccessKey, parseAccessKeys, sourceIdToUuid } from "../src/model/index.js";
 import { writeChanges } from "../src/store/index.js";
 import { allPages, apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
@@ -10,9 +9,9 @@ import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
 import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
 import { span } from "./helpers/spans.js";
 
-const keyA = newApiKey(["org-a"]);
-const keyB = newApiKey(["org-b"]);
-const admin = newApiKey([]);
+const keyA = newAccessKey(["org-a"]);
+const keyB = newAccessKey(["org-b"]);
+const admin = newAccessKey([]);
 const ORG_A = sourceIdToUuid("org-a");
 
 describeEachDatabase("tenancy", (kind) => {
@@ -21,7 +20,7 @@ describeEachDatabase("tenancy", (kind) => {
   let skills: Row[];
   beforeAll(async () => {
     execlens = await startTestExeclens(kind, {
-      apiKeys: parseApiKeys([keyA.entry, keyB.entry, admin.entry].join(";")),
+      apiKeys: parseAccessKeys([keyA.entry, keyB.entry, admin.entry].join(";")),
     });
     await ingestDataset(execlens.database.db, { seed: 5, traces: 30 });
     // a model request in each workflow execution

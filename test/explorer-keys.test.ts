@@ -1,11 +1,11 @@
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
-import { newApiKey, parseApiKeys } from "../src/server/api-keys.js";
+import { newAccessKey, parseAccessKeys } from "../src/model/index.js";
 import { accessibilityViolations, describeInBrowser, PATIENCE } from "./helpers/explorer.js";
 import { seedSpans, sendSpans, sendWorkflow } from "./helpers/explorer-seed.js";
 
-const orgA = newApiKey(["org-a"]);
-const everyOrg = newApiKey([]);
+const orgA = newAccessKey(["org-a"]);
+const everyOrg = newAccessKey([]);
 
 const rowsShown = (page: Page) =>
   page.$$eval("#executions tbody tr a[href^='/workflow-executions/']", (links) =>
@@ -108,5 +108,5 @@ describeInBrowser(
       await page.context().close();
     });
   },
-  { apiKeys: parseApiKeys(`${orgA.entry};${everyOrg.entry}`) },
+  { apiKeys: parseAccessKeys(`${orgA.entry};${everyOrg.entry}`) },
 );

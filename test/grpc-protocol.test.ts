@@ -41,6 +41,7 @@ describe("OTLP/gRPC status codes", () => {
         context: { consumer: sink, limits: DEFAULT_SPAN_LIMITS, now: Date.now },
         admission: new Admission({ maxInflightBytes: 1, maxInflightSpans: 1 }),
         maxRequestBytes: 64 * 1024,
+        ingestKeys: [],
       },
       "127.0.0.1",
       0,

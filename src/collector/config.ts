@@ -1,6 +1,6 @@
-import { type ConfigOf, port, positiveInt, setting } from "../model/index.js";
+import { accessKeys, type ConfigOf, flagBoolean, port, positiveInt, setting } from "../model/index.js";
 
-/** The OTLP receivers' settings: ports, the size and admission limits, what a span may carry. */
+/** The OTLP receivers' settings: ports, keys, the size and admission limits, what a span may carry. */
 export const collectorSettings = {
   otlpHttpPort: setting({
     env: "EXECLENS_OTLP_HTTP_PORT",
@@ -15,6 +15,30 @@ export const collectorSettings = {
     schema: port,
     default: 4317,
     help: "OTLP/gRPC receiver (`TraceService/Export`)",
+  }),
+  ingestKeys: setting({
+    env: "EXECLENS_INGEST_KEYS",
+    flag: "ingest-keys",
+    schema: accessKeys.superRefine((keys, ctx) => {
+      const index = keys.findIndex((key) => key.organizations !== "*" && key.organizations.length !== 1);
+      if (index >= 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `entry ${index + 1} names several organisations: an ingest key pins one (sha256:<hex>=<org>) or none (sha256:<hex>=*)`,
+        });
+      }
+    }),
+    default: [],
+    secret: true,
+    help: "OTLP ingest keys, hashed: `sha256:<hex>=<org>` (rows stored under that organisation) or `sha256:<hex>=*`, separated by `;` (none: ingest is open)",
+  }),
+  allowOpenIngest: setting({
+    env: "EXECLENS_ALLOW_OPEN_INGEST",
+    flag: "allow-open-ingest",
+    schema: flagBoolean,
+    default: false,
+    bare: true,
+    help: "`true`: receive OTLP without `EXECLENS_INGEST_KEYS` on a non-loopback `EXECLENS_HOST` (otherwise execlens refuses to start)",
   }),
   maxRequestBytes: setting({
     env: "EXECLENS_MAX_REQUEST_BYTES",

@@ -8,7 +8,8 @@ export type PermanentReason =
   | "payload_too_large"
   | "unsupported_media_type"
   | "method_not_allowed"
-  | "not_found";
+  | "not_found"
+  | "unauthenticated";
 export type RetryableReason = "unavailable" | "busy";
 
 export class IngestError extends Error {
@@ -58,7 +59,7 @@ export function asIngestError(error: unknown, onError?: (error: unknown) => void
 }
 
 interface Statuses {
-  readonly http: 400 | 404 | 405 | 413 | 415 | 429 | 503;
+  readonly http: 400 | 401 | 404 | 405 | 413 | 415 | 429 | 503;
   /** google.rpc.Code of the Status body OTLP/HTTP sends with a failure. */
   readonly rpc: number;
   /** gRPC status (@grpc/grpc-js `status`) for OTLP/gRPC, by the OTLP specification. */
@@ -70,6 +71,7 @@ const NOT_FOUND = 5;
 const RESOURCE_EXHAUSTED = 8;
 const UNIMPLEMENTED = 12;
 const UNAVAILABLE = 14;
+const UNAUTHENTICATED = 16;
 
 /**
  * Each reason's answer on each transport, in one place. Busy is RESOURCE_EXHAUSTED in the HTTP
@@ -80,6 +82,7 @@ const STATUSES: Readonly<Record<PermanentReason | RetryableReason, Statuses>> = 
   unsupported_media_type: { http: 415, rpc: INVALID_ARGUMENT, grpc: INVALID_ARGUMENT },
   method_not_allowed: { http: 405, rpc: INVALID_ARGUMENT, grpc: INVALID_ARGUMENT },
   not_found: { http: 404, rpc: NOT_FOUND, grpc: UNIMPLEMENTED },
+  unauthenticated: { http: 401, rpc: UNAUTHENTICATED, grpc: UNAUTHENTICATED },
   payload_too_large: { http: 413, rpc: RESOURCE_EXHAUSTED, grpc: RESOURCE_EXHAUSTED },
   busy: { http: 429, rpc: RESOURCE_EXHAUSTED, grpc: UNAVAILABLE },
   unavailable: { http: 503, rpc: UNAVAILABLE, grpc: UNAVAILABLE },

@@ -2,12 +2,17 @@ import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { type DecodedRequest, isOwnSpan, type RejectedSpan, type Span } from "../model/index.js";
 import type { AdmissionTicket } from "./admission.js";
 import { asIngestError } from "./errors.js";
+import type { IngestGrant } from "./ingest-keys.js";
 import { applyLimits, type SpanLimits } from "./limits.js";
 
-/** The next stage: resolves once the spans are durable, naming the spans it could not take. */
+/**
+ * The next stage: resolves once the spans are durable, naming the spans it could not take. The
+ * grant is what the request's ingest key says (the organisation every row is stored under).
+ */
 export interface TracesConsumer {
   consume(
     spans: readonly Span[],
+    grant: IngestGrant,
   ): Promise<{ readonly rejected: readonly RejectedSpan[]; readonly rowsWritten: number }>;
 }
 
@@ -41,9 +46,10 @@ export async function exportTraces(
   context: ExportContext,
   ticket: AdmissionTicket,
   protocol: IngestProtocol,
+  grant: IngestGrant,
 ): Promise<ExportResult> {
   if (decoded.rejected.length === 0 && decoded.spans.length > 0 && decoded.spans.every(isOwnSpan)) {
-    return store(decoded, context, ticket);
+    return store(decoded, context, ticket, grant);
   }
   return tracer.startActiveSpan(
     "execlens.ingest",
@@ -56,7 +62,7 @@ export async function exportTraces(
     },
     async (span) => {
       try {
-        const result = await store(decoded, context, ticket);
+        const result = await store(decoded, context, ticket, grant);
         span.setAttributes({
           "execlens.spans.rejected": result.rejectedSpans,
           "execlens.rows.written": result.rowsWritten,
@@ -78,13 +84,14 @@ async function store(
   decoded: DecodedRequest,
   context: ExportContext,
   ticket: AdmissionTicket,
+  grant: IngestGrant,
 ): Promise<ExportResult & { readonly rowsWritten: number }> {
   const limited = applyLimits(decoded, context.limits, context.now());
   ticket.addSpans(limited.spans.length);
   const consumed =
     limited.spans.length === 0
       ? { rejected: [], rowsWritten: 0 }
-      : await context.consumer.consume(limited.spans);
+      : await context.consumer.consume(limited.spans, grant);
   const rejected = [...limited.rejected, ...consumed.rejected];
   return {
     rejectedSpans: rejected.length,

@@ -1,9 +1,11 @@
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
+import type { AccessKey } from "../model/index.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
-import { asIngestError, statusesOf } from "./errors.js";
+import { asIngestError, type PermanentReason, type RetryableReason, statusesOf } from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
 import { decode } from "./http-receiver.js";
+import { checkIngestKey } from "./ingest-keys.js";
 import { decodeProtobufRequest, encodeProtobufResponse } from "./otlp-protobuf.js";
 
 export interface GrpcReceiverOptions {
@@ -11,7 +13,13 @@ export interface GrpcReceiverOptions {
   readonly admission: Admission;
   /** Largest accepted message, after decompression. */
   readonly maxRequestBytes: number;
+  /** EXECLENS_INGEST_KEYS, checked against the `authorization` metadata; none: every call is let in. */
+  readonly ingestKeys: readonly AccessKey[];
+  /** Plain gRPC when absent; else TLS credentials (see src/tls.ts). */
+  readonly credentials?: grpc.ServerCredentials;
   readonly onError?: (error: unknown) => void;
+  /** Told of each call answered with an error, by reason (for the metrics). */
+  readonly onRefused?: (reason: PermanentReason | RetryableReason) => void;
 }
 
 export interface GrpcReceiver {
@@ -52,7 +60,7 @@ export async function startGrpcReceiver(
   });
   server.addService(TRACE_SERVICE, {
     Export(call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) {
-      handleExport(call.request, options).then(
+      handleExport(call.request, call.metadata, options).then(
         (response) => callback(null, response),
         (error: unknown) => callback(toServiceError(error, options)),
       );
@@ -60,8 +68,10 @@ export async function startGrpcReceiver(
   });
   const boundPort = await new Promise<number>((resolve, reject) => {
     const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      address,
+      options.credentials ?? grpc.ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     );
   });
   return {
@@ -71,12 +81,21 @@ export async function startGrpcReceiver(
   };
 }
 
-async function handleExport(request: Buffer, options: GrpcReceiverOptions): Promise<Uint8Array> {
+async function handleExport(
+  request: Buffer,
+  metadata: grpc.Metadata,
+  options: GrpcReceiverOptions,
+): Promise<Uint8Array> {
+  const [authorization] = metadata.get("authorization");
+  const grant = checkIngestKey(
+    options.ingestKeys,
+    typeof authorization === "string" ? authorization : authorization?.toString("utf8"),
+  );
   let ticket: AdmissionTicket | undefined;
   try {
     ticket = options.admission.admit(request.byteLength);
     ticket.addBytes(request.byteLength);
-    const result = await exportTraces(decode(protobufBody, request), options.context, ticket, "grpc");
+    const result = await exportTraces(decode(protobufBody, request), options.context, ticket, "grpc", grant);
     options.context.onAccepted?.(request, "application/x-protobuf");
     return encodeProtobufResponse(result.rejectedSpans, result.errorMessage);
   } finally {
@@ -86,6 +105,7 @@ async function handleExport(request: Buffer, options: GrpcReceiverOptions): Prom
 
 function toServiceError(error: unknown, options: GrpcReceiverOptions): Partial<grpc.StatusObject> {
   const ingestError = asIngestError(error, options.onError);
+  options.onRefused?.(ingestError.reason);
   const { grpc: code } = statusesOf(ingestError);
   const metadata = new grpc.Metadata();
   if (ingestError.retryAfterSeconds !== undefined) {

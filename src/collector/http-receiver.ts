@@ -1,9 +1,16 @@
 import { Hono } from "hono";
-import type { DecodedRequest } from "../model/index.js";
+import type { AccessKey, DecodedRequest } from "../model/index.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
 import { type Encoding, encodingFor, jsonEncoding } from "./encodings.js";
-import { asIngestError, IngestError, statusesOf } from "./errors.js";
+import {
+  asIngestError,
+  IngestError,
+  type PermanentReason,
+  type RetryableReason,
+  statusesOf,
+} from "./errors.js";
 import { type ExportContext, exportTraces } from "./export-traces.js";
+import { checkIngestKey } from "./ingest-keys.js";
 import { JsonShapeError } from "./otlp-json.js";
 import { readBody } from "./read-body.js";
 
@@ -12,15 +19,32 @@ export interface HttpReceiverOptions {
   readonly admission: Admission;
   /** Largest accepted body, after decompression. */
   readonly maxRequestBytes: number;
+  /** EXECLENS_INGEST_KEYS; none: every request is let in. */
+  readonly ingestKeys: readonly AccessKey[];
   readonly onError?: (error: unknown) => void;
+  /** Told of each request answered with an error, by reason (for the metrics). */
+  readonly onRefused?: (reason: PermanentReason | RetryableReason) => void;
 }
 
 /** OTLP/HTTP traces receiver (POST /v1/traces), by the OTLP specification. */
 export function createHttpReceiver(options: HttpReceiverOptions): Hono {
   const app = new Hono();
+  const failure = (encoding: Encoding, error: IngestError, extraHeaders: Record<string, string> = {}) => {
+    options.onRefused?.(error.reason);
+    return failureResponse(encoding, error, extraHeaders);
+  };
 
   app.post("/v1/traces", async (c) => {
     const encoding = encodingFor(c.req.header("content-type"));
+    let grant: ReturnType<typeof checkIngestKey>;
+    try {
+      // before the body is read: a request without a valid key costs nothing and stores nothing
+      grant = checkIngestKey(options.ingestKeys, c.req.header("authorization"));
+    } catch (error) {
+      return failure(encoding ?? jsonEncoding, asIngestError(error, options.onError), {
+        "www-authenticate": 'Bearer realm="execlens OTLP"',
+      });
+    }
     if (encoding === undefined) {
       return failure(
         jsonEncoding,
@@ -48,7 +72,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
         (n) => admitted.addBytes(n),
       );
       const protocol = encoding === jsonEncoding ? "http/json" : "http/protobuf";
-      const result = await exportTraces(decode(encoding, body), options.context, admitted, protocol);
+      const result = await exportTraces(decode(encoding, body), options.context, admitted, protocol, grant);
       options.context.onAccepted?.(body, c.req.header("content-type") ?? encoding.contentType);
       return new Response(encoding.encodeResponse(result.rejectedSpans, result.errorMessage), {
         status: 200,
@@ -90,7 +114,7 @@ export function decode(encoding: Pick<Encoding, "contentType" | "decode">, body:
   }
 }
 
-function failure(
+function failureResponse(
   encoding: Encoding,
   error: IngestError,
   extraHeaders: Record<string, string> = {},

@@ -22,19 +22,23 @@ export interface IngestOptions {
 
 /**
  * The ingest stage: own spans out → map → group commit → outcomes to the observers. Resolves
- * once the rows are committed, so a 200 means durable. execlens' own spans (self-telemetry sent
+ * once the rows are committed, so a 200 means durable. A request whose ingest key pins an
+ * organisation is mapped under it. execlens' own spans (self-telemetry sent
  * back to it) are counted as received and not stored.
  */
 export function createIngest(options: IngestOptions): TracesConsumer {
   const { writer, mapping, observers, metrics, logger } = options;
   return {
-    async consume(received) {
+    async consume(received, grant) {
       const spans = received.some(isOwnSpan) ? received.filter((span) => !isOwnSpan(span)) : received;
       if (spans.length === 0) {
         metrics.recordSpans(received.length, 0);
         return { rejected: [], rowsWritten: 0 };
       }
-      const changes = mapSpans(spans, mapping);
+      const changes = mapSpans(
+        spans,
+        grant.organizationId === undefined ? mapping : { ...mapping, organizationId: grant.organizationId },
+      );
       const { aiWorkflows, ...summary } = await writer.submit(changes);
       metrics.recordSpans(received.length, changes.rejected.length);
       metrics.recordModelRequests(changes.llmCalls);

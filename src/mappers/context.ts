@@ -24,7 +24,7 @@ export function executionContext(reader: SpanReader, facts: SpanFacts): Executio
   return {
     companionId: uuidOf(reader, "companion_id", id(["companion.id"], "companion_id")),
     userId: uuidOf(reader, "user_id", id(["user.id", "enduser.id"], "user_id")),
-    organizationId: uuidOf(reader, "organization_id", id(["organization.id"], "organization_id")),
+    organizationId: organizationOf(reader, id(["organization.id"], "organization_id")),
     sessionId: reader.bounded("session_id", VARCHAR_ID, "session.id", id(["session.id"], "session_id")),
     conversationId: reader.bounded(
       "conversation_id",
@@ -33,6 +33,18 @@ export function executionContext(reader: SpanReader, facts: SpanFacts): Executio
       id(["conversation.id"], "conversation_id"),
     ),
   };
+}
+
+/**
+ * The organisation a row is stored under: the span's own, or the one its ingest key pins; then
+ * the span's own value, when it names another organisation, is kept as span_organization_id.
+ */
+function organizationOf(reader: SpanReader, own: string | null): string | null {
+  const pinned = reader.pinnedOrganizationId;
+  if (pinned === undefined) return uuidOf(reader, "organization_id", own);
+  const organizationId = uuidOf(reader, "organization_id", pinned);
+  if (own !== null && sourceIdToUuid(own) !== organizationId) reader.sourceIds.span_organization_id = own;
+  return organizationId;
 }
 
 /**

@@ -32,6 +32,11 @@ export interface MappingOptions {
    * then the instrumentation families', see FAMILIES).
    */
   readonly rules?: readonly MappingRule[];
+  /**
+   * The organisation the request's ingest key pins: every row is stored under it, whatever the
+   * spans say (their own value is kept in `metadata.source_ids.span_organization_id`).
+   */
+  readonly organizationId?: string;
 }
 
 export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): ExecutionChanges {
@@ -93,14 +98,16 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       node("other");
       continue;
     }
-    const reader = new SpanReader(span);
+    const reader = new SpanReader(span, options.organizationId);
     switch (role) {
       case "skill":
       case "tool": {
         const skill = mapSkill(reader, facts, timing);
         changes.skills.push(skill);
         if (role === "tool")
-          changes.candidates.push(mapAiWorkflow(new SpanReader(span), facts, timing, { tool: skill }));
+          changes.candidates.push(
+            mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { tool: skill }),
+          );
         node(role, { execId: skill.execId });
         break;
       }
@@ -129,7 +136,9 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       case "llm": {
         const llm = mapLlmCall(reader, facts, timing, prices);
         changes.llmCalls.push(llm);
-        changes.candidates.push(mapAiWorkflow(new SpanReader(span), facts, timing, { llm }));
+        changes.candidates.push(
+          mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { llm }),
+        );
         node(role);
         break;
       }

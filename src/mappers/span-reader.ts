@@ -10,7 +10,11 @@ export class SpanReader {
   /** Original values of ids that were stored as UUIDv5 or shortened, by column name. */
   readonly sourceIds: JsonObject = {};
 
-  constructor(readonly span: Span) {}
+  constructor(
+    readonly span: Span,
+    /** The organisation an ingest key pins for the span's request (see MappingOptions). */
+    readonly pinnedOrganizationId?: string,
+  ) {}
 
   raw(...keys: string[]): AttributeValue | undefined {
     for (const key of keys) {

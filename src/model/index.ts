@@ -1,3 +1,4 @@
+export * from "./access-keys.js";
 export * from "./execution.js";
 export * from "./ids.js";
 export * from "./outcomes.js";

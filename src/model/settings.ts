@@ -16,6 +16,8 @@ export interface Setting<T = unknown> {
   readonly unset?: string;
   /** Never echoed in errors, masked by `config print`. */
   readonly secret?: boolean;
+  /** A true/false setting whose flag alone (`--allow-open-api`) means true. */
+  readonly bare?: boolean;
 }
 
 export type Settings = Readonly<Record<string, Setting>>;
@@ -31,6 +33,7 @@ interface Spec<T> {
   readonly help: string;
   readonly schema: z.ZodType<T, unknown>;
   readonly secret?: boolean;
+  readonly bare?: boolean;
 }
 
 /** A setting with a default. */

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AccessKey } from "../model/index.js";
 import { type DatabaseHandle, pingDatabase } from "../store/index.js";
-import type { ApiKey } from "./api-keys.js";
 import { type ApiEnv, authenticate } from "./auth.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { explorerRoutes } from "./explorer/index.js";
@@ -18,7 +18,7 @@ import { traceRequests } from "./tracing.js";
 export interface ApiOptions {
   readonly database: DatabaseHandle;
   readonly metrics: ExeclensMetrics;
-  readonly apiKeys: readonly ApiKey[];
+  readonly apiKeys: readonly AccessKey[];
   /** Serve the explorer's pages at `/` (EXECLENS_EXPLORER). */
   readonly explorer?: boolean;
   readonly onError?: (error: unknown) => void;

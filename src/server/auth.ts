@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { sourceIdToUuid } from "../model/index.js";
+import { type AccessKey, findAccessKey, sourceIdToUuid } from "../model/index.js";
 import { ALL, type Scope } from "../store/index.js";
-import { type ApiKey, scopeOfKey } from "./api-keys.js";
 import { ApiError } from "./errors.js";
 
 export type ApiEnv = { Variables: { scope: Scope } };
@@ -10,7 +9,7 @@ export type ApiEnv = { Variables: { scope: Scope } };
  * Bearer API keys. With none configured the API is open (scope: every organisation); with keys,
  * a request without a valid one is 401 and a key reads its organisations' rows only.
  */
-export function authenticate(keys: readonly ApiKey[]): MiddlewareHandler<ApiEnv> {
+export function authenticate(keys: readonly AccessKey[]): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (keys.length === 0) {
       c.set("scope", ALL);
@@ -36,4 +35,13 @@ export function checkOrganization(scope: Scope, organizationId: string | undefin
   if (!scope.organizationIds.includes(sourceIdToUuid(organizationId))) {
     throw new ApiError("forbidden", "organization_id is not one of this API key's organisations");
   }
+}
+
+/** The scope a presented key grants, or undefined when it is not a configured key. */
+function scopeOfKey(keys: readonly AccessKey[], presented: string): Scope | undefined {
+  const key = findAccessKey(keys, presented);
+  if (key === undefined) return undefined;
+  return key.organizations === "*"
+    ? { all: true }
+    : { organizationIds: key.organizations.map((o) => sourceIdToUuid(o)) };
 }

@@ -1,13 +1,4 @@
-import { z } from "zod";
-import { type ConfigOf, flagBoolean, port, positiveInt, setting, textOr } from "../model/index.js";
-import { parseApiKeys } from "./api-keys.js";
-
-export { newApiKey } from "./api-keys.js";
-
-const API_KEY = z.strictObject({
-  sha256: z.string(),
-  organizations: z.union([z.literal("*"), z.array(z.string()).readonly()]),
-});
+import { accessKeys, type ConfigOf, flagBoolean, port, positiveInt, setting } from "../model/index.js";
 
 /** The query API's settings: its port, keys, what counts as stuck, the explorer. */
 export const serverSettings = {
@@ -21,14 +12,18 @@ export const serverSettings = {
   apiKeys: setting({
     env: "EXECLENS_API_KEYS",
     flag: "api-keys",
-    // entries separated by ";" in a variable or flag, a list in the YAML file
-    schema: z.preprocess(
-      (value) => (Array.isArray(value) ? value.join(";") : value),
-      textOr(parseApiKeys, z.array(API_KEY)),
-    ),
+    schema: accessKeys,
     default: [],
     secret: true,
     help: "query API keys, hashed: `sha256:<hex>=<org>[,<org>…]` or `sha256:<hex>=*`, separated by `;` (none: the API is open)",
+  }),
+  allowOpenApi: setting({
+    env: "EXECLENS_ALLOW_OPEN_API",
+    flag: "allow-open-api",
+    schema: flagBoolean,
+    default: false,
+    bare: true,
+    help: "`true`: serve the API without `EXECLENS_API_KEYS` on a non-loopback `EXECLENS_HOST` (otherwise execlens refuses to start)",
   }),
   stuckAfterMs: setting({
     env: "EXECLENS_STUCK_AFTER_MS",

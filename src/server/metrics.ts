@@ -29,6 +29,7 @@ export class ExeclensMetrics {
   private readonly spans: Counter;
   private readonly rejected: Counter;
   private readonly forwarded: Counter;
+  private readonly refused: Counter;
   private readonly modelRequests: Counter;
 
   constructor(options: MetricsOptions) {
@@ -57,6 +58,11 @@ export class ExeclensMetrics {
     this.forwarded = meter.createCounter("execlens_forward_requests", {
       description:
         "OTLP requests forwarded downstream (outcome sent) or given up on (outcome dropped, by reason)",
+      valueType: ValueType.INT,
+    });
+    this.refused = meter.createCounter("execlens_ingest_requests_refused", {
+      description:
+        "OTLP requests answered with an error, by reason (unauthenticated, bad_request, payload_too_large, busy, unavailable, …): nothing of them stored",
       valueType: ValueType.INT,
     });
     meter
@@ -99,6 +105,10 @@ export class ExeclensMetrics {
       const priced = call.costUsd !== null || call.totalTokens === 0;
       this.modelRequests.add(1, { model: this.label(call.model ?? "unknown"), priced: String(priced) });
     }
+  }
+
+  recordRefusedRequest(reason: string): void {
+    this.refused.add(1, { reason });
   }
 
   recordForward(outcome: "sent" | "dropped", count: number, reason?: string): void {
