@@ -19,6 +19,7 @@ import { recordSpans } from "./helpers/sdk.js";
  */
 
 const orgA = newAccessKey(["org-a"]);
+const orgB = newAccessKey(["org-b"]);
 const anyOrg = newAccessKey([]);
 const stranger = newAccessKey(["org-a"]); // never configured
 
@@ -52,7 +53,7 @@ describeEachDatabase("ingest keys (EXECLENS_INGEST_KEYS)", (kind) => {
   beforeAll(async () => {
     downstream = await OtlpSink.start();
     execlens = await startTestExeclens(kind, {
-      ingestKeys: parseAccessKeys(`${orgA.entry};${anyOrg.entry}`),
+      ingestKeys: parseAccessKeys(`${orgA.entry};${orgB.entry};${anyOrg.entry}`),
       forwardOtlpEndpoint: `${downstream.url}/v1/traces`,
     });
   });
@@ -130,6 +131,55 @@ describeEachDatabase("ingest keys (EXECLENS_INGEST_KEYS)", (kind) => {
       for (const traceId of refusedTraces) {
         expect(downstream.requests.some((r) => carries(r.body, traceId))).toBe(false);
       }
+    },
+  );
+
+  it.each(["after", "before"] as const)(
+    "a span sent with another tenant's key under a workflow's span (sent %s it) is not part of that workflow",
+    async (order) => {
+      // one trace, as when tenant A's service is called by tenant B's with B's traceparent
+      const spans = await recordSpans((t) => {
+        const workflow = t.start("workflow", { "workflow.name": "b-flow" });
+        const foreign = t.start("skill", { "skill.name": "a-skill" }, workflow);
+        foreign.setStatus({ code: 2, message: "tenant A's failure" });
+        foreign.end();
+        const own = t.start("skill", { "skill.name": "b-skill" }, workflow);
+        own.end();
+        workflow.end();
+      });
+      const traceId = spans[0]?.spanContext().traceId as string;
+      const byName = (name: string) =>
+        spans.filter((s) => s.name === name || s.attributes["skill.name"] === name);
+      const sendB = () =>
+        exportWith(exporter(execlens, "http/protobuf", `Bearer ${orgB.key}`), [
+          ...byName("workflow"),
+          ...byName("b-skill"),
+        ]);
+      const sendA = () =>
+        exportWith(exporter(execlens, "http/protobuf", `Bearer ${orgA.key}`), byName("a-skill"));
+      if (order === "after") {
+        await sendB();
+        await sendA();
+      } else {
+        await sendA();
+        await sendB();
+      }
+      const [workflow] = await workflowRows(execlens.database.db, traceId);
+      const skills = await skillRows(execlens.database.db, traceId);
+      const a = skills.find((k) => k.exec_skill_name === "a-skill");
+      const b = skills.find((k) => k.exec_skill_name === "b-skill");
+      expect(workflow).toMatchObject({
+        organization_id: sourceIdToUuid("org-b"),
+        wkex_status: "completed",
+        wkex_error_step: null,
+        wkex_error_message: null,
+      });
+      expect(b).toMatchObject({ organization_id: sourceIdToUuid("org-b"), wkex_id: workflow?.wkex_id });
+      expect(a).toMatchObject({
+        organization_id: sourceIdToUuid("org-a"),
+        wkex_id: null,
+        exec_status: "failed",
+      });
     },
   );
 

@@ -4,6 +4,7 @@ import {
   type Span,
   type SpanNode,
   type SpanRole,
+  sourceIdToUuid,
 } from "../model/index.js";
 import { mapAiWorkflow } from "./ai-workflow.js";
 import { mapClientCall } from "./client-call.js";
@@ -53,6 +54,7 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     rejected: [],
   };
   const seen = new Set<string>();
+  const tenant = options.organizationId === undefined ? null : sourceIdToUuid(options.organizationId);
   const rules = options.rules ?? [];
   for (const received of spans) {
     // The same span twice in one request (a retrying client) is one span.
@@ -79,6 +81,7 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
         execId: ids.execId ?? null,
         wkexId: ids.wkexId ?? null,
         stepOrder: ids.stepOrder ?? null,
+        tenant,
       });
     const timing = spanTiming(span);
     const entry = "reason" in timing ? null : mapEntrySpan(new SpanReader(span), timing);

@@ -80,6 +80,11 @@ export interface SpanNode {
   readonly wkexId: string | null;
   /** A step's order, which the skills under it take as their step number. */
   readonly stepOrder: number | null;
+  /**
+   * The organisation (UUID) the request's ingest key pinned the span to; null when none did. Spans
+   * attach only below spans of the same tenant: another tenant's span is not their ancestor.
+   */
+  readonly tenant: string | null;
 }
 
 /** Ids shared by skills and workflows; UUID columns hold UUIDv5 of non-UUID source ids. */

@@ -38,6 +38,8 @@ export interface IndexedSpan {
   /** A step's workflow execution. */
   readonly stepWkexId: string | null;
   readonly stepOrder: number | null;
+  /** The organisation an ingest key pinned the span to (see SpanNode.tenant). */
+  readonly tenant: string | null;
   readonly above: Chain;
 }
 

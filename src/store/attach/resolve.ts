@@ -43,6 +43,10 @@ export interface Placed {
 
 export const keyOf = (traceId: string, spanId: string) => `${traceId}:${spanId}`;
 
+/** A parent pinned to another tenant than its child (by their ingest keys) is not its ancestor. */
+const otherTenant = (child: { tenant: string | null }, parent: { tenant: string | null }) =>
+  child.tenant !== parent.tenant;
+
 /**
  * Places a batch of spans in their traces, in memory: each span's chain is followed through the
  * batch, then through the index entry of the first ancestor outside it; the stored spans waiting
@@ -83,15 +87,21 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
       }
       const parentKey = keyOf(at.traceId, parentId);
       const parent = inBatch.get(parentKey);
+      if (parent !== undefined && otherTenant(at, parent)) {
+        chain = ROOT;
+        break;
+      }
       if (parent !== undefined) {
         at = parent;
         continue;
       }
       const storedParent = stored.known.get(parentKey);
       chain =
-        storedParent !== undefined
-          ? chainBelow(storedParent)
-          : waitingFor(parentId, at.parentIsRemote === true || stored.settledTraces.has(at.traceId));
+        storedParent === undefined
+          ? waitingFor(parentId, at.parentIsRemote === true || stored.settledTraces.has(at.traceId))
+          : otherTenant(at, storedParent)
+            ? ROOT
+            : chainBelow(storedParent);
       break;
     }
     let above = chain ?? ROOT;
@@ -103,6 +113,7 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
         execId: span.execId,
         stepWkexId: span.role === "step" ? span.wkexId : null,
         stepOrder: span.stepOrder,
+        tenant: span.tenant,
         above,
       };
       indexed.set(keyOf(span.traceId, span.spanId), entry);
@@ -119,7 +130,7 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
       if (missing === null) continue;
       const ancestor = indexed.get(keyOf(span.traceId, missing));
       if (ancestor === undefined || ancestor === span) continue;
-      const above = extend(span.above, chainBelow(ancestor));
+      const above = extend(span.above, otherTenant(span, ancestor) ? ROOT : chainBelow(ancestor));
       if (above.waitingFor === missing) continue;
       indexed.set(key, { ...span, above });
       changed = true;
@@ -132,7 +143,8 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
     .filter((span) => !inBatch.has(keyOf(span.traceId, span.spanId)))
     .map((span) => {
       const ancestor = indexed.get(keyOf(span.traceId, span.above.waitingFor as string)) as IndexedSpan;
-      return { span, now: { ...span, above: extend(span.above, chainBelow(ancestor)) } };
+      const above = extend(span.above, otherTenant(span, ancestor) ? ROOT : chainBelow(ancestor));
+      return { span, now: { ...span, above } };
     });
 
   // settled together: every chain waiting for a missing ancestor another settled chain waits for

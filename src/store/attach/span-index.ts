@@ -39,11 +39,13 @@ interface IndexRow {
   near_llm: string | null;
   waiting_for: string | null;
   settled: boolean;
+  tenant: string | null;
 }
 
 const COLUMNS = sql`encode(i.trace_id, 'hex') AS t, encode(i.span_id, 'hex') AS s, i.role, i.exec_id, i.step_wkex_id,
   i.step_order, i.owner_wkex_id, i.owner_wstp_id, i.owner_step_order, encode(i.top_ai, 'hex') AS top_ai,
-  i.near_skill, encode(i.near_llm, 'hex') AS near_llm, encode(i.waiting_for, 'hex') AS waiting_for, i.settled`;
+  i.near_skill, encode(i.near_llm, 'hex') AS near_llm, encode(i.waiting_for, 'hex') AS waiting_for, i.settled,
+  i.tenant`;
 
 function fromRow(row: IndexRow): IndexedSpan {
   return {
@@ -53,6 +55,7 @@ function fromRow(row: IndexRow): IndexedSpan {
     execId: row.exec_id,
     stepWkexId: row.step_wkex_id,
     stepOrder: row.step_order,
+    tenant: row.tenant,
     above: {
       owner:
         row.owner_wkex_id === null
@@ -122,24 +125,25 @@ export async function writeEntries(tx: Transaction, entries: readonly IndexedSpa
       pgArray(rows.map(value));
     await tx.execute(sql`
 INSERT INTO "SpanIndex" (trace_id, span_id, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id,
-  owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled)
+  owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled, tenant)
 SELECT decode(v.t, 'hex'), decode(v.s, 'hex'), v.role, v.exec_id, v.step_wkex_id, v.step_order, v.owner_wkex_id,
   v.owner_wstp_id, v.owner_step_order, decode(v.top_ai, 'hex'), v.near_skill, decode(v.near_llm, 'hex'),
-  decode(v.waiting_for, 'hex'), v.settled
+  decode(v.waiting_for, 'hex'), v.settled, v.tenant
 FROM unnest(
   ${column((e) => e.traceId)}::text[], ${column((e) => e.spanId)}::text[], ${column((e) => ROLE_CODES[e.role])}::smallint[],
   ${column((e) => e.execId)}::uuid[], ${column((e) => e.stepWkexId)}::uuid[], ${column((e) => e.stepOrder)}::int[],
   ${column((e) => e.above.owner?.wkexId ?? null)}::uuid[], ${column((e) => e.above.owner?.wstpId ?? null)}::uuid[],
   ${column((e) => e.above.owner?.stepOrder ?? null)}::int[], ${column((e) => e.above.topAi)}::text[],
   ${column((e) => e.above.nearSkill)}::uuid[], ${column((e) => e.above.nearLlm)}::text[],
-  ${column((e) => e.above.waitingFor)}::text[], ${column((e) => String(e.above.settled))}::boolean[]
+  ${column((e) => e.above.waitingFor)}::text[], ${column((e) => String(e.above.settled))}::boolean[],
+  ${column((e) => e.tenant)}::uuid[]
 ) AS v(t, s, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id, owner_step_order, top_ai,
-  near_skill, near_llm, waiting_for, settled)
+  near_skill, near_llm, waiting_for, settled, tenant)
 ON CONFLICT (trace_id, span_id) DO UPDATE SET role = excluded.role, exec_id = excluded.exec_id,
   step_wkex_id = excluded.step_wkex_id, step_order = excluded.step_order, owner_wkex_id = excluded.owner_wkex_id,
   owner_wstp_id = excluded.owner_wstp_id, owner_step_order = excluded.owner_step_order, top_ai = excluded.top_ai,
   near_skill = excluded.near_skill, near_llm = excluded.near_llm, waiting_for = excluded.waiting_for,
-  settled = excluded.settled`);
+  settled = excluded.settled, tenant = excluded.tenant`);
   }
 }
 

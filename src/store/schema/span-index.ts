@@ -43,6 +43,8 @@ export const spanIndex = pgTable(
     nearLlm: spanBytes("near_llm"),
     waitingFor: spanBytes("waiting_for"),
     settled: boolean("settled").notNull().default(false),
+    /** The organisation an ingest key pinned the span to: only its own tenant's spans attach below it. */
+    tenant: uuid("tenant"),
     /** For retention only: a day is precise enough and keeps the row narrow. */
     createdOn: date("created_on").notNull().default(sql`CURRENT_DATE`),
   },

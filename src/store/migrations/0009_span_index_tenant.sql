@@ -1,0 +1,1 @@
+ALTER TABLE "SpanIndex" ADD COLUMN "tenant" uuid;
