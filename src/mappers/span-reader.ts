@@ -1,4 +1,5 @@
 import type { AttributeValue, JsonObject, JsonValue, Span } from "../model/index.js";
+import { attributesUnder } from "./attributes-under.js";
 import { payloadToJson, setPath, toJson } from "./json-value.js";
 
 /**
@@ -93,13 +94,9 @@ export class SpanReader {
   objectFromPrefix(prefix: string): JsonObject {
     const base = this.payload(prefix) ?? {};
     const result: JsonObject = typeof base === "object" && base !== null && !Array.isArray(base) ? base : {};
-    const dotted = `${prefix}.`;
     for (const source of [this.span.resource, this.span.attributes]) {
-      for (const [key, value] of Object.entries(source)) {
-        if (key.startsWith(dotted) && key.length > dotted.length) {
-          setPath(result, key.slice(dotted.length).split("."), toJson(value));
-        }
-      }
+      for (const [rest, value] of attributesUnder(source, prefix))
+        setPath(result, rest.split("."), toJson(value));
     }
     return result;
   }

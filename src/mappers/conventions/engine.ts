@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue, JsonObject, JsonValue, Span, SpanRole } from "../../model/index.js";
+import { attributesUnder } from "../attributes-under.js";
 import { payloadToJson, setPath, toJson } from "../json-value.js";
 import type { Message } from "../messages.js";
 import type { Condition, Family, FieldMapping, RoleMark, Source } from "./family.js";
@@ -49,11 +50,9 @@ function find(
   }
   if ("prefix" in source) {
     // flattened lists and maps (`llm.input_messages.0.message.role`) nested again
-    const start = `${source.prefix}.`;
     const found: JsonObject = {};
-    for (const [key, value] of Object.entries(span.attributes)) {
-      if (key.startsWith(start) && present(value))
-        setPath(found, key.slice(start.length).split("."), toJson(value));
+    for (const [rest, value] of attributesUnder(span.attributes, source.prefix)) {
+      if (present(value)) setPath(found, rest.split("."), toJson(value));
     }
     return Object.keys(found).length > 0 ? { value: found, key: source.prefix } : undefined;
   }
