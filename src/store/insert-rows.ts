@@ -17,18 +17,25 @@ function arrayItem(column: PgColumn, value: unknown): string | number | null {
   return typeof driven === "number" ? driven : String(driven);
 }
 
+type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
+
+/** A column's inserted value as an expression of the arriving row's values (`row(key)`), where it is not just its own. */
+export type Derived<T extends PgTable> = Partial<Record<Keys<T>, (row: (key: Keys<T>) => SQL) => SQL>>;
+
 /**
  * One statement for a whole column of rows: `INSERT … SELECT FROM unnest(…)`, one array parameter
  * per column, so the statement has the same few parameters and one plan whatever the batch (where
  * multi-row VALUES binds and parses one parameter per value), then a merge-upsert on the conflict
  * target. Columns come from the table's definition: a column no row sets keeps its default, and
- * merges only by a rule of its own (`excluded` holds that default).
+ * merges only by a rule of its own (`excluded` holds that default). `derived` columns are computed
+ * in the statement from the arriving values (and what is stored).
  */
 export function upsertStatement<T extends PgTable>(
   table: T,
   rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
-  target: readonly (keyof T["$inferSelect"] & string)[],
-  rules: Partial<Record<keyof T["$inferSelect"] & string, MergeRule>>,
+  target: readonly Keys<T>[],
+  rules: Partial<Record<Keys<T>, MergeRule>>,
+  derived: Derived<T> = {},
 ): SQL {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
   const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
@@ -52,8 +59,10 @@ export function upsertStatement<T extends PgTable>(
       list.map((key) => sql.identifier((columns[key] as PgColumn).name)),
       sql`, `,
     );
+  const row = (key: Keys<T>) => sql`u.${sql.identifier((columns[key] as PgColumn).name)}`;
+  const values = keys.map((key) => derived[key as Keys<T>]?.(row) ?? row(key as Keys<T>));
   return sql`INSERT INTO ${table} (${names(keys)})
-SELECT * FROM unnest(${sql.join(arrays, sql`, `)})
+SELECT ${sql.join(values, sql`, `)} FROM unnest(${sql.join(arrays, sql`, `)}) AS u(${names(keys)})
 ON CONFLICT (${names(target)}) DO UPDATE SET ${sql.join(set, sql`, `)}`;
 }
 
@@ -62,8 +71,10 @@ export async function upsertRows<T extends PgTable>(
   tx: Transaction,
   table: T,
   rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
-  target: readonly (keyof T["$inferSelect"] & string)[],
-  rules: Partial<Record<keyof T["$inferSelect"] & string, MergeRule>>,
+  target: readonly Keys<T>[],
+  rules: Partial<Record<Keys<T>, MergeRule>>,
+  derived: Derived<T> = {},
 ): Promise<void> {
-  for (const part of chunks(rows, 5000)) await tx.execute(upsertStatement(table, part, target, rules));
+  for (const part of chunks(rows, 5000))
+    await tx.execute(upsertStatement(table, part, target, rules, derived));
 }

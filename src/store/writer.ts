@@ -15,6 +15,7 @@ import type { Database } from "./database.js";
 import { writeEntrySpans } from "./entry-spans.js";
 import { claimExecutionIds } from "./execution-ids.js";
 import { upsertRows } from "./insert-rows.js";
+import { derivedSkillMetadata } from "./recompute-skills.js";
 import { ERROR_MESSAGE_COLUMN_LIMIT, withInheritedIds } from "./recompute-workflows.js";
 import {
   clientCalls,
@@ -90,9 +91,10 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   const enteredIds = await writeEntrySpans(tx, changes.entrySpans);
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
   await upsertSteps(tx, changes.steps);
-  await upsertSkills(tx, changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
+  // the calls first: a skill row is written with what it derives from the calls below it
   await upsertLlmCalls(tx, changes.llmCalls, rows);
   await upsertClientCalls(tx, changes.clientCalls, rows);
+  await upsertSkills(tx, changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
   return applyResolution(tx, resolution, rows, {
     traceIds,
     candidates: changes.candidates,
@@ -226,7 +228,7 @@ async function upsertSkills(
     return workflow === undefined ? row : withInheritedIds(row, workflow);
   });
   // the place in the trace (workflow, step number) and ids the span lacked: what is known
-  await upsertRows(tx, skillExecutions, rows, ["execId"], {
+  const merge = {
     execId: "stored",
     createdAt: "stored",
     wkexId: "coalesce",
@@ -243,6 +245,15 @@ async function upsertSkills(
         'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
         'cost', ${skillExecutions.attributes} #> '{metadata,cost}',
         'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
+  } as const;
+  await upsertRows(tx, skillExecutions, rows, ["execId"], merge, {
+    attributes: (row) =>
+      sql`jsonb_set(${row("attributes")}, '{metadata}', ${derivedSkillMetadata({
+        execId: row("execId"),
+        startedAt: row("startedAt"),
+        completedAt: row("completedAt"),
+        metadata: sql`${row("attributes")} -> 'metadata'`,
+      })})`,
   });
 }
 
