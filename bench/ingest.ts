@@ -25,7 +25,7 @@ import {
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { freshDatabase } from "./fresh-database.js";
 import { sendBodies } from "./send.js";
-import { ROWS_PER_TRACE, SPANS_PER_TRACE, workloadBodies } from "./workload.js";
+import { ROWS_PER_TRACE, SPANS_PER_TRACE, type Workload, workloadBodies } from "./workload.js";
 
 const smoke = process.env.SMOKE === "1";
 const TRACES = smoke ? 60 : Number(process.env.TRACES ?? 2000);
@@ -242,19 +242,24 @@ async function naiveIngest(url: string, changes: ExecutionChanges): Promise<numb
   return ms;
 }
 
-const bodies = await workloadBodies(TRACES);
-const spans = TRACES * SPANS_PER_TRACE;
-const rows = TRACES * ROWS_PER_TRACE;
-const all = mergeChanges(bodies.map((b) => mapSpans(decodeProtobufRequest(b).spans)));
-
-const execlensUrl = await freshDatabase("execlens_bench_ingest");
-const ingest = await execlensIngest(bodies, { DATABASE_URL: execlensUrl });
-const stored = await counts(execlensUrl);
-if (stored.workflows !== TRACES || stored.steps !== 4 * TRACES || stored.skills !== 4 * TRACES) {
-  throw new Error(`rows missing after ingest: ${JSON.stringify(stored)} for ${TRACES} traces`);
+/** execlens on PostgreSQL and one COPY per table, for the same rows of one workload. */
+async function againstCopy(workload: Workload) {
+  const bodies = await workloadBodies(TRACES, 42, workload);
+  const all = mergeChanges(bodies.map((b) => mapSpans(decodeProtobufRequest(b).spans)));
+  const url = await freshDatabase(`execlens_bench_ingest_${workload}`);
+  const ingest = await execlensIngest(bodies, { DATABASE_URL: url });
+  const stored = await counts(url);
+  if (stored.workflows !== TRACES || stored.steps !== 4 * TRACES || stored.skills !== 4 * TRACES) {
+    throw new Error(`${workload}: rows missing after ingest: ${JSON.stringify(stored)} for ${TRACES} traces`);
+  }
+  const copyMs = await copyIngest(await freshDatabase("execlens_bench_copy"), all);
+  return { bodies, all, ingest, copyMs };
 }
 
-const copyMs = await copyIngest(await freshDatabase("execlens_bench_copy"), all);
+const { bodies, all, ingest, copyMs } = await againstCopy("ai");
+const conventions = await againstCopy("conventions");
+const spans = TRACES * SPANS_PER_TRACE.ai;
+const rows = TRACES * ROWS_PER_TRACE;
 const naiveTraces = bodies.length > 0 ? Math.min(NAIVE_TRACES, TRACES) : 0;
 const naiveChanges: ExecutionChanges = {
   ...all,
@@ -283,15 +288,24 @@ const summary = {
     answers: ingest.statuses,
   },
   copy: { ms: Math.round(copyMs), rowsPerSecond: perSecond(rows, copyMs) },
+  conventions: {
+    execlens: {
+      ms: Math.round(conventions.ingest.ms),
+      spansPerSecond: perSecond(TRACES * SPANS_PER_TRACE.conventions, conventions.ingest.ms),
+      rowsPerSecond: perSecond(rows, conventions.ingest.ms),
+    },
+    copy: { ms: Math.round(conventions.copyMs), rowsPerSecond: perSecond(rows, conventions.copyMs) },
+  },
   naive: { rows: naiveRows, ms: Math.round(naiveMs), rowsPerSecond: perSecond(naiveRows, naiveMs) },
   pglite: {
     traces: pgliteTraces,
     ms: Math.round(pglite.ms),
-    spansPerSecond: perSecond(pgliteTraces * SPANS_PER_TRACE, pglite.ms),
+    spansPerSecond: perSecond(pgliteTraces * SPANS_PER_TRACE.ai, pglite.ms),
     rowsPerSecond: perSecond(pgliteTraces * ROWS_PER_TRACE, pglite.ms),
   },
   ratios: {
     "execlens/COPY": Math.round((perSecond(rows, ingest.ms) / perSecond(rows, copyMs)) * 1000) / 1000,
+    "execlens/COPY (conventions)": Math.round((conventions.copyMs / conventions.ingest.ms) * 1000) / 1000,
     "execlens/naive": Math.round((perSecond(rows, ingest.ms) / perSecond(naiveRows, naiveMs)) * 100) / 100,
   },
 };
@@ -302,6 +316,16 @@ console.table({
     ms: summary.execlens.ms,
   },
   "COPY (the limit)": { "rows/s": summary.copy.rowsPerSecond, "spans/s": "", ms: summary.copy.ms },
+  "execlens (PostgreSQL), conventions only": {
+    "rows/s": summary.conventions.execlens.rowsPerSecond,
+    "spans/s": summary.conventions.execlens.spansPerSecond,
+    ms: summary.conventions.execlens.ms,
+  },
+  "COPY, conventions only": {
+    "rows/s": summary.conventions.copy.rowsPerSecond,
+    "spans/s": "",
+    ms: summary.conventions.copy.ms,
+  },
   "naive (seed's way)": { "rows/s": summary.naive.rowsPerSecond, "spans/s": "", ms: summary.naive.ms },
   "execlens (PGlite)": {
     "rows/s": summary.pglite.rowsPerSecond,
@@ -310,7 +334,7 @@ console.table({
   },
 });
 console.log(
-  `execlens/COPY = ${summary.ratios["execlens/COPY"]}   execlens/naive = ${summary.ratios["execlens/naive"]}`,
+  `execlens/COPY = ${summary.ratios["execlens/COPY"]} (AI workload), ${summary.ratios["execlens/COPY (conventions)"]} (conventions only)   execlens/naive = ${summary.ratios["execlens/naive"]}`,
 );
 console.log(JSON.stringify(summary));
 if (!smoke) {

@@ -12,8 +12,14 @@ import { seededRandom } from "./seeded-random.js";
 
 /** Spans in one request, like the SDK's BatchSpanProcessor sends them. */
 export const SPANS_PER_REQUEST = 512;
-/** Per trace: a workflow, 4 steps, each with a skill, 2 LLM calls and a db query. */
-export const SPANS_PER_TRACE = 21;
+/**
+ * `ai`: per trace a workflow, 4 steps, each with a skill, 2 LLM calls and a db query;
+ * `conventions`: the same without the LLM and db spans (execlens' own conventions only).
+ */
+export type Workload = "ai" | "conventions";
+
+/** Spans per trace of each workload. */
+export const SPANS_PER_TRACE: Readonly<Record<Workload, number>> = { ai: 21, conventions: 9 };
 /** Per trace: 1 workflow, 4 step and 4 skill rows. */
 export const ROWS_PER_TRACE = 9;
 
@@ -62,7 +68,11 @@ function payload(r: ReturnType<typeof seededRandom>, min: number, max: number): 
  * `traces` traces shaped like real use (deterministic for a seed), encoded as OTLP/protobuf
  * requests of 512 spans by the real exporter's serializer.
  */
-export async function workloadBodies(traces: number, seed = 42): Promise<Uint8Array[]> {
+export async function workloadBodies(
+  traces: number,
+  seed = 42,
+  workload: Workload = "ai",
+): Promise<Uint8Array[]> {
   const r = seededRandom(seed);
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
@@ -120,7 +130,7 @@ export async function workloadBodies(traces: number, seed = 42): Promise<Uint8Ar
         sctx,
       );
       const kctx = trace.setSpan(sctx, skill);
-      for (let l = 0; l < 2; l++) {
+      for (let l = 0; l < (workload === "ai" ? 2 : 0); l++) {
         tracer
           .startSpan(
             "ai.generateText.doGenerate",
@@ -137,20 +147,21 @@ export async function workloadBodies(traces: number, seed = 42): Promise<Uint8Ar
           )
           .end(at(clock, 20 + l * 20));
       }
-      tracer
-        .startSpan(
-          "SELECT suppliers",
-          {
-            kind: 2,
-            startTime: at(clock, 45),
-            attributes: {
-              "db.system.name": "postgresql",
-              "db.query.text": "SELECT * FROM suppliers WHERE region = $1",
+      if (workload === "ai")
+        tracer
+          .startSpan(
+            "SELECT suppliers",
+            {
+              kind: 2,
+              startTime: at(clock, 45),
+              attributes: {
+                "db.system.name": "postgresql",
+                "db.query.text": "SELECT * FROM suppliers WHERE region = $1",
+              },
             },
-          },
-          kctx,
-        )
-        .end(at(clock, 48));
+            kctx,
+          )
+          .end(at(clock, 48));
       skill.end(at(clock, 50));
       step.end(at(clock, 52));
       clock += 53;
