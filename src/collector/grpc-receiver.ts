@@ -1,4 +1,4 @@
-import * as grpc from "@grpc/grpc-js";
+import type * as Grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
 import { asIngestError, statusesOf } from "./errors.js";
@@ -25,7 +25,7 @@ export interface GrpcReceiver {
 const raw = (buffer: Buffer) => buffer;
 
 /** opentelemetry.proto.collector.trace.v1.TraceService, with the bytes left to our own decoder. */
-const TRACE_SERVICE: grpc.ServiceDefinition = {
+const TRACE_SERVICE: Grpc.ServiceDefinition = {
   Export: {
     path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
     requestStream: false,
@@ -40,21 +40,22 @@ const TRACE_SERVICE: grpc.ServiceDefinition = {
 
 const protobufBody = { contentType: "application/grpc", decode: decodeProtobufRequest };
 
-/** OTLP/gRPC traces receiver on host:port (0 picks a free port). */
+/** OTLP/gRPC traces receiver on host:port (0 picks a free port). @grpc/grpc-js is loaded only now. */
 export async function startGrpcReceiver(
   options: GrpcReceiverOptions,
   host: string,
   port: number,
 ): Promise<GrpcReceiver> {
+  const grpc = await import("@grpc/grpc-js");
   const server = new grpc.Server({
     "grpc.max_receive_message_length": options.maxRequestBytes,
     "grpc.max_concurrent_streams": 64,
   });
   server.addService(TRACE_SERVICE, {
-    Export(call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) {
+    Export(call: Grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: Grpc.sendUnaryData<Uint8Array>) {
       handleExport(call.request, options).then(
         (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error, options)),
+        (error: unknown) => callback(toServiceError(error, options, new grpc.Metadata())),
       );
     },
   });
@@ -84,10 +85,13 @@ async function handleExport(request: Buffer, options: GrpcReceiverOptions): Prom
   }
 }
 
-function toServiceError(error: unknown, options: GrpcReceiverOptions): Partial<grpc.StatusObject> {
+function toServiceError(
+  error: unknown,
+  options: GrpcReceiverOptions,
+  metadata: Grpc.Metadata,
+): Partial<Grpc.StatusObject> {
   const ingestError = asIngestError(error, options.onError);
   const { grpc: code } = statusesOf(ingestError);
-  const metadata = new grpc.Metadata();
   if (ingestError.retryAfterSeconds !== undefined) {
     metadata.set(
       "grpc-status-details-bin",
