@@ -4,7 +4,8 @@
  * right after ready, idle, and under the bench:ingest workload on embedded PGlite; start-to-ready
  * time on a fresh and on an existing PGlite data dir and on the PostgreSQL server; and the size
  * of `npm ci --omit=dev` for the packed package, which is then started to show that it runs.
- * Each figure is printed beside its target (issue 20). SMOKE=1 runs a short version.
+ * Each figure is printed beside its target (issue 20). SMOKE=1 runs a short version;
+ * EXECLENS_BIN measures another build's `bin/execlens` (a copy of an older `dist/`, to compare).
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
@@ -27,6 +28,7 @@ const INSTALL = process.env.INSTALL !== "0";
 const PORTS = ["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"];
 const root = new URL("..", import.meta.url).pathname;
 const MB = 1024 * 1024;
+const BIN = process.env.EXECLENS_BIN;
 
 interface Started {
   readonly execlens: ChildExeclens;
@@ -36,7 +38,7 @@ interface Started {
   readonly otlpHttp: string;
 }
 
-async function start(env: Record<string, string>, command?: string): Promise<Started> {
+async function start(env: Record<string, string>, command = BIN): Promise<Started> {
   const began = performance.now();
   const execlens = spawnExeclens(PORTS, env, command);
   const { otlpHttp } = await execlens.ready(120_000);
