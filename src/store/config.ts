@@ -8,7 +8,7 @@ import { type ConfigOf, optionalSetting, positiveInt, setting, textOr } from "..
  */
 export const PGLITE_DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
   shared_buffers: "16MB",
-  wal_buffers: "1MB",
+  wal_buffers: "4MB",
   max_connections: "10",
   maintenance_work_mem: "16MB",
 };

@@ -8,9 +8,9 @@ import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { PGLITE_DEFAULT_SETTINGS } from "./config.js";
 import type { Database, DatabaseHandle } from "./database.js";
-import { MIGRATIONS_FOLDER } from "./migrations-folder.js";
 import { pgliteNotifications } from "./notifications.js";
 import * as schema from "./schema/index.js";
+import { MIGRATIONS_FOLDER, migrationsPending } from "./schema-version.js";
 
 /** Embedded PGlite in `dataDir` (in memory without one), with the migrations it lacks applied. */
 export async function openPglite(
@@ -28,7 +28,8 @@ export async function openPglite(
   const client = await PGlite.create({ dataDir, startParams });
   const db = drizzle({ client, schema });
   try {
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    if (await migrationsPending((text) => client.query(text)))
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     await client.close().catch(() => undefined);
     throw error;

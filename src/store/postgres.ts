@@ -1,12 +1,16 @@
-import { readFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate as migrateWith } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { Database, DatabaseHandle, OpenOptions } from "./database.js";
-import { MIGRATIONS_FOLDER } from "./migrations-folder.js";
 import { noNotifications } from "./notifications.js";
 import { postgresNotifications } from "./postgres-notifications.js";
 import * as schema from "./schema/index.js";
+import {
+  appliedMigrations,
+  MIGRATIONS_FOLDER,
+  migrationsPending,
+  shippedMigrations,
+} from "./schema-version.js";
 
 /** Any number that tells concurrent execlens processes apart from other users of advisory locks. */
 const MIGRATION_LOCK_KEY = 4_318_831_800;
@@ -24,7 +28,9 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions): P
   pool.on("error", () => undefined);
   pool.on("connect", (client) => client.on("error", () => undefined));
   try {
-    await (options.readOnly === true ? checkSchema(pool) : migrate(pool));
+    const query = (text: string) => pool.query(text);
+    if (options.readOnly === true) await checkSchema(query);
+    else if (await migrationsPending(query)) await migrate(pool);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
@@ -54,19 +60,11 @@ async function migrate(pool: pg.Pool): Promise<void> {
 }
 
 /** Fails unless every migration this execlens ships has been applied (by an execlens on the primary). */
-async function checkSchema(pool: pg.Pool): Promise<void> {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, "utf8")) as {
-    entries: unknown[];
-  };
-  const table = await pool.query<{ exists: boolean }>(
-    "SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS exists",
-  );
-  const applied = table.rows[0]?.exists
-    ? Number((await pool.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations")).rows[0]?.n)
-    : 0;
-  if (applied < journal.entries.length) {
+async function checkSchema(query: Parameters<typeof appliedMigrations>[0]): Promise<void> {
+  const [applied, shipped] = [await appliedMigrations(query), shippedMigrations()];
+  if (applied < shipped) {
     throw new Error(
-      `the database has ${applied} of the ${journal.entries.length} schema migrations of this execlens; ` +
+      `the database has ${applied} of the ${shipped} schema migrations of this execlens; ` +
         "start an execlens with EXECLENS_ROLE=all against the primary first (it applies them)",
     );
   }
