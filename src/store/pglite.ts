@@ -24,7 +24,7 @@ export async function openPglite(
       `${name}=${value}`,
     ]),
   ];
-  if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await initdb(dataDir, startParams);
+  if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await prepare(dataDir, startParams);
   const client = await PGlite.create({ dataDir, startParams });
   const db = drizzle({ client, schema });
   try {
@@ -44,21 +44,45 @@ export async function openPglite(
 
 const run = promisify(execFile);
 
-/** Creates the data dir and closes it: argv is [PGlite's module, data dir, start parameters as JSON]. */
-const INITDB_SCRIPT = `
-const [module, dataDir, startParams] = process.argv.slice(1);
-require(module).PGlite.create({ dataDir, startParams: JSON.parse(startParams) }).then((pg) => pg.close());
+/**
+ * Creates the data dir, migrates it and closes it. argv: PGlite's, drizzle's driver's and its
+ * migrator's module, the data dir, the start parameters as JSON, the migrations folder.
+ */
+const PREPARE_SCRIPT = `
+const [pglite, driver, migrator, dataDir, startParams, migrationsFolder] = process.argv.slice(1);
+(async () => {
+  const client = await require(pglite).PGlite.create({ dataDir, startParams: JSON.parse(startParams) });
+  try {
+    await require(migrator).migrate(require(driver).drizzle({ client }), { migrationsFolder });
+  } finally {
+    await client.close();
+  }
+})().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error));
+  process.exit(1);
+});
 `;
 
 /**
- * initdb of a fresh data dir, in a short-lived process of its own: PGlite runs initdb in a second
- * WASM instance beside the database's, and this process would keep the resident size the two
- * reached (~700 MB) long after both are gone. The child returns it all when it exits.
+ * initdb and the migrations of a fresh data dir, in a short-lived process of its own: PGlite
+ * runs initdb in a second WASM instance beside the database's, and the process that did it keeps
+ * the resident size the two reached (~700 MB) long after both are gone; the migrations' DDL
+ * grows the WASM memory too, which never shrinks. The child returns it all when it exits.
  */
-async function initdb(dataDir: string, startParams: readonly string[]): Promise<void> {
-  const module = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+async function prepare(dataDir: string, startParams: readonly string[]): Promise<void> {
+  const resolve = createRequire(import.meta.url).resolve;
+  const modules = ["@electric-sql/pglite", "drizzle-orm/pglite", "drizzle-orm/pglite/migrator"].map((m) =>
+    resolve(m),
+  );
   try {
-    await run(process.execPath, ["-e", INITDB_SCRIPT, module, dataDir, JSON.stringify(startParams)]);
+    await run(process.execPath, [
+      "-e",
+      PREPARE_SCRIPT,
+      ...modules,
+      dataDir,
+      JSON.stringify(startParams),
+      MIGRATIONS_FOLDER,
+    ]);
   } catch (error) {
     const { stderr } = error as { stderr?: string };
     throw new Error(`could not create the PGlite data dir ${dataDir}: ${stderr?.trim() || String(error)}`, {
