@@ -16,7 +16,8 @@ import { startUpkeep } from "./upkeep/index.js";
 export interface Execlens {
   readonly database: DatabaseHandle;
   readonly otlpHttpUrl: string;
-  readonly otlpGrpcAddress: string;
+  /** Undefined when EXECLENS_OTLP_GRPC_PORT is off. */
+  readonly otlpGrpcAddress: string | undefined;
   readonly apiUrl: string;
   /** Runs one timeout sweep now (it also runs every EXECLENS_SWEEP_INTERVAL_MS). */
   sweep(): Promise<void>;
@@ -122,25 +123,19 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
         tls.source,
       ),
     );
-    const grpc = await startGrpcReceiver(
-      { ...receiverOptions, credentials: tls.source?.grpcCredentials() },
-      config.host,
-      config.otlpGrpcPort,
-    );
-    lifecycle.add({
-      name: "otlp-grpc",
-      stop: (deadline) =>
-        closeBy(
-          deadline,
-          () => grpc.close(),
-          () => grpc.forceClose(),
-        ),
-    });
-    const grpcHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+    const otlpGrpcAddress =
+      config.otlpGrpcPort === "off"
+        ? undefined
+        : await grpcComponent(
+            lifecycle,
+            { ...receiverOptions, credentials: tls.source && ((grpc) => tls.source.grpcCredentials(grpc)) },
+            config.host,
+            config.otlpGrpcPort,
+          );
     return {
       database: database.handle,
       otlpHttpUrl: otlpHttp.listening.url,
-      otlpGrpcAddress: `${grpcHost}:${grpc.port}`,
+      otlpGrpcAddress,
       apiUrl: api.listening.url,
       sweep: upkeep.sweep,
       settle: upkeep.settle,
@@ -226,13 +221,36 @@ function tlsComponent(config: Config, logger: Logger) {
 }
 
 async function databaseComponent(config: Config, options: { readOnly?: boolean } = {}) {
-  const handle = await openDatabase(databaseTarget(config), options);
+  const handle = await openDatabase(databaseTarget(config), {
+    ...options,
+    pgliteSettings: config.pgliteSettings,
+  });
   return { name: "database", handle, stop: () => handle.close() };
 }
 
 function metricsComponent(config: Config, database: DatabaseHandle) {
   const metrics = new ExeclensMetrics({ db: database.db, stuckAfterMs: config.stuckAfterMs });
   return { name: "metrics", metrics, stop: () => metrics.shutdown() };
+}
+
+/** The OTLP/gRPC receiver, stopped with the others; its address. */
+async function grpcComponent(
+  lifecycle: Lifecycle,
+  options: Parameters<typeof startGrpcReceiver>[0],
+  host: string,
+  port: number,
+): Promise<string> {
+  const grpc = await startGrpcReceiver(options, host, port);
+  lifecycle.add({
+    name: "otlp-grpc",
+    stop: (deadline) =>
+      closeBy(
+        deadline,
+        () => grpc.close(),
+        () => grpc.forceClose(),
+      ),
+  });
+  return `${host.includes(":") ? `[${host}]` : host}:${grpc.port}`;
 }
 
 /** An HTTP server; stopping answers the requests in flight, or drops them at the deadline. */

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync, type Stats, unwatchFile, watchFile } from "node:fs";
 import type { SecureContextOptions } from "node:tls";
-import * as grpc from "@grpc/grpc-js";
+import type * as Grpc from "@grpc/grpc-js";
 import { ConfigError } from "./config.js";
 
 /** The TLS settings, by their variable names for the errors. */
@@ -155,26 +155,27 @@ export class TlsSource {
     };
   }
 
-  /** gRPC server credentials that follow the reloads. */
-  grpcCredentials(): grpc.ServerCredentials {
-    return new ReloadingServerCredentials(this);
-  }
-}
+  /**
+   * gRPC server credentials that follow the reloads, made with the grpc-js the receiver loaded
+   * (it is loaded only when the gRPC port is on). grpc-js swaps the secure context of its HTTP/2
+   * servers when credentials report new options (the mechanism of its certificate providers), so
+   * new connections get the new certificate.
+   */
+  grpcCredentials(grpc: typeof Grpc): Grpc.ServerCredentials {
+    const source = this;
+    class ReloadingServerCredentials extends grpc.ServerCredentials {
+      constructor() {
+        super(
+          { requestCert: source.mutual, rejectUnauthorized: source.mutual },
+          secureContextOptions(source.current),
+        );
+        source.subscribe((material) => this.updateSecureContextOptions(secureContextOptions(material)));
+      }
 
-/**
- * grpc-js swaps the secure context of its HTTP/2 servers when credentials report new options
- * (the mechanism of its certificate providers), so new connections get the new certificate.
- */
-class ReloadingServerCredentials extends grpc.ServerCredentials {
-  constructor(source: TlsSource) {
-    super(
-      { requestCert: source.mutual, rejectUnauthorized: source.mutual },
-      secureContextOptions(source.current),
-    );
-    source.subscribe((material) => this.updateSecureContextOptions(secureContextOptions(material)));
-  }
-
-  _equals(other: grpc.ServerCredentials): boolean {
-    return other === this;
+      _equals(other: Grpc.ServerCredentials): boolean {
+        return other === this;
+      }
+    }
+    return new ReloadingServerCredentials();
   }
 }

@@ -73,7 +73,8 @@ describe("the execlens command", () => {
     const app = start("bin/execlens", ["--otlp-http-port", "0", "--api-port", "0"], {
       EXECLENS_DATA_DIR: await dataDir(),
     });
-    await app.ready(10_000);
+    // a fresh data dir: initdb takes most of the start (README "Footprint")
+    await app.ready(20_000);
     app.child.kill("SIGTERM");
     expect(await app.exited).toBe(0);
   });

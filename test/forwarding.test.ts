@@ -61,7 +61,7 @@ describeEachDatabase("forwarding (EXECLENS_FORWARD_OTLP_ENDPOINT)", (kind) => {
     }
     expect(proxy.requests[2]?.headers["content-encoding"]).toBe("gzip");
 
-    await exportWith(grpcExporter(execlens.otlpGrpcAddress, true), await skillTrace(5));
+    await exportWith(grpcExporter(execlens.otlpGrpcAddress as string, true), await skillTrace(5));
     const [, , , viaGrpc] = await downstream.waitFor(4);
     expect(viaGrpc?.headers["content-type"]).toBe("application/x-protobuf");
     const spans = decodeProtobufRequest(viaGrpc?.body ?? Buffer.alloc(0)).spans;

@@ -199,7 +199,7 @@ describe("fuzz: random and mutated OTLP payloads", () => {
     });
     await exportWith(otlpExporter("json", execlens.tracesUrl), kept);
     before = await snapshot(execlens.database.db);
-    client = new grpc.Client(execlens.otlpGrpcAddress, grpc.credentials.createInsecure());
+    client = new grpc.Client(execlens.otlpGrpcAddress as string, grpc.credentials.createInsecure());
   });
   afterAll(async () => {
     client?.close();

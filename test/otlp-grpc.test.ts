@@ -39,8 +39,8 @@ describeEachDatabase("OTLP/gRPC", (kind) => {
 
   it("the real gRPC exporter, with and without gzip, gives the rows the HTTP path gives", async () => {
     const spans = await workflowTrace();
-    await exportWith(grpcExporter(viaGrpc.otlpGrpcAddress, false), spans);
-    await exportWith(grpcExporter(viaGrpcGzip.otlpGrpcAddress, true), spans);
+    await exportWith(grpcExporter(viaGrpc.otlpGrpcAddress as string, false), spans);
+    await exportWith(grpcExporter(viaGrpcGzip.otlpGrpcAddress as string, true), spans);
     await exportWith(otlpExporter("protobuf", viaHttp.tracesUrl), spans);
     const expected = await snapshot(viaHttp.database.db);
     expect(expected.workflows).toHaveLength(1);

@@ -115,7 +115,7 @@ describe("TLS (EXECLENS_TLS_CERT_FILE, EXECLENS_TLS_KEY_FILE)", () => {
 
     copyFileSync(certificates.otherServer.certFile, files.certFile);
     copyFileSync(certificates.otherServer.keyFile, files.keyFile);
-    const ports = [execlens.otlpHttpUrl, execlens.otlpGrpcAddress, execlens.apiUrl];
+    const ports = [execlens.otlpHttpUrl, execlens.otlpGrpcAddress as string, execlens.apiUrl];
     const deadline = Date.now() + 15_000;
     while ((await Promise.all(ports.map(presented))).some((cn) => cn !== "server-2")) {
       if (Date.now() > deadline) throw new Error("the file watcher did not reload the certificate");

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { accessKeys, type ConfigOf, flagBoolean, port, positiveInt, setting } from "../model/index.js";
 
 /** The OTLP receivers' settings: ports, keys, the size and admission limits, what a span may carry. */
@@ -12,9 +13,9 @@ export const collectorSettings = {
   otlpGrpcPort: setting({
     env: "EXECLENS_OTLP_GRPC_PORT",
     flag: "otlp-grpc-port",
-    schema: port,
-    default: 4317,
-    help: "OTLP/gRPC receiver (`TraceService/Export`)",
+    schema: z.union([z.literal("off"), port]),
+    default: 4317 as number | "off",
+    help: "OTLP/gRPC receiver (`TraceService/Export`); `off`: none (gRPC is not even loaded)",
   }),
   ingestKeys: setting({
     env: "EXECLENS_INGEST_KEYS",

@@ -1,4 +1,4 @@
-import * as grpc from "@grpc/grpc-js";
+import type * as Grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs/minimal.js";
 import type { AccessKey } from "../model/index.js";
 import type { Admission, AdmissionTicket } from "./admission.js";
@@ -15,8 +15,8 @@ export interface GrpcReceiverOptions {
   readonly maxRequestBytes: number;
   /** EXECLENS_INGEST_KEYS, checked against the `authorization` metadata; none: every call is let in. */
   readonly ingestKeys: readonly AccessKey[];
-  /** Plain gRPC when absent; else TLS credentials (see src/tls.ts). */
-  readonly credentials?: grpc.ServerCredentials;
+  /** Plain gRPC when absent; else TLS credentials made with the grpc-js loaded here (see src/tls.ts). */
+  readonly credentials?: (grpc: typeof Grpc) => Grpc.ServerCredentials;
   readonly onError?: (error: unknown) => void;
   /** Told of each call answered with an error, by reason (for the metrics). */
   readonly onRefused?: (reason: PermanentReason | RetryableReason) => void;
@@ -33,7 +33,7 @@ export interface GrpcReceiver {
 const raw = (buffer: Buffer) => buffer;
 
 /** opentelemetry.proto.collector.trace.v1.TraceService, with the bytes left to our own decoder. */
-const TRACE_SERVICE: grpc.ServiceDefinition = {
+const TRACE_SERVICE: Grpc.ServiceDefinition = {
   Export: {
     path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
     requestStream: false,
@@ -48,21 +48,22 @@ const TRACE_SERVICE: grpc.ServiceDefinition = {
 
 const protobufBody = { contentType: "application/grpc", decode: decodeProtobufRequest };
 
-/** OTLP/gRPC traces receiver on host:port (0 picks a free port). */
+/** OTLP/gRPC traces receiver on host:port (0 picks a free port). @grpc/grpc-js is loaded only now. */
 export async function startGrpcReceiver(
   options: GrpcReceiverOptions,
   host: string,
   port: number,
 ): Promise<GrpcReceiver> {
+  const grpc = await import("@grpc/grpc-js");
   const server = new grpc.Server({
     "grpc.max_receive_message_length": options.maxRequestBytes,
     "grpc.max_concurrent_streams": 64,
   });
   server.addService(TRACE_SERVICE, {
-    Export(call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) {
+    Export(call: Grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: Grpc.sendUnaryData<Uint8Array>) {
       handleExport(call.request, call.metadata, options).then(
         (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error, options)),
+        (error: unknown) => callback(toServiceError(error, options, new grpc.Metadata())),
       );
     },
   });
@@ -70,7 +71,7 @@ export async function startGrpcReceiver(
     const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     server.bindAsync(
       address,
-      options.credentials ?? grpc.ServerCredentials.createInsecure(),
+      options.credentials?.(grpc) ?? grpc.ServerCredentials.createInsecure(),
       (error, bound) => (error ? reject(error) : resolve(bound)),
     );
   });
@@ -83,7 +84,7 @@ export async function startGrpcReceiver(
 
 async function handleExport(
   request: Buffer,
-  metadata: grpc.Metadata,
+  metadata: Grpc.Metadata,
   options: GrpcReceiverOptions,
 ): Promise<Uint8Array> {
   const [authorization] = metadata.get("authorization");
@@ -103,11 +104,14 @@ async function handleExport(
   }
 }
 
-function toServiceError(error: unknown, options: GrpcReceiverOptions): Partial<grpc.StatusObject> {
+function toServiceError(
+  error: unknown,
+  options: GrpcReceiverOptions,
+  metadata: Grpc.Metadata,
+): Partial<Grpc.StatusObject> {
   const ingestError = asIngestError(error, options.onError);
   options.onRefused?.(ingestError.reason);
   const { grpc: code } = statusesOf(ingestError);
-  const metadata = new grpc.Metadata();
   if (ingestError.retryAfterSeconds !== undefined) {
     metadata.set(
       "grpc-status-details-bin",

@@ -72,8 +72,13 @@ export function createHttpReceiver(options: HttpReceiverOptions): Hono {
         (n) => admitted.addBytes(n),
       );
       const protocol = encoding === jsonEncoding ? "http/json" : "http/protobuf";
+      // The body outlives its decoding only when it is forwarded after the commit: otherwise the
+      // bytes are garbage while the transaction runs, not a second copy of the request held.
+      const { onAccepted } = options.context;
+      const forwarded = onAccepted === undefined ? undefined : body;
       const result = await exportTraces(decode(encoding, body), options.context, admitted, protocol, grant);
-      options.context.onAccepted?.(body, c.req.header("content-type") ?? encoding.contentType);
+      if (forwarded !== undefined)
+        onAccepted?.(forwarded, c.req.header("content-type") ?? encoding.contentType);
       return new Response(encoding.encodeResponse(result.rejectedSpans, result.errorMessage), {
         status: 200,
         headers: { "content-type": encoding.contentType },

@@ -1,5 +1,33 @@
 import { z } from "zod";
-import { type ConfigOf, optionalSetting, positiveInt, setting } from "../model/index.js";
+import { type ConfigOf, optionalSetting, positiveInt, setting, textOr } from "../model/index.js";
+
+/**
+ * PostgreSQL settings PGlite starts with, sized for one sidecar rather than initdb's server
+ * defaults (128 MB of shared buffers, touched at start, and 100 connections' worth of shared
+ * memory for a database that has one connection). `EXECLENS_PGLITE_SETTINGS` overrides them by name.
+ */
+export const PGLITE_DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: "16MB",
+  wal_buffers: "4MB",
+  max_connections: "10",
+  maintenance_work_mem: "16MB",
+};
+
+const SETTING_NAME = /^[a-z][a-z0-9_.]*$/;
+
+/** `name=value,name=value`, PostgreSQL settings as `-c name=value` takes them. */
+function parsePostgresSettings(text: string): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of text.split(",")) {
+    if (pair.trim() === "") continue;
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new Error(`each setting must be name=value (got ${JSON.stringify(pair.trim())})`);
+    const name = pair.slice(0, eq).trim();
+    if (!SETTING_NAME.test(name)) throw new Error(`${JSON.stringify(name)} is not a PostgreSQL setting name`);
+    settings[name] = pair.slice(eq + 1).trim();
+  }
+  return settings;
+}
 
 /** Where the rows live and how they are kept: the database, writing, settling, timeouts, retention. */
 export const storeSettings = {
@@ -16,6 +44,23 @@ export const storeSettings = {
     schema: z.string().min(1),
     default: "./.execlens",
     help: "where PGlite keeps its data",
+  }),
+  pgliteSettings: setting({
+    env: "EXECLENS_PGLITE_SETTINGS",
+    flag: "pglite-settings",
+    // name=value,name=value in a variable or flag, a mapping in the YAML file
+    schema: textOr(
+      parsePostgresSettings,
+      z.record(z.string(), z.coerce.string()).superRefine((settings, ctx) => {
+        for (const name of Object.keys(settings).filter((key) => !SETTING_NAME.test(key)))
+          ctx.addIssue({
+            code: "custom",
+            message: `${JSON.stringify(name)} is not a PostgreSQL setting name`,
+          });
+      }),
+    ),
+    default: {},
+    help: "PostgreSQL settings PGlite starts with, `name=value,…`, each over its default (see Footprint)",
   }),
   writerConcurrency: setting({
     env: "EXECLENS_WRITER_CONCURRENCY",

@@ -11,12 +11,18 @@ export interface ChildExeclens {
   ready(timeoutMs?: number): Promise<{ otlpHttp: string; api: string }>;
   /** Resident set size in bytes, from /proc. */
   rss(): number;
+  /** The highest resident set size so far, in bytes (VmHWM). */
+  peakRss(): number;
   output(): { stdout: string; stderr: string };
 }
 
 /** execlens as its own process (`bin/execlens`, as `npm start` and the package run it), for signals, crashes and memory. */
-export function spawnExeclens(args: string[], env: Record<string, string>): ChildExeclens {
-  const child = spawn("bin/execlens", args, {
+export function spawnExeclens(
+  args: string[],
+  env: Record<string, string>,
+  command = "bin/execlens",
+): ChildExeclens {
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, EXECLENS_LOG_LEVEL: "info", ...env },
   });
@@ -46,11 +52,14 @@ export function spawnExeclens(args: string[], env: Record<string, string>): Chil
           }
         }, 25);
       }),
-    rss() {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-      return kb * 1024;
-    },
+    rss: () => procStatusBytes(child, "VmRSS"),
+    peakRss: () => procStatusBytes(child, "VmHWM"),
     output: () => ({ stdout, stderr }),
   };
+}
+
+function procStatusBytes(child: ChildProcess, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return kb * 1024;
 }

@@ -1,0 +1,71 @@
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate as migrateWith } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import type { Database, DatabaseHandle, OpenOptions } from "./database.js";
+import { noNotifications } from "./notifications.js";
+import { postgresNotifications } from "./postgres-notifications.js";
+import * as schema from "./schema/index.js";
+import {
+  appliedMigrations,
+  MIGRATIONS_FOLDER,
+  migrationsPending,
+  shippedMigrations,
+} from "./schema-version.js";
+
+/** Any number that tells concurrent execlens processes apart from other users of advisory locks. */
+const MIGRATION_LOCK_KEY = 4_318_831_800;
+
+/** A `pg` pool on a PostgreSQL server, migrated (under a lock, for replicas) or, read-only, checked. */
+export async function openPostgres(databaseUrl: string, options: OpenOptions): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+  });
+  // A client losing its connection (server restart) must not crash the process: the pool
+  // listens on idle clients; a client checked out for a transaction, between two of its
+  // statements, has no listener but this one (its next statement fails, the batch is retried).
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  try {
+    const query = (text: string) => pool.query(text);
+    if (options.readOnly === true) await checkSchema(query);
+    else if (await migrationsPending(query)) await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const notifications = options.readOnly === true ? noNotifications : postgresNotifications(databaseUrl);
+  return {
+    db: drizzle({ client: pool, schema }) as unknown as Database,
+    kind: "postgres",
+    notifications,
+    async close() {
+      await notifications.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Applies the migrations the database lacks, under an advisory lock so that replicas take turns. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await migrateWith(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Fails unless every migration this execlens ships has been applied (by an execlens on the primary). */
+async function checkSchema(query: Parameters<typeof appliedMigrations>[0]): Promise<void> {
+  const [applied, shipped] = [await appliedMigrations(query), shippedMigrations()];
+  if (applied < shipped) {
+    throw new Error(
+      `the database has ${applied} of the ${shipped} schema migrations of this execlens; ` +
+        "start an execlens with EXECLENS_ROLE=all against the primary first (it applies them)",
+    );
+  }
+}
