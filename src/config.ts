@@ -9,6 +9,7 @@ import { mappingSettings } from "./mappers/config.js";
 import { type ConfigOf, positiveInt, type Setting, setting } from "./model/index.js";
 import { serverSettings } from "./server/config.js";
 import { storeSettings } from "./store/config.js";
+import type { DatabaseTarget } from "./store/index.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -96,6 +97,7 @@ export function helpText(): string {
     "Usage: execlens [options]",
     "       execlens api-key [organisation …]   make an API key (none: every organisation)",
     "       execlens config print [options]      the effective configuration, secrets masked",
+    "       execlens rollups rebuild [options]   stats rollups rebuilt from the rows (see the README)",
     "",
     "Receives OTLP traces and keeps skill and workflow executions in PostgreSQL.",
     "Each option can also be set by its environment variable or in the YAML file of --config;",
@@ -199,6 +201,11 @@ function readConfigFile(path: string): Partial<Record<SettingKey, unknown>> {
 }
 
 /** The effective configuration with secrets masked: the password of DATABASE_URL, the API key hashes, the forward headers' values. */
+/** The database the configuration names: PostgreSQL by DATABASE_URL, else PGlite in the data directory. */
+export function databaseTarget(config: Config): DatabaseTarget {
+  return config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
+}
+
 export function printableConfig(config: Config): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...config };
   if (config.databaseUrl !== undefined) {
