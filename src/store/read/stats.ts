@@ -159,7 +159,8 @@ histograms AS (
   SELECT k1, k2, array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
   FROM merged GROUP BY 1, 2)
 SELECT t.*, h.buckets, h.counts
-FROM totals t LEFT JOIN histograms h ON h.k1 IS NOT DISTINCT FROM t.k1 AND h.k2 IS NOT DISTINCT FROM t.k2
+-- keys may be NULL: joined as JSON arrays, which hash (IS NOT DISTINCT FROM does not)
+FROM totals t LEFT JOIN histograms h ON jsonb_build_array(h.k1, h.k2) = jsonb_build_array(t.k1, t.k2)
 ORDER BY t.count DESC, t.k2`,
   );
   if (window.bucketSeconds === undefined) return rows;
