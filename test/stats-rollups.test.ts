@@ -107,7 +107,8 @@ async function expectStatsMatchRows(db: Database, scope: Scope): Promise<void> {
   for (const window of WINDOWS) {
     const skills = await skillStats(db, scope, window);
     const skillsWant = await reference(db, "skill", scope, window);
-    expect(skillsWant.length).toBeGreaterThan(0);
+    // the whole range always has rows
+    if (window === WINDOWS[0]) expect(skillsWant.length).toBeGreaterThan(0);
     expect(skills.length).toBe(skillsWant.length);
     for (const want of skillsWant) {
       const got = skills.find((s) => s.skillId === want.k1 && s.skillName === want.k2);

@@ -1,9 +1,19 @@
-CREATE TABLE "RollupPending" (
+CREATE TABLE "RollupChanges" (
 	"txid" bigint DEFAULT txid_current() NOT NULL,
 	"kind" varchar(10) NOT NULL,
 	"hour" timestamp with time zone NOT NULL,
+	"id" uuid,
 	"name" text,
-	CONSTRAINT "rolluppending_cell" UNIQUE NULLS NOT DISTINCT("txid","kind","hour","name")
+	"organization_id" uuid,
+	"companion_id" uuid,
+	"status" varchar(20) NOT NULL,
+	"bucket" smallint,
+	"executions" integer NOT NULL,
+	"duration_sum" bigint NOT NULL,
+	"total_tokens" bigint NOT NULL,
+	"cost_usd" numeric(18, 8) NOT NULL,
+	"avg_step_sum" double precision NOT NULL,
+	"avg_step_count" integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "SkillRollups" (
@@ -40,8 +50,10 @@ CREATE TABLE "WorkflowRollups" (
 	CONSTRAINT "workflowrollups_cell" UNIQUE NULLS NOT DISTINCT("bucket_hours","workflow_name","bucket_start","workflow_id","organization_id","companion_id","status")
 );
 --> statement-breakpoint
+CREATE INDEX "idx_rollupchanges_txid" ON "RollupChanges" USING btree ("txid");--> statement-breakpoint
 CREATE INDEX "idx_skillrollups_time" ON "SkillRollups" USING btree ("bucket_hours","bucket_start");--> statement-breakpoint
-CREATE INDEX "idx_workflowrollups_time" ON "WorkflowRollups" USING btree ("bucket_hours","bucket_start");--> statement-breakpoint
+CREATE INDEX "idx_workflowrollups_time" ON "WorkflowRollups" USING btree ("bucket_hours","bucket_start");
+--> statement-breakpoint
 -- The duration histogram's bucket of a duration in ms: 0 for 0 (and below), then 8 buckets per
 -- doubling, bucket b >= 1 holding [2^((b-1)/8), 2^(b/8)). The epsilon keeps exact powers of two
 -- in the bucket they open, whatever the last bit of ln().
@@ -50,57 +62,205 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT (CASE WHEN ms <= 0 THEN 0 ELSE 1 + floor(ln(ms) * 8 / ln(2) + 1e-9) END)::smallint
 $$;
 --> statement-breakpoint
--- Marks the (hour, name) cells whose rows a statement inserted, deleted or changed in a way the
--- rollups see; the transaction recomputes them when it commits (execlens_rollups_refresh).
-CREATE FUNCTION execlens_rollups_mark_skills() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Two sparse histograms added bucket by bucket; buckets whose count nets to 0 go.
+CREATE FUNCTION execlens_histogram_add(b1 smallint[], c1 integer[], b2 smallint[], c2 integer[],
+  OUT buckets smallint[], OUT counts integer[])
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(h.b ORDER BY h.b), '{}'), coalesce(array_agg(h.n ORDER BY h.b), '{}')
+  FROM (SELECT x.b, sum(x.n)::int AS n
+        FROM (SELECT * FROM unnest(b1, c1) UNION ALL SELECT * FROM unnest(b2, c2)) AS x(b, n)
+        GROUP BY x.b HAVING sum(x.n) <> 0) h
+$$;
+--> statement-breakpoint
+-- What a statement changed in the cells, from the rows it wrote: +1 per new row, -1 per old row,
+-- per (hour, key, status, duration bucket); what nets to nothing is not kept.
+CREATE FUNCTION execlens_rollups_note_skills() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO "RollupPending" (kind, hour, name)
-    SELECT DISTINCT 'skill', date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.exec_skill_name
-    FROM new_rows n
-    ON CONFLICT DO NOTHING;
+    INSERT INTO "RollupChanges" (kind, hour, id, name, organization_id, companion_id, status, bucket, executions,
+      duration_sum, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+    SELECT 'skill', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
+      sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
+    FROM (
+      SELECT date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, execlens_duration_bucket(n.exec_duration_ms), (1), (coalesce(n.exec_duration_ms, 0)::bigint), (0::bigint), (0::numeric), (0::float8), (0) FROM new_rows n
+    ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
+      cost_usd, avg_step_sum, avg_step_count)
+    GROUP BY 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(c.executions) <> 0 OR sum(c.duration_sum) <> 0 OR sum(c.total_tokens) <> 0 OR sum(c.cost_usd) <> 0
+      OR sum(c.avg_step_sum) <> 0 OR sum(c.avg_step_count) <> 0;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO "RollupPending" (kind, hour, name)
-    SELECT DISTINCT 'skill', date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.exec_skill_name
-    FROM old_rows o
-    ON CONFLICT DO NOTHING;
+    INSERT INTO "RollupChanges" (kind, hour, id, name, organization_id, companion_id, status, bucket, executions,
+      duration_sum, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+    SELECT 'skill', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
+      sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
+    FROM (
+      SELECT date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, execlens_duration_bucket(o.exec_duration_ms), -(1), -(coalesce(o.exec_duration_ms, 0)::bigint), -(0::bigint), -(0::numeric), -(0::float8), -(0) FROM old_rows o
+    ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
+      cost_usd, avg_step_sum, avg_step_count)
+    GROUP BY 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(c.executions) <> 0 OR sum(c.duration_sum) <> 0 OR sum(c.total_tokens) <> 0 OR sum(c.cost_usd) <> 0
+      OR sum(c.avg_step_sum) <> 0 OR sum(c.avg_step_count) <> 0;
   ELSE
-    INSERT INTO "RollupPending" (kind, hour, name)
-    SELECT DISTINCT 'skill', date_bin('1 hour', c.started, '1970-01-01T00:00:00Z'), c.name
-    FROM old_rows o JOIN new_rows n ON n.exec_id = o.exec_id
-    CROSS JOIN LATERAL (VALUES (o.exec_started_at, o.exec_skill_name), (n.exec_started_at, n.exec_skill_name)) AS c(started, name)
-    WHERE (o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, o.exec_started_at, o.exec_duration_ms)
-      IS DISTINCT FROM (n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, n.exec_started_at, n.exec_duration_ms)
-    ON CONFLICT DO NOTHING;
+    INSERT INTO "RollupChanges" (kind, hour, id, name, organization_id, companion_id, status, bucket, executions,
+      duration_sum, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+    SELECT 'skill', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
+      sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
+    FROM (
+      SELECT date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, execlens_duration_bucket(n.exec_duration_ms), (1), (coalesce(n.exec_duration_ms, 0)::bigint), (0::bigint), (0::numeric), (0::float8), (0) FROM new_rows n
+      UNION ALL
+      SELECT date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, execlens_duration_bucket(o.exec_duration_ms), -(1), -(coalesce(o.exec_duration_ms, 0)::bigint), -(0::bigint), -(0::numeric), -(0::float8), -(0) FROM old_rows o
+    ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
+      cost_usd, avg_step_sum, avg_step_count)
+    GROUP BY 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(c.executions) <> 0 OR sum(c.duration_sum) <> 0 OR sum(c.total_tokens) <> 0 OR sum(c.cost_usd) <> 0
+      OR sum(c.avg_step_sum) <> 0 OR sum(c.avg_step_count) <> 0;
   END IF;
   IF FOUND THEN PERFORM set_config('execlens.rollups_pending', 'on', true); END IF;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE FUNCTION execlens_rollups_mark_workflows() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION execlens_rollups_note_workflows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO "RollupPending" (kind, hour, name)
-    SELECT DISTINCT 'workflow', date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkex_workflow_name
-    FROM new_rows n
-    ON CONFLICT DO NOTHING;
+    INSERT INTO "RollupChanges" (kind, hour, id, name, organization_id, companion_id, status, bucket, executions,
+      duration_sum, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+    SELECT 'workflow', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
+      sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
+    FROM (
+      SELECT date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, execlens_duration_bucket(n.wkex_total_duration_ms), (1), (coalesce(n.wkex_total_duration_ms, 0)::bigint), (coalesce(n.wkex_total_tokens, 0)::bigint), (coalesce(n.wkex_cost_usd, 0)::numeric), (coalesce(n.wkex_avg_step_duration_ms::float8, 0)), ((CASE WHEN n.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM new_rows n
+    ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
+      cost_usd, avg_step_sum, avg_step_count)
+    GROUP BY 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(c.executions) <> 0 OR sum(c.duration_sum) <> 0 OR sum(c.total_tokens) <> 0 OR sum(c.cost_usd) <> 0
+      OR sum(c.avg_step_sum) <> 0 OR sum(c.avg_step_count) <> 0;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO "RollupPending" (kind, hour, name)
-    SELECT DISTINCT 'workflow', date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkex_workflow_name
-    FROM old_rows o
-    ON CONFLICT DO NOTHING;
+    INSERT INTO "RollupChanges" (kind, hour, id, name, organization_id, companion_id, status, bucket, executions,
+      duration_sum, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+    SELECT 'workflow', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
+      sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
+    FROM (
+      SELECT date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, execlens_duration_bucket(o.wkex_total_duration_ms), -(1), -(coalesce(o.wkex_total_duration_ms, 0)::bigint), -(coalesce(o.wkex_total_tokens, 0)::bigint), -(coalesce(o.wkex_cost_usd, 0)::numeric), -(coalesce(o.wkex_avg_step_duration_ms::float8, 0)), -((CASE WHEN o.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM old_rows o
+    ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
+      cost_usd, avg_step_sum, avg_step_count)
+    GROUP BY 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(c.executions) <> 0 OR sum(c.duration_sum) <> 0 OR sum(c.total_tokens) <> 0 OR sum(c.cost_usd) <> 0
+      OR sum(c.avg_step_sum) <> 0 OR sum(c.avg_step_count) <> 0;
   ELSE
-    INSERT INTO "RollupPending" (kind, hour, name)
-    SELECT DISTINCT 'workflow', date_bin('1 hour', c.started, '1970-01-01T00:00:00Z'), c.name
-    FROM old_rows o JOIN new_rows n ON n.wkex_id = o.wkex_id
-    CROSS JOIN LATERAL (VALUES (o.wkex_started_at, o.wkex_workflow_name), (n.wkex_started_at, n.wkex_workflow_name)) AS c(started, name)
-    WHERE (o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, o.wkex_started_at,
-        o.wkex_total_duration_ms, o.wkex_total_tokens, o.wkex_cost_usd, o.wkex_avg_step_duration_ms)
-      IS DISTINCT FROM (n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, n.wkex_started_at,
-        n.wkex_total_duration_ms, n.wkex_total_tokens, n.wkex_cost_usd, n.wkex_avg_step_duration_ms)
-    ON CONFLICT DO NOTHING;
+    INSERT INTO "RollupChanges" (kind, hour, id, name, organization_id, companion_id, status, bucket, executions,
+      duration_sum, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+    SELECT 'workflow', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
+      sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
+    FROM (
+      SELECT date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, execlens_duration_bucket(n.wkex_total_duration_ms), (1), (coalesce(n.wkex_total_duration_ms, 0)::bigint), (coalesce(n.wkex_total_tokens, 0)::bigint), (coalesce(n.wkex_cost_usd, 0)::numeric), (coalesce(n.wkex_avg_step_duration_ms::float8, 0)), ((CASE WHEN n.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM new_rows n
+      UNION ALL
+      SELECT date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, execlens_duration_bucket(o.wkex_total_duration_ms), -(1), -(coalesce(o.wkex_total_duration_ms, 0)::bigint), -(coalesce(o.wkex_total_tokens, 0)::bigint), -(coalesce(o.wkex_cost_usd, 0)::numeric), -(coalesce(o.wkex_avg_step_duration_ms::float8, 0)), -((CASE WHEN o.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM old_rows o
+    ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
+      cost_usd, avg_step_sum, avg_step_count)
+    GROUP BY 2, 3, 4, 5, 6, 7, 8
+    HAVING sum(c.executions) <> 0 OR sum(c.duration_sum) <> 0 OR sum(c.total_tokens) <> 0 OR sum(c.cost_usd) <> 0
+      OR sum(c.avg_step_sum) <> 0 OR sum(c.avg_step_count) <> 0;
   END IF;
   IF FOUND THEN PERFORM set_config('execlens.rollups_pending', 'on', true); END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+-- At commit (a deferred trigger on "RollupChanges"): the net change of the transaction's rows is
+-- added to their hour and day cells, in the same transaction, and cells left with no execution go.
+-- The first event does the work. Adding is exact and commutes, so concurrent transactions and
+-- replicas need no other coordination than the cells' row locks, taken in one order.
+CREATE FUNCTION execlens_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  tx bigint := txid_current();
+BEGIN
+  IF current_setting('execlens.rollups_pending', true) IS DISTINCT FROM 'on' THEN RETURN NULL; END IF;
+  PERFORM set_config('execlens.rollups_pending', 'off', true);
+  INSERT INTO "SkillRollups" AS r (bucket_start, bucket_hours, skill_id, skill_name, organization_id, companion_id, status,
+    executions, duration_sum, duration_buckets, duration_counts)
+  SELECT x.start, 1, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
+    coalesce(array_agg(x.bucket ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}'),
+    coalesce(array_agg(x.executions ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}')
+  FROM (
+    SELECT ch.hour AS start, ch.id, ch.name, ch.organization_id, ch.companion_id, ch.status, ch.bucket,
+      sum(ch.executions)::int AS executions, sum(ch.duration_sum) AS duration_sum
+    FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'skill'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+  GROUP BY x.start, x.id, x.name, x.organization_id, x.companion_id, x.status
+  -- the order of the cells' unique index: concurrent commits lock shared cells in one order
+  ORDER BY x.name, x.start, x.id, x.organization_id, x.companion_id, x.status
+  ON CONFLICT ON CONSTRAINT skillrollups_cell DO UPDATE SET
+      executions = r.executions + excluded.executions,
+      duration_sum = r.duration_sum + excluded.duration_sum,
+      (duration_buckets, duration_counts) = (SELECT h.buckets, h.counts
+        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h);
+  INSERT INTO "SkillRollups" AS r (bucket_start, bucket_hours, skill_id, skill_name, organization_id, companion_id, status,
+    executions, duration_sum, duration_buckets, duration_counts)
+  SELECT x.start, 24, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
+    coalesce(array_agg(x.bucket ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}'),
+    coalesce(array_agg(x.executions ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}')
+  FROM (
+    SELECT date_bin('1 day', ch.hour, '1970-01-01T00:00:00Z') AS start, ch.id, ch.name, ch.organization_id, ch.companion_id, ch.status, ch.bucket,
+      sum(ch.executions)::int AS executions, sum(ch.duration_sum) AS duration_sum
+    FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'skill'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+  GROUP BY x.start, x.id, x.name, x.organization_id, x.companion_id, x.status
+  -- the order of the cells' unique index: concurrent commits lock shared cells in one order
+  ORDER BY x.name, x.start, x.id, x.organization_id, x.companion_id, x.status
+  ON CONFLICT ON CONSTRAINT skillrollups_cell DO UPDATE SET
+      executions = r.executions + excluded.executions,
+      duration_sum = r.duration_sum + excluded.duration_sum,
+      (duration_buckets, duration_counts) = (SELECT h.buckets, h.counts
+        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h);
+  DELETE FROM "SkillRollups" r USING (
+    SELECT DISTINCT ch.hour, date_bin('1 day', ch.hour, '1970-01-01T00:00:00Z') AS day FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'skill') t
+  WHERE r.executions = 0 AND ((r.bucket_hours = 1 AND r.bucket_start = t.hour) OR (r.bucket_hours = 24 AND r.bucket_start = t.day));
+  INSERT INTO "WorkflowRollups" AS r (bucket_start, bucket_hours, workflow_id, workflow_name, organization_id, companion_id, status,
+    executions, duration_sum, duration_buckets, duration_counts, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+  SELECT x.start, 1, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
+    coalesce(array_agg(x.bucket ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}'),
+    coalesce(array_agg(x.executions ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}'), sum(x.total_tokens), sum(x.cost_usd), sum(x.avg_step_sum), sum(x.avg_step_count)
+  FROM (
+    SELECT ch.hour AS start, ch.id, ch.name, ch.organization_id, ch.companion_id, ch.status, ch.bucket,
+      sum(ch.executions)::int AS executions, sum(ch.duration_sum) AS duration_sum, sum(ch.total_tokens) AS total_tokens, sum(ch.cost_usd) AS cost_usd, sum(ch.avg_step_sum) AS avg_step_sum, sum(ch.avg_step_count) AS avg_step_count
+    FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'workflow'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+  GROUP BY x.start, x.id, x.name, x.organization_id, x.companion_id, x.status
+  -- the order of the cells' unique index: concurrent commits lock shared cells in one order
+  ORDER BY x.name, x.start, x.id, x.organization_id, x.companion_id, x.status
+  ON CONFLICT ON CONSTRAINT workflowrollups_cell DO UPDATE SET
+      executions = r.executions + excluded.executions,
+      duration_sum = r.duration_sum + excluded.duration_sum,
+      (duration_buckets, duration_counts) = (SELECT h.buckets, h.counts
+        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h),
+      total_tokens = r.total_tokens + excluded.total_tokens,
+      cost_usd = r.cost_usd + excluded.cost_usd,
+      avg_step_sum = r.avg_step_sum + excluded.avg_step_sum,
+      avg_step_count = r.avg_step_count + excluded.avg_step_count;
+  INSERT INTO "WorkflowRollups" AS r (bucket_start, bucket_hours, workflow_id, workflow_name, organization_id, companion_id, status,
+    executions, duration_sum, duration_buckets, duration_counts, total_tokens, cost_usd, avg_step_sum, avg_step_count)
+  SELECT x.start, 24, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
+    coalesce(array_agg(x.bucket ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}'),
+    coalesce(array_agg(x.executions ORDER BY x.bucket) FILTER (WHERE x.bucket IS NOT NULL AND x.executions <> 0), '{}'), sum(x.total_tokens), sum(x.cost_usd), sum(x.avg_step_sum), sum(x.avg_step_count)
+  FROM (
+    SELECT date_bin('1 day', ch.hour, '1970-01-01T00:00:00Z') AS start, ch.id, ch.name, ch.organization_id, ch.companion_id, ch.status, ch.bucket,
+      sum(ch.executions)::int AS executions, sum(ch.duration_sum) AS duration_sum, sum(ch.total_tokens) AS total_tokens, sum(ch.cost_usd) AS cost_usd, sum(ch.avg_step_sum) AS avg_step_sum, sum(ch.avg_step_count) AS avg_step_count
+    FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'workflow'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+  GROUP BY x.start, x.id, x.name, x.organization_id, x.companion_id, x.status
+  -- the order of the cells' unique index: concurrent commits lock shared cells in one order
+  ORDER BY x.name, x.start, x.id, x.organization_id, x.companion_id, x.status
+  ON CONFLICT ON CONSTRAINT workflowrollups_cell DO UPDATE SET
+      executions = r.executions + excluded.executions,
+      duration_sum = r.duration_sum + excluded.duration_sum,
+      (duration_buckets, duration_counts) = (SELECT h.buckets, h.counts
+        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h),
+      total_tokens = r.total_tokens + excluded.total_tokens,
+      cost_usd = r.cost_usd + excluded.cost_usd,
+      avg_step_sum = r.avg_step_sum + excluded.avg_step_sum,
+      avg_step_count = r.avg_step_count + excluded.avg_step_count;
+  DELETE FROM "WorkflowRollups" r USING (
+    SELECT DISTINCT ch.hour, date_bin('1 day', ch.hour, '1970-01-01T00:00:00Z') AS day FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'workflow') t
+  WHERE r.executions = 0 AND ((r.bucket_hours = 1 AND r.bucket_start = t.hour) OR (r.bucket_hours = 24 AND r.bucket_start = t.day));
+  DELETE FROM "RollupChanges" WHERE txid = tx;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
@@ -189,53 +349,16 @@ BEGIN
   END LOOP;
 END $$;
 --> statement-breakpoint
--- One transaction at a time recomputes a (kind, UTC day, name): it takes the lock before the
--- statements that read the rows start, so they see what the transaction before it committed
--- (READ COMMITTED). Locks are taken in one sorted pass (no deadlock between refreshes); a change
--- to many days and names at once (a bulk load) takes the one lock that excludes every refresh
--- instead, as the shared table of locks is small. Class 43188318 is execlens' rollups.
-CREATE FUNCTION execlens_rollups_lock(kinds text[], hours timestamptz[], names text[]) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-  keys int[];
-BEGIN
-  SELECT array_agg(DISTINCT hashtext(u.kind || ':'
-      || extract(epoch FROM date_bin('1 day', u.hour, '1970-01-01T00:00:00Z'))::bigint || ':' || coalesce(u.name, '')))
-    INTO keys FROM unnest(kinds, hours, names) AS u(kind, hour, name);
-  IF cardinality(keys) > 256 THEN
-    PERFORM pg_advisory_xact_lock(43188318, 0);
-  ELSE
-    PERFORM pg_advisory_xact_lock_shared(43188318, 0);
-    PERFORM count(pg_advisory_xact_lock(43188319, key)) FROM (SELECT unnest(keys) AS key ORDER BY 1) s;
-  END IF;
-END $$;
---> statement-breakpoint
--- At commit (a deferred trigger on "RollupPending"): the cells this transaction marked are
--- recomputed from the rows, in the same transaction as the rows. The first event does the work.
-CREATE FUNCTION execlens_rollups_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  kinds text[];
-  hours timestamptz[];
-  names text[];
-BEGIN
-  IF current_setting('execlens.rollups_pending', true) IS DISTINCT FROM 'on' THEN RETURN NULL; END IF;
-  PERFORM set_config('execlens.rollups_pending', 'off', true);
-  WITH d AS (DELETE FROM "RollupPending" WHERE txid = txid_current() RETURNING kind, hour, name)
-  SELECT array_agg(d.kind), array_agg(d.hour), array_agg(d.name) INTO kinds, hours, names FROM d;
-  IF kinds IS NULL THEN RETURN NULL; END IF;
-  PERFORM execlens_rollups_lock(kinds, hours, names);
-  PERFORM execlens_rollups_recompute(kinds, hours, names);
-  RETURN NULL;
-END $$;
---> statement-breakpoint
--- Every rollup cell again from the rows (the migration, and `execlens rollups rebuild`).
+-- Every rollup cell again from the rows (the migration, and `execlens rollups rebuild`). The tables
+-- are locked first (readers go on): a transaction committing meanwhile adds its change after this
+-- one, to the rebuilt cells, which the statements below read without it.
 CREATE FUNCTION execlens_rollups_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   kinds text[];
   hours timestamptz[];
   names text[];
 BEGIN
-  PERFORM pg_advisory_xact_lock(43188318, 0);
+  LOCK TABLE "SkillRollups", "WorkflowRollups" IN EXCLUSIVE MODE;
   DELETE FROM "SkillRollups";
   DELETE FROM "WorkflowRollups";
   SELECT array_agg(c.kind), array_agg(c.hour), array_agg(c.name) INTO kinds, hours, names FROM (
@@ -248,24 +371,24 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER "SkillExecutions_rollups_insert" AFTER INSERT ON "SkillExecutions"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_mark_skills();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_note_skills();
 --> statement-breakpoint
 CREATE TRIGGER "SkillExecutions_rollups_update" AFTER UPDATE ON "SkillExecutions"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_mark_skills();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_note_skills();
 --> statement-breakpoint
 CREATE TRIGGER "SkillExecutions_rollups_delete" AFTER DELETE ON "SkillExecutions"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_mark_skills();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_note_skills();
 --> statement-breakpoint
 CREATE TRIGGER "WorkflowExecutions_rollups_insert" AFTER INSERT ON "WorkflowExecutions"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_mark_workflows();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_note_workflows();
 --> statement-breakpoint
 CREATE TRIGGER "WorkflowExecutions_rollups_update" AFTER UPDATE ON "WorkflowExecutions"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_mark_workflows();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_note_workflows();
 --> statement-breakpoint
 CREATE TRIGGER "WorkflowExecutions_rollups_delete" AFTER DELETE ON "WorkflowExecutions"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_mark_workflows();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION execlens_rollups_note_workflows();
 --> statement-breakpoint
-CREATE CONSTRAINT TRIGGER "RollupPending_refresh" AFTER INSERT ON "RollupPending"
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION execlens_rollups_refresh();
+CREATE CONSTRAINT TRIGGER "RollupChanges_apply" AFTER INSERT ON "RollupChanges"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION execlens_rollups_apply();
 --> statement-breakpoint
 SELECT execlens_rollups_rebuild();

@@ -19,5 +19,5 @@ export const STORE_TABLES = [
   "EntrySpans",
   "SkillRollups",
   "WorkflowRollups",
-  "RollupPending",
+  "RollupChanges",
 ] as const;

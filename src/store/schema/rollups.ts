@@ -17,8 +17,9 @@ import { timestamptz } from "./columns.js";
 /**
  * What every rollup cell holds: the executions of one key that started in one bucket of time (an
  * hour, or a UTC day made of its hours), their count, duration sum and duration histogram, kept
- * sparse: the buckets in use (see DURATION_BUCKETS_PER_DOUBLING) and how many durations fell in
- * each. Cells are recomputed from the rows (see the 0009 migration), never incremented.
+ * sparse: the buckets in use (see read/duration-histogram.ts) and how many durations fell in
+ * each. Cells change by the net change of the rows a transaction wrote (see RollupChanges), and
+ * are rebuilt from the rows by the 0009 migration and `execlens rollups rebuild`.
  */
 const cell = () => ({
   bucketStart: timestamptz("bucket_start").notNull(),
@@ -82,17 +83,31 @@ export const workflowRollups = pgTable(
 );
 
 /**
- * The (kind, hour, name) cells a transaction changed rows of, written by statement triggers on the
- * execution tables and consumed by the same transaction when it commits (a deferred trigger
- * recomputes them). Keyed by transaction, so concurrent writers never wait on each other here.
+ * What each statement of a transaction changed in the cells, written by statement triggers on the
+ * execution tables from the rows it inserted, deleted or updated (new rows count +1, old rows −1,
+ * per cell and duration bucket: an update that moves nothing nets to no row). When the
+ * transaction commits, a deferred trigger adds the net change to the hour and day cells and
+ * drops the cells left empty. Keyed by transaction, so concurrent writers never meet here.
  */
-export const rollupPending = pgTable(
-  "RollupPending",
+export const rollupChanges = pgTable(
+  "RollupChanges",
   {
     txid: bigint("txid", { mode: "number" }).notNull().default(sql`txid_current()`),
     kind: varchar("kind", { length: 10 }).notNull(),
     hour: timestamptz("hour").notNull(),
+    id: uuid("id"),
     name: text("name"),
+    organizationId: uuid("organization_id"),
+    companionId: uuid("companion_id"),
+    status: varchar("status", { length: 20 }).notNull(),
+    /** The duration's histogram bucket; null when the rows have no duration. */
+    bucket: smallint("bucket"),
+    executions: integer("executions").notNull(),
+    durationSum: bigint("duration_sum", { mode: "number" }).notNull(),
+    totalTokens: bigint("total_tokens", { mode: "number" }).notNull(),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 8, mode: "number" }).notNull(),
+    avgStepSum: doublePrecision("avg_step_sum").notNull(),
+    avgStepCount: integer("avg_step_count").notNull(),
   },
-  (t) => [unique("rolluppending_cell").on(t.txid, t.kind, t.hour, t.name).nullsNotDistinct()],
+  (t) => [index("idx_rollupchanges_txid").on(t.txid)],
 );
