@@ -82,7 +82,7 @@ BEGIN
     SELECT 'skill', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
       sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
     FROM (
-      SELECT date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, execlens_duration_bucket(n.exec_duration_ms), (1), (coalesce(n.exec_duration_ms, 0)::bigint), (0::bigint), (0::numeric), (0::float8), (0) FROM new_rows n
+      SELECT date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, execlens_duration_bucket(n.exec_duration_ms), 1, (coalesce(n.exec_duration_ms, 0)::bigint), 0::bigint, 0::numeric, 0::float8, 0 FROM new_rows n
     ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
       cost_usd, avg_step_sum, avg_step_count)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
@@ -94,7 +94,7 @@ BEGIN
     SELECT 'skill', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
       sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
     FROM (
-      SELECT date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, execlens_duration_bucket(o.exec_duration_ms), -(1), -(coalesce(o.exec_duration_ms, 0)::bigint), -(0::bigint), -(0::numeric), -(0::float8), -(0) FROM old_rows o
+      SELECT date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, execlens_duration_bucket(o.exec_duration_ms), -1, -(coalesce(o.exec_duration_ms, 0)::bigint), 0::bigint, 0::numeric, 0::float8, 0 FROM old_rows o
     ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
       cost_usd, avg_step_sum, avg_step_count)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
@@ -106,9 +106,9 @@ BEGIN
     SELECT 'skill', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
       sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
     FROM (
-      SELECT date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, execlens_duration_bucket(n.exec_duration_ms), (1), (coalesce(n.exec_duration_ms, 0)::bigint), (0::bigint), (0::numeric), (0::float8), (0) FROM new_rows n
+      SELECT date_bin('1 hour', n.exec_started_at, '1970-01-01T00:00:00Z'), n.skill_id, n.exec_skill_name, n.organization_id, n.companion_id, n.exec_status, execlens_duration_bucket(n.exec_duration_ms), 1, (coalesce(n.exec_duration_ms, 0)::bigint), 0::bigint, 0::numeric, 0::float8, 0 FROM new_rows n
       UNION ALL
-      SELECT date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, execlens_duration_bucket(o.exec_duration_ms), -(1), -(coalesce(o.exec_duration_ms, 0)::bigint), -(0::bigint), -(0::numeric), -(0::float8), -(0) FROM old_rows o
+      SELECT date_bin('1 hour', o.exec_started_at, '1970-01-01T00:00:00Z'), o.skill_id, o.exec_skill_name, o.organization_id, o.companion_id, o.exec_status, execlens_duration_bucket(o.exec_duration_ms), -1, -(coalesce(o.exec_duration_ms, 0)::bigint), 0::bigint, 0::numeric, 0::float8, 0 FROM old_rows o
     ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
       cost_usd, avg_step_sum, avg_step_count)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
@@ -127,7 +127,10 @@ BEGIN
     SELECT 'workflow', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
       sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
     FROM (
-      SELECT date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, execlens_duration_bucket(n.wkex_total_duration_ms), (1), (coalesce(n.wkex_total_duration_ms, 0)::bigint), (coalesce(n.wkex_total_tokens, 0)::bigint), (coalesce(n.wkex_cost_usd, 0)::numeric), (coalesce(n.wkex_avg_step_duration_ms::float8, 0)), ((CASE WHEN n.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM new_rows n
+      SELECT date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, execlens_duration_bucket(n.wkex_total_duration_ms), 1, (coalesce(n.wkex_total_duration_ms, 0)::bigint),
+        (coalesce(n.wkex_total_tokens, 0)::bigint),
+        (coalesce(n.wkex_cost_usd, 0)::numeric),
+        (coalesce(n.wkex_avg_step_duration_ms::float8, 0)), ((CASE WHEN n.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM new_rows n
     ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
       cost_usd, avg_step_sum, avg_step_count)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
@@ -139,7 +142,10 @@ BEGIN
     SELECT 'workflow', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
       sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
     FROM (
-      SELECT date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, execlens_duration_bucket(o.wkex_total_duration_ms), -(1), -(coalesce(o.wkex_total_duration_ms, 0)::bigint), -(coalesce(o.wkex_total_tokens, 0)::bigint), -(coalesce(o.wkex_cost_usd, 0)::numeric), -(coalesce(o.wkex_avg_step_duration_ms::float8, 0)), -((CASE WHEN o.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM old_rows o
+      SELECT date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, execlens_duration_bucket(o.wkex_total_duration_ms), -1, -(coalesce(o.wkex_total_duration_ms, 0)::bigint),
+        -(coalesce(o.wkex_total_tokens, 0)::bigint),
+        -(coalesce(o.wkex_cost_usd, 0)::numeric),
+        -(coalesce(o.wkex_avg_step_duration_ms::float8, 0)), -((CASE WHEN o.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM old_rows o
     ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
       cost_usd, avg_step_sum, avg_step_count)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
@@ -151,9 +157,15 @@ BEGIN
     SELECT 'workflow', c.hour, c.id, c.name, c.organization_id, c.companion_id, c.status, c.bucket, sum(c.executions),
       sum(c.duration_sum), sum(c.total_tokens), sum(c.cost_usd), sum(c.avg_step_sum), sum(c.avg_step_count)
     FROM (
-      SELECT date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, execlens_duration_bucket(n.wkex_total_duration_ms), (1), (coalesce(n.wkex_total_duration_ms, 0)::bigint), (coalesce(n.wkex_total_tokens, 0)::bigint), (coalesce(n.wkex_cost_usd, 0)::numeric), (coalesce(n.wkex_avg_step_duration_ms::float8, 0)), ((CASE WHEN n.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM new_rows n
+      SELECT date_bin('1 hour', n.wkex_started_at, '1970-01-01T00:00:00Z'), n.wkfl_id, n.wkex_workflow_name, n.organization_id, n.companion_id, n.wkex_status, execlens_duration_bucket(n.wkex_total_duration_ms), 1, (coalesce(n.wkex_total_duration_ms, 0)::bigint),
+        (coalesce(n.wkex_total_tokens, 0)::bigint),
+        (coalesce(n.wkex_cost_usd, 0)::numeric),
+        (coalesce(n.wkex_avg_step_duration_ms::float8, 0)), ((CASE WHEN n.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM new_rows n
       UNION ALL
-      SELECT date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, execlens_duration_bucket(o.wkex_total_duration_ms), -(1), -(coalesce(o.wkex_total_duration_ms, 0)::bigint), -(coalesce(o.wkex_total_tokens, 0)::bigint), -(coalesce(o.wkex_cost_usd, 0)::numeric), -(coalesce(o.wkex_avg_step_duration_ms::float8, 0)), -((CASE WHEN o.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM old_rows o
+      SELECT date_bin('1 hour', o.wkex_started_at, '1970-01-01T00:00:00Z'), o.wkfl_id, o.wkex_workflow_name, o.organization_id, o.companion_id, o.wkex_status, execlens_duration_bucket(o.wkex_total_duration_ms), -1, -(coalesce(o.wkex_total_duration_ms, 0)::bigint),
+        -(coalesce(o.wkex_total_tokens, 0)::bigint),
+        -(coalesce(o.wkex_cost_usd, 0)::numeric),
+        -(coalesce(o.wkex_avg_step_duration_ms::float8, 0)), -((CASE WHEN o.wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END)) FROM old_rows o
     ) AS c(hour, id, name, organization_id, companion_id, status, bucket, executions, duration_sum, total_tokens,
       cost_usd, avg_step_sum, avg_step_count)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
