@@ -190,8 +190,14 @@ describeEachDatabase("stats rollups", (kind) => {
       await Promise.all(group.map((batch) => writeChanges(db, mapSpans(batch))));
     }
     await settleQuietTraces(db, 0);
+    // skills of org-a's workflows that name another organisation: org-a sees them through their
+    // workflow (from the rows), org-b by their own (from the cells)
+    await db.execute(sql`UPDATE "SkillExecutions" SET organization_id = ${sourceIdToUuid("org-b")}::uuid
+      WHERE exec_id IN (SELECT s.exec_id FROM "SkillExecutions" s JOIN "WorkflowExecutions" w ON w.wkex_id = s.wkex_id
+        WHERE w.organization_id = ${sourceIdToUuid("org-a")}::uuid ORDER BY s.exec_id LIMIT 10)`);
     await expectStatsMatchRows(db, ALL);
     await expectStatsMatchRows(db, orgA);
+    await expectStatsMatchRows(db, { organizationIds: [sourceIdToUuid("org-b")] });
   });
 
   it("the cells the writers kept equal the cells rebuilt from the rows", async () => {

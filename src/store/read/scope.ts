@@ -41,7 +41,9 @@ export function rollupInScope(scope: Scope, table: SQL): SQL | undefined {
 export function skillMissedByRollups(scope: Scope): SQL | undefined {
   if ("all" in scope) return undefined;
   const orgs = pgArray(scope.organizationIds);
-  return sql`(NOT coalesce("SkillExecutions".organization_id = ANY(${orgs}::uuid[]), false) AND EXISTS (
-    SELECT 1 FROM "WorkflowExecutions" sw
-    WHERE sw.wkex_id = "SkillExecutions".wkex_id AND sw.organization_id = ANY(${orgs}::uuid[])))`;
+  // the organisations' workflow executions as an array: their skills are found through the
+  // wkex_id index, not by reading every skill of the window
+  return sql`(NOT coalesce("SkillExecutions".organization_id = ANY(${orgs}::uuid[]), false)
+    AND "SkillExecutions".wkex_id = ANY(ARRAY(
+      SELECT sw.wkex_id FROM "WorkflowExecutions" sw WHERE sw.organization_id = ANY(${orgs}::uuid[]))))`;
 }
