@@ -183,9 +183,14 @@ END $$;
 CREATE FUNCTION execlens_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   tx bigint := txid_current();
+  -- cells whose executions the change brought to 0, deleted after (a statement cannot delete
+  -- the rows it has just updated)
+  empty_skills tid[] := '{}';
+  empty_workflows tid[] := '{}';
 BEGIN
   IF current_setting('execlens.rollups_pending', true) IS DISTINCT FROM 'on' THEN RETURN NULL; END IF;
   PERFORM set_config('execlens.rollups_pending', 'off', true);
+  WITH up AS (
   INSERT INTO "SkillRollups" AS r (bucket_start, bucket_hours, skill_id, skill_name, organization_id, companion_id, status,
     executions, duration_sum, duration_buckets, duration_counts)
   SELECT x.start, 1, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
@@ -203,7 +208,10 @@ BEGIN
       executions = r.executions + excluded.executions,
       duration_sum = r.duration_sum + excluded.duration_sum,
       (duration_buckets, duration_counts) = (SELECT h.buckets, h.counts
-        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h);
+        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h)
+  RETURNING r.ctid AS at, r.executions)
+  SELECT empty_skills || coalesce(array_agg(up.at) FILTER (WHERE up.executions = 0), '{}') INTO empty_skills FROM up;
+  WITH up AS (
   INSERT INTO "SkillRollups" AS r (bucket_start, bucket_hours, skill_id, skill_name, organization_id, companion_id, status,
     executions, duration_sum, duration_buckets, duration_counts)
   SELECT x.start, 24, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
@@ -221,10 +229,11 @@ BEGIN
       executions = r.executions + excluded.executions,
       duration_sum = r.duration_sum + excluded.duration_sum,
       (duration_buckets, duration_counts) = (SELECT h.buckets, h.counts
-        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h);
-  DELETE FROM "SkillRollups" r USING (
-    SELECT DISTINCT ch.hour, date_bin('1 day', ch.hour, '1970-01-01T00:00:00Z') AS day FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'skill') t
-  WHERE r.executions = 0 AND ((r.bucket_hours = 1 AND r.bucket_start = t.hour) OR (r.bucket_hours = 24 AND r.bucket_start = t.day));
+        FROM execlens_histogram_add(r.duration_buckets, r.duration_counts, excluded.duration_buckets, excluded.duration_counts) h)
+  RETURNING r.ctid AS at, r.executions)
+  SELECT empty_skills || coalesce(array_agg(up.at) FILTER (WHERE up.executions = 0), '{}') INTO empty_skills FROM up;
+  DELETE FROM "SkillRollups" WHERE ctid = ANY(empty_skills);
+  WITH up AS (
   INSERT INTO "WorkflowRollups" AS r (bucket_start, bucket_hours, workflow_id, workflow_name, organization_id, companion_id, status,
     executions, duration_sum, duration_buckets, duration_counts, total_tokens, cost_usd, avg_step_sum, avg_step_count)
   SELECT x.start, 1, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
@@ -246,7 +255,10 @@ BEGIN
       total_tokens = r.total_tokens + excluded.total_tokens,
       cost_usd = r.cost_usd + excluded.cost_usd,
       avg_step_sum = r.avg_step_sum + excluded.avg_step_sum,
-      avg_step_count = r.avg_step_count + excluded.avg_step_count;
+      avg_step_count = r.avg_step_count + excluded.avg_step_count
+  RETURNING r.ctid AS at, r.executions)
+  SELECT empty_workflows || coalesce(array_agg(up.at) FILTER (WHERE up.executions = 0), '{}') INTO empty_workflows FROM up;
+  WITH up AS (
   INSERT INTO "WorkflowRollups" AS r (bucket_start, bucket_hours, workflow_id, workflow_name, organization_id, companion_id, status,
     executions, duration_sum, duration_buckets, duration_counts, total_tokens, cost_usd, avg_step_sum, avg_step_count)
   SELECT x.start, 24, x.id, x.name, x.organization_id, x.companion_id, x.status, sum(x.executions), sum(x.duration_sum),
@@ -268,10 +280,10 @@ BEGIN
       total_tokens = r.total_tokens + excluded.total_tokens,
       cost_usd = r.cost_usd + excluded.cost_usd,
       avg_step_sum = r.avg_step_sum + excluded.avg_step_sum,
-      avg_step_count = r.avg_step_count + excluded.avg_step_count;
-  DELETE FROM "WorkflowRollups" r USING (
-    SELECT DISTINCT ch.hour, date_bin('1 day', ch.hour, '1970-01-01T00:00:00Z') AS day FROM "RollupChanges" ch WHERE ch.txid = tx AND ch.kind = 'workflow') t
-  WHERE r.executions = 0 AND ((r.bucket_hours = 1 AND r.bucket_start = t.hour) OR (r.bucket_hours = 24 AND r.bucket_start = t.day));
+      avg_step_count = r.avg_step_count + excluded.avg_step_count
+  RETURNING r.ctid AS at, r.executions)
+  SELECT empty_workflows || coalesce(array_agg(up.at) FILTER (WHERE up.executions = 0), '{}') INTO empty_workflows FROM up;
+  DELETE FROM "WorkflowRollups" WHERE ctid = ANY(empty_workflows);
   DELETE FROM "RollupChanges" WHERE txid = tx;
   RETURN NULL;
 END $$;
