@@ -43,6 +43,8 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
     }
     const began = Date.now();
     await client.query(`TRUNCATE ${STORE_TABLES.map((t) => `"${t}"`).join(", ")}`);
+    // a bulk load: the rows go in without the rollup triggers, the rollups are built once after
+    await client.query("SET session_replication_role = replica");
     await client.query(
       `INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkfl_id, wkex_workflow_name, companion_id, user_id,
          organization_id, wkex_session_id, wkex_conversation_id, wkex_status, wkex_current_step_id, wkex_current_step_order,
@@ -83,7 +85,12 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
       [volume.skills, volume.days, volume.workflows],
     );
     log(`loaded ${volume.skills} skill executions in ${Date.now() - began} ms`);
-    await client.query(`ANALYZE "SkillExecutions"; ANALYZE "WorkflowExecutions"`);
+    await client.query("RESET session_replication_role");
+    await client.query("SELECT execlens_rollups_rebuild()");
+    log(`built the stats rollups in ${Date.now() - began} ms`);
+    await client.query(
+      `ANALYZE "SkillExecutions"; ANALYZE "WorkflowExecutions"; ANALYZE "SkillRollups"; ANALYZE "WorkflowRollups"`,
+    );
   } finally {
     await client.end();
   }

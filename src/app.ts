@@ -2,14 +2,14 @@ import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
 import { AlertmanagerNotifier } from "./alerts/index.js";
 import { Admission, createHttpReceiver, DEFAULT_SPAN_LIMITS, startGrpcReceiver } from "./collector/index.js";
-import type { Config } from "./config.js";
+import { type Config, databaseTarget } from "./config.js";
 import { OtlpForwarder } from "./forward/index.js";
 import { createIngest, type OutcomeObserver } from "./ingest/index.js";
 import { closeBy, Lifecycle } from "./lifecycle.js";
 import { type Listening, listen } from "./listen.js";
 import { DEFAULT_PRICES } from "./mappers/index.js";
 import { createApiApp, ExeclensMetrics } from "./server/index.js";
-import { type DatabaseHandle, type DatabaseTarget, GroupCommitWriter, openDatabase } from "./store/index.js";
+import { type DatabaseHandle, GroupCommitWriter, openDatabase } from "./store/index.js";
 import { TlsSource } from "./tls.js";
 import { startUpkeep } from "./upkeep/index.js";
 
@@ -30,10 +30,6 @@ export interface Execlens {
 }
 
 const remaining = (deadline: number) => Math.max(0, deadline - Date.now());
-
-function databaseTarget(config: Config): DatabaseTarget {
-  return config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
-}
 
 /**
  * The composition root: builds each component from the configuration and starts it in the order

@@ -1,6 +1,7 @@
 /**
  * The `execlens` command. Each command loads only what it needs: `--help`, `api-key` and
- * `config print` never load the servers, the database drivers or the OpenTelemetry SDK.
+ * `config print` never load the servers, the database drivers or the OpenTelemetry SDK;
+ * `rollups rebuild` loads the store alone.
  */
 const EXIT_CONFIG = 2;
 
@@ -27,17 +28,31 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const { accessOf, ConfigError, loadConfig, printableConfig } = await import("./config.js");
+  const { accessOf, ConfigError, databaseTarget, loadConfig, printableConfig } = await import("./config.js");
   const printConfig = argv[0] === "config" && argv[1] === "print";
+  const rebuild = argv[0] === "rollups" && argv[1] === "rebuild";
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env, printConfig ? argv.slice(2) : argv);
+    config = loadConfig(process.env, printConfig || rebuild ? argv.slice(2) : argv);
   } catch (error) {
     if (error instanceof ConfigError) exitForConfig(error);
     throw error;
   }
   if (printConfig) {
     process.stdout.write(`${JSON.stringify(printableConfig(config), null, 2)}\n`);
+    return;
+  }
+  if (rebuild) {
+    const { openDatabase, rebuildRollups } = await import("./store/index.js");
+    const database = await openDatabase(databaseTarget(config));
+    try {
+      const cells = await rebuildRollups(database.db);
+      process.stdout.write(
+        `stats rollups rebuilt from the rows: ${cells.skillCells} skill and ${cells.workflowCells} workflow cells\n`,
+      );
+    } finally {
+      await database.close();
+    }
     return;
   }
   const { createLogger, startSelfTelemetry } = await import("./self-telemetry.js");

@@ -10,6 +10,7 @@ import { mappingSettings } from "./mappers/config.js";
 import { type ConfigOf, optionalSetting, positiveInt, type Setting, setting } from "./model/index.js";
 import { serverSettings } from "./server/config.js";
 import { storeSettings } from "./store/config.js";
+import type { DatabaseTarget } from "./store/index.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -122,6 +123,7 @@ export function helpText(): string {
     "       execlens api-key [organisation …]   make an API key (none: every organisation)",
     "       execlens ingest-key [organisation]   make an ingest key (none: spans name their organisation)",
     "       execlens config print [options]      the effective configuration, secrets masked",
+    "       execlens rollups rebuild [options]   stats rollups rebuilt from the rows (see the README)",
     "",
     "Receives OTLP traces and keeps skill and workflow executions in PostgreSQL.",
     "Each option can also be set by its environment variable or in the YAML file of --config;",
@@ -288,6 +290,11 @@ function readConfigFile(path: string): Partial<Record<SettingKey, unknown>> {
     }
   }
   return document as Partial<Record<SettingKey, unknown>>;
+}
+
+/** The database the configuration names: PostgreSQL by DATABASE_URL, else PGlite in the data directory. */
+export function databaseTarget(config: Config): DatabaseTarget {
+  return config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
 }
 
 /**

@@ -3,8 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { configurationTable } from "../src/config.js";
+import { openDatabase } from "../src/store/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const running: ChildProcess[] = [];
@@ -146,6 +148,22 @@ describe("execlens config print", () => {
     expect(stdout).not.toContain("s3cret");
     expect(stdout).not.toContain("t0ken");
     expect(stdout).not.toContain(hash);
+  });
+});
+
+describe("execlens rollups rebuild", () => {
+  it("rebuilds the stats rollups of the configured database from its rows", async () => {
+    const dir = await dataDir();
+    const database = await openDatabase({ dataDir: dir });
+    await database.db.execute(sql`
+      INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_status, exec_started_at, exec_duration_ms)
+      VALUES (gen_random_uuid(), 'search', 'completed', '2026-01-05T10:20:00Z', 42)`);
+    await database.db.execute(sql`DELETE FROM "SkillRollups"`);
+    await database.close();
+    const app = start("bin/execlens", ["rollups", "rebuild"], { EXECLENS_DATA_DIR: dir });
+    expect(await app.exited).toBe(0);
+    // the hour and the day of the one row
+    expect(app.output().stdout).toContain("2 skill and 0 workflow cells");
   });
 });
 

@@ -67,4 +67,33 @@ describeEachDatabase("retention", (kind) => {
     expect(deleted.steps).toBe(deleted.workflows);
     expect(deleted.workflows).toBeGreaterThan(5);
   });
+
+  it("from the previous cutoff, looks only at rows from there on; without it, at all of them", async () => {
+    const db = database.handle.db;
+    const now = Date.now();
+    // one skill 100 and one 50 days old, once more (the first test deleted what was older than 60 days)
+    for (const age of [100, 50]) {
+      const start = now - age * DAY;
+      await writeChanges(
+        db,
+        mapSpans([
+          span({
+            traceId: (1000 + age).toString(16).padStart(32, "b"),
+            spanId: "0000000000000001",
+            name: "skill",
+            startMs: start,
+            endMs: start + 10,
+            attributes: { "skill.name": `late${age}` },
+          }),
+        ]),
+      );
+    }
+    const names = async () =>
+      (await skillRows(db)).map((s) => s.exec_skill_name).filter((n) => String(n).startsWith("late"));
+    const partial = await deleteExpired(db, new Date(now - 40 * DAY), 0, new Date(now - 60 * DAY));
+    expect(partial.skills).toBeGreaterThan(0);
+    expect(await names()).toEqual(["late100"]);
+    await deleteExpired(db, new Date(now - 40 * DAY));
+    expect(await names()).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ export { mergeChanges } from "./merge-changes.js";
 export { type Notifications, WORKFLOW_CHANGED_CHANNEL } from "./notifications.js";
 export * from "./read/index.js";
 export { deleteExpired, type RetentionResult } from "./retention.js";
+export { type RollupCells, rebuildRollups } from "./rollups.js";
 export * from "./schema/index.js";
 export { sweepTimeouts, type TimedOutWorkflow } from "./timeout-sweeper.js";
 export { type WriteResult, type WriteSummary, writeChanges } from "./writer.js";

@@ -26,9 +26,15 @@ const REST_FACTOR = 4;
  * calls, AI call candidates and span index entries received before it) in bounded batches, each its own short transaction found through the started_at and
  * created_at indexes, so a busy database never sees a long lock or one huge delete; between
  * batches it rests at least `pauseMs` and four times as long as the batch took. Workflow executions
- * still pending, running or paused are kept.
+ * still pending, running or paused are kept. With `since` (the previous run's cutoff) only rows
+ * from there on are looked at.
  */
-export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Promise<RetentionResult> {
+export async function deleteExpired(
+  db: Database,
+  cutoff: Date,
+  pauseMs = 0,
+  since?: Date,
+): Promise<RetentionResult> {
   const totals: RetentionResult = {
     workflows: 0,
     steps: 0,
@@ -41,6 +47,10 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
     openTraces: 0,
   };
   const at = cutoff.toISOString();
+  // from the previous run's cutoff: the index scans start where live rows begin, not at the dead
+  // entries that run left behind (vacuum has not necessarily removed them yet)
+  const from = (column: SQL) =>
+    since === undefined ? sql`` : sql` AND ${column} >= ${since.toISOString()}::timestamptz`;
   const repeat = async (statement: SQL, add: (row: Record<string, number>) => number) => {
     for (;;) {
       const began = performance.now();
@@ -53,7 +63,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
   await repeat(
     sql`WITH batch AS (
       SELECT wkex_id FROM "WorkflowExecutions"
-      WHERE wkex_started_at < ${at}::timestamptz AND wkex_status NOT IN (${sqlList(UNFINISHED_STATUSES)})
+      WHERE wkex_started_at < ${at}::timestamptz${from(sql`wkex_started_at`)} AND wkex_status NOT IN (${sqlList(UNFINISHED_STATUSES)})
       LIMIT ${BATCH}
     ), steps AS (
       DELETE FROM "WorkflowStepExecutions" s USING batch WHERE s.wkex_id = batch.wkex_id RETURNING 1
@@ -70,7 +80,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "SkillExecutions" WHERE exec_id IN (
-        SELECT exec_id FROM "SkillExecutions" WHERE exec_started_at < ${at}::timestamptz LIMIT ${BATCH})
+        SELECT exec_id FROM "SkillExecutions" WHERE exec_started_at < ${at}::timestamptz${from(sql`exec_started_at`)} LIMIT ${BATCH})
       RETURNING 1)
     SELECT count(*)::int AS skills FROM gone`,
     (row) => {
@@ -87,7 +97,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
     await repeat(
       sql`WITH gone AS (
         DELETE FROM ${sql.identifier(table)} WHERE (trace_id, span_id) IN (
-          SELECT trace_id, span_id FROM ${sql.identifier(table)} WHERE created_at < ${at}::timestamptz LIMIT ${BATCH})
+          SELECT trace_id, span_id FROM ${sql.identifier(table)} WHERE created_at < ${at}::timestamptz${from(sql`created_at`)} LIMIT ${BATCH})
         RETURNING 1)
       SELECT count(*)::int AS n FROM gone`,
       (row) => {
@@ -100,7 +110,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "SpanIndex" WHERE (trace_id, span_id) IN (
-        SELECT trace_id, span_id FROM "SpanIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date LIMIT ${BATCH})
+        SELECT trace_id, span_id FROM "SpanIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`} LIMIT ${BATCH})
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
     (row) => {
@@ -111,7 +121,7 @@ export async function deleteExpired(db: Database, cutoff: Date, pauseMs = 0): Pr
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "OpenTraces" WHERE trace_id IN (
-        SELECT trace_id FROM "OpenTraces" WHERE last_seen_at < ${at}::timestamptz LIMIT ${BATCH})
+        SELECT trace_id FROM "OpenTraces" WHERE last_seen_at < ${at}::timestamptz${from(sql`last_seen_at`)} LIMIT ${BATCH})
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
     (row) => {

@@ -7,6 +7,12 @@ import { every } from "./periodic.js";
 
 /** How often retention deletes executions older than EXECLENS_RETENTION_DAYS. */
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/**
+ * Every this many retention runs one looks at all rows older than the cutoff, not only those from
+ * the previous cutoff on: executions kept while unfinished that have finished since, and spans
+ * that arrived late with an old start, go then (a day later, when vacuum has cleaned the index).
+ */
+const RETENTION_FULL_PASS_EVERY = 24;
 /** A quiet trace is settled within a sixth of the delay after it is due, at most this late. */
 const MAX_SETTLE_CHECK_MS = 5_000;
 
@@ -55,6 +61,8 @@ export function startUpkeep(
     tell(outcomesOf({ skills: [], workflows: [] }, settled.aiWorkflows));
   };
   const { retentionDays } = config;
+  let retentionRuns = 0;
+  let previousCutoff: Date | undefined;
   const jobs = [
     every(config.sweepIntervalMs, sweep, (error) => logger.warn({ err: error }, "timeout sweep failed")),
     every(Math.min(MAX_SETTLE_CHECK_MS, Math.ceil(config.settleAfterMs / 6)), settle, (error) =>
@@ -67,8 +75,11 @@ export function startUpkeep(
             RETENTION_INTERVAL_MS,
             async () => {
               const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
-              const deleted = await deleteExpired(db, cutoff, 50);
-              logger.info({ ...deleted, cutoff }, "retention: old executions deleted");
+              const since = retentionRuns % RETENTION_FULL_PASS_EVERY === 0 ? undefined : previousCutoff;
+              const deleted = await deleteExpired(db, cutoff, 50, since);
+              previousCutoff = cutoff;
+              retentionRuns++;
+              logger.info({ ...deleted, cutoff, since }, "retention: old executions deleted");
             },
             (error) => logger.warn({ err: error }, "retention failed"),
           ),

@@ -1,3 +1,4 @@
+export { PERCENTILE_RELATIVE_ERROR } from "./duration-histogram.js";
 export * from "./executions.js";
 export { pingDatabase, stuckWorkflowCounts } from "./health.js";
 export { CursorError, type PageRequest, type SortKey, type SortOrder } from "./keyset.js";

@@ -3,7 +3,9 @@ import { sourceIdToUuid, type Timestamp, WORKFLOW_STATUSES } from "../../model/i
 import type { Database } from "../database.js";
 import { timestampFromDatabase } from "../schema/columns.js";
 import { queryRows } from "../transaction.js";
-import { type Scope, skillInScope, workflowInScope } from "./scope.js";
+import { histogramPercentile } from "./duration-histogram.js";
+import { rollupInScope, type Scope, skillInScope, skillMissedByRollups, workflowInScope } from "./scope.js";
+import { type Segment, type SegmentSource, segmentsOf } from "./stats-segments.js";
 
 export interface StatsWindow {
   readonly from: Timestamp;
@@ -24,7 +26,10 @@ export interface ExecutionStats {
   readonly byStatus: Record<string, number>;
   readonly failureRate: number;
   readonly timeoutRate: number;
-  /** percentile_cont (linear interpolation) of the durations in the window. */
+  /**
+   * percentile_cont (linear interpolation) of the durations in the window, each duration taken as
+   * its histogram bucket's point: within PERCENTILE_RELATIVE_ERROR of percentile_cont on the rows.
+   */
   readonly durationMs: {
     readonly p50: number | null;
     readonly p95: number | null;
@@ -46,14 +51,28 @@ export interface WorkflowStats extends ExecutionStats {
   readonly costUsd: number;
 }
 
+/** Where one kind's stats come from: its rows and its rollup cells, both as cells of the same columns. */
 interface Source {
-  readonly table: SQL;
-  readonly keys: readonly [SQL, SQL];
-  readonly status: SQL;
-  readonly started: SQL;
-  readonly duration: SQL;
-  readonly scope: SQL | undefined;
-  readonly filter: SQL | undefined;
+  readonly rows: {
+    readonly table: SQL;
+    readonly keys: readonly [SQL, SQL];
+    readonly status: SQL;
+    readonly started: SQL;
+    readonly duration: SQL;
+    readonly scope: SQL | undefined;
+    /** Rows of the scope its rollup cells miss, read from the rows over the rollups' part of the window. */
+    readonly missedByRollups: SQL | undefined;
+    readonly filter: SQL | undefined;
+    /** avg_sum, avg_n, tokens, cost of one row. */
+    readonly extras: SQL;
+  };
+  readonly rollups: {
+    readonly table: SQL;
+    readonly keys: readonly [SQL, SQL];
+    readonly scope: SQL | undefined;
+    readonly filter: SQL | undefined;
+    readonly extras: SQL;
+  };
 }
 
 interface StatsRow {
@@ -61,46 +80,88 @@ interface StatsRow {
   k2: string | null;
   count: number | string;
   statuses: Record<string, number>;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
+  buckets: Array<number | string> | null;
+  counts: Array<number | string> | null;
   avg_step: number | null;
   tokens: number | string | null;
   cost: number | string | null;
 }
 
+const ORIGIN = sql`'1970-01-01T00:00:00Z'::timestamptz`;
+
+/** One part of the window as cells: k1, k2, status, executions, buckets, counts, at, avg_sum, avg_n, tokens, cost. */
+function cellsOf(source: Source, segment: Segment): SQL[] {
+  const { rows, rollups } = source;
+  const fromRows = (scope: SQL | undefined) => sql`
+SELECT ${rows.keys[0]} AS k1, ${rows.keys[1]} AS k2, ${rows.status}::text AS status, 1 AS executions,
+  CASE WHEN ${rows.duration} IS NULL THEN '{}'::smallint[] ELSE ARRAY[execlens_duration_bucket(${rows.duration})] END AS buckets,
+  CASE WHEN ${rows.duration} IS NULL THEN '{}'::int[] ELSE ARRAY[1] END AS counts,
+  ${rows.started} AS at, ${rows.extras}
+FROM ${rows.table}
+WHERE ${and(sql`${rows.started} >= ${segment.from}::timestamptz`, sql`${rows.started} < ${segment.to}::timestamptz`, scope, rows.filter)}`;
+  if (segment.source === "rows") return [fromRows(rows.scope)];
+  const cells = sql`
+SELECT ${rollups.keys[0]} AS k1, ${rollups.keys[1]} AS k2, ${rollups.table}.status::text AS status,
+  ${rollups.table}.executions, ${rollups.table}.duration_buckets AS buckets, ${rollups.table}.duration_counts AS counts,
+  ${rollups.table}.bucket_start AS at, ${rollups.extras}
+FROM ${rollups.table}
+WHERE ${and(
+    sql`${rollups.table}.bucket_hours = ${segment.source === "days" ? 24 : 1}`,
+    sql`${rollups.table}.bucket_start >= ${segment.from}::timestamptz`,
+    sql`${rollups.table}.bucket_start < ${segment.to}::timestamptz`,
+    rollups.scope,
+    rollups.filter,
+  )}`;
+  return rows.missedByRollups === undefined ? [cells] : [cells, fromRows(rows.missedByRollups)];
+}
+
+function unionOf(source: Source, segments: readonly Segment[]): SQL {
+  return sql.join(
+    segments.flatMap((segment) => cellsOf(source, segment)),
+    sql` UNION ALL `,
+  );
+}
+
+/** Series buckets that are whole days or hours are read from those rollup cells; others from the rows. */
+function coarsestFor(bucketSeconds: number): SegmentSource {
+  if (bucketSeconds % 86_400 === 0) return "days";
+  return bucketSeconds % 3_600 === 0 ? "hours" : "rows";
+}
+
+/**
+ * Stats per key over a window: whole days and hours from the rollup cells, the ragged edges from
+ * the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
+ * histogram (see PERCENTILE_RELATIVE_ERROR).
+ */
 async function stats(
   db: Database,
   source: Source,
   window: StatsWindow,
-  extra: SQL,
 ): Promise<Array<StatsRow & { series?: SeriesPoint[] }>> {
-  const where = and(
-    sql`${source.started} >= ${window.from}::timestamptz`,
-    sql`${source.started} < ${window.to}::timestamptz`,
-    source.scope,
-    source.filter,
-  );
-  // One pass over the window: counts per status are FILTERed aggregates (the statuses are a
-  // fixed list), percentiles and extras are aggregates of the same GROUP BY.
   const statusCounts = sql.join(
     WORKFLOW_STATUSES.map(
-      (status) => sql`${status}::text, NULLIF(count(*) FILTER (WHERE ${source.status} = ${status}), 0)`,
+      (status) => sql`${status}::text, NULLIF(sum(c.executions) FILTER (WHERE c.status = ${status}), 0)`,
     ),
     sql`, `,
   );
   const rows = await queryRows<StatsRow>(
     db,
     sql`
-SELECT ${source.keys[0]} AS k1, ${source.keys[1]} AS k2, count(*)::int AS count,
-  jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${source.duration}) AS p50,
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY ${source.duration}) AS p95,
-  percentile_cont(0.99) WITHIN GROUP (ORDER BY ${source.duration}) AS p99,
-  ${extra}
-FROM ${source.table} WHERE ${where}
-GROUP BY 1, 2
-ORDER BY count DESC, k2`,
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, "days"))}),
+totals AS (
+  SELECT c.k1, c.k2, sum(c.executions)::int AS count, jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
+    (sum(c.avg_sum) / NULLIF(sum(c.avg_n), 0))::real AS avg_step, sum(c.tokens)::bigint AS tokens, sum(c.cost)::numeric AS cost
+  FROM c GROUP BY 1, 2),
+merged AS (
+  SELECT c.k1, c.k2, u.bucket, sum(u.n)::bigint AS n
+  FROM c CROSS JOIN LATERAL unnest(c.buckets, c.counts) AS u(bucket, n) GROUP BY 1, 2, 3),
+histograms AS (
+  SELECT k1, k2, array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
+  FROM merged GROUP BY 1, 2)
+SELECT t.*, h.buckets, h.counts
+-- keys may be NULL: joined as JSON arrays, which hash (IS NOT DISTINCT FROM does not)
+FROM totals t LEFT JOIN histograms h ON jsonb_build_array(h.k1, h.k2) = jsonb_build_array(t.k1, t.k2)
+ORDER BY t.count DESC, t.k2`,
   );
   if (window.bucketSeconds === undefined) return rows;
   const points = await queryRows<{
@@ -113,13 +174,12 @@ ORDER BY count DESC, k2`,
   }>(
     db,
     sql`
-SELECT ${source.keys[0]} AS k1, ${source.keys[1]} AS k2,
-  date_bin(make_interval(secs => ${window.bucketSeconds}), ${source.started}, '1970-01-01T00:00:00Z'::timestamptz) AS bucket,
-  count(*)::int AS count,
-  (count(*) FILTER (WHERE ${source.status} = 'failed'))::int AS failed,
-  (count(*) FILTER (WHERE ${source.status} = 'timeout'))::int AS timeout
-FROM ${source.table} WHERE ${where}
-GROUP BY 1, 2, 3 ORDER BY 3`,
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, coarsestFor(window.bucketSeconds)))})
+SELECT c.k1, c.k2, date_bin(make_interval(secs => ${window.bucketSeconds}), c.at, ${ORIGIN}) AS bucket,
+  sum(c.executions)::int AS count,
+  coalesce(sum(c.executions) FILTER (WHERE c.status = 'failed'), 0)::int AS failed,
+  coalesce(sum(c.executions) FILTER (WHERE c.status = 'timeout'), 0)::int AS timeout
+FROM c GROUP BY 1, 2, 3 ORDER BY 3`,
   );
   return rows.map((row) => ({
     ...row,
@@ -137,16 +197,22 @@ GROUP BY 1, 2, 3 ORDER BY 3`,
 function common(row: StatsRow & { series?: SeriesPoint[] }): ExecutionStats {
   const count = Number(row.count);
   const byStatus = Object.fromEntries(Object.entries(row.statuses).map(([k, v]) => [k, Number(v)]));
-  const num = (v: number | null) => (v === null ? null : Number(v));
+  const histogram = { buckets: (row.buckets ?? []).map(Number), counts: (row.counts ?? []).map(Number) };
   return {
     count,
     byStatus,
     failureRate: (byStatus.failed ?? 0) / count,
     timeoutRate: (byStatus.timeout ?? 0) / count,
-    durationMs: { p50: num(row.p50), p95: num(row.p95), p99: num(row.p99) },
+    durationMs: {
+      p50: histogramPercentile(histogram, 0.5),
+      p95: histogramPercentile(histogram, 0.95),
+      p99: histogramPercentile(histogram, 0.99),
+    },
     ...(row.series === undefined ? {} : { series: row.series }),
   };
 }
+
+const SKILL_EXTRAS = sql`0::float8 AS avg_sum, 0 AS avg_n, 0::bigint AS tokens, 0::numeric AS cost`;
 
 export async function skillStats(
   db: Database,
@@ -154,22 +220,31 @@ export async function skillStats(
   window: StatsWindow,
   filter: { readonly skillId?: string } = {},
 ): Promise<SkillStats[]> {
+  const skillId = filter.skillId === undefined ? undefined : sourceIdToUuid(filter.skillId);
+  const rollups = sql`"SkillRollups"`;
   const rows = await stats(
     db,
     {
-      table: sql`"SkillExecutions"`,
-      keys: [sql`"SkillExecutions".skill_id::text`, sql`"SkillExecutions".exec_skill_name`],
-      status: sql`"SkillExecutions".exec_status`,
-      started: sql`"SkillExecutions".exec_started_at`,
-      duration: sql`"SkillExecutions".exec_duration_ms`,
-      scope: skillInScope(scope),
-      filter:
-        filter.skillId === undefined
-          ? undefined
-          : sql`"SkillExecutions".skill_id = ${sourceIdToUuid(filter.skillId)}::uuid`,
+      rows: {
+        table: sql`"SkillExecutions"`,
+        keys: [sql`"SkillExecutions".skill_id::text`, sql`"SkillExecutions".exec_skill_name`],
+        status: sql`"SkillExecutions".exec_status`,
+        started: sql`"SkillExecutions".exec_started_at`,
+        duration: sql`"SkillExecutions".exec_duration_ms`,
+        scope: skillInScope(scope),
+        missedByRollups: skillMissedByRollups(scope),
+        filter: skillId === undefined ? undefined : sql`"SkillExecutions".skill_id = ${skillId}::uuid`,
+        extras: SKILL_EXTRAS,
+      },
+      rollups: {
+        table: rollups,
+        keys: [sql`${rollups}.skill_id::text`, sql`${rollups}.skill_name`],
+        scope: rollupInScope(scope, rollups),
+        filter: skillId === undefined ? undefined : sql`${rollups}.skill_id = ${skillId}::uuid`,
+        extras: SKILL_EXTRAS,
+      },
     },
     window,
-    sql`NULL::real AS avg_step, NULL::bigint AS tokens, NULL::numeric AS cost`,
   );
   return rows.map((row) => ({ skillId: row.k1, skillName: row.k2 as string, ...common(row) }));
 }
@@ -180,24 +255,36 @@ export async function workflowStats(
   window: StatsWindow,
   filter: { readonly workflowId?: string } = {},
 ): Promise<WorkflowStats[]> {
+  const workflowId = filter.workflowId === undefined ? undefined : sourceIdToUuid(filter.workflowId);
+  const rollups = sql`"WorkflowRollups"`;
   const rows = await stats(
     db,
     {
-      table: sql`"WorkflowExecutions"`,
-      keys: [sql`"WorkflowExecutions".wkfl_id::text`, sql`"WorkflowExecutions".wkex_workflow_name`],
-      status: sql`"WorkflowExecutions".wkex_status`,
-      started: sql`"WorkflowExecutions".wkex_started_at`,
-      duration: sql`"WorkflowExecutions".wkex_total_duration_ms`,
-      scope: workflowInScope(scope),
-      filter:
-        filter.workflowId === undefined
-          ? undefined
-          : sql`"WorkflowExecutions".wkfl_id = ${sourceIdToUuid(filter.workflowId)}::uuid`,
+      rows: {
+        table: sql`"WorkflowExecutions"`,
+        keys: [sql`"WorkflowExecutions".wkfl_id::text`, sql`"WorkflowExecutions".wkex_workflow_name`],
+        status: sql`"WorkflowExecutions".wkex_status`,
+        started: sql`"WorkflowExecutions".wkex_started_at`,
+        duration: sql`"WorkflowExecutions".wkex_total_duration_ms`,
+        scope: workflowInScope(scope),
+        missedByRollups: undefined,
+        filter:
+          workflowId === undefined ? undefined : sql`"WorkflowExecutions".wkfl_id = ${workflowId}::uuid`,
+        extras: sql`coalesce("WorkflowExecutions".wkex_avg_step_duration_ms::float8, 0) AS avg_sum,
+          (CASE WHEN "WorkflowExecutions".wkex_avg_step_duration_ms IS NULL THEN 0 ELSE 1 END) AS avg_n,
+          coalesce("WorkflowExecutions".wkex_total_tokens, 0)::bigint AS tokens,
+          coalesce("WorkflowExecutions".wkex_cost_usd, 0)::numeric AS cost`,
+      },
+      rollups: {
+        table: rollups,
+        keys: [sql`${rollups}.workflow_id::text`, sql`${rollups}.workflow_name`],
+        scope: rollupInScope(scope, rollups),
+        filter: workflowId === undefined ? undefined : sql`${rollups}.workflow_id = ${workflowId}::uuid`,
+        extras: sql`${rollups}.avg_step_sum AS avg_sum, ${rollups}.avg_step_count AS avg_n,
+          ${rollups}.total_tokens AS tokens, ${rollups}.cost_usd::numeric AS cost`,
+      },
     },
     window,
-    sql`avg("WorkflowExecutions".wkex_avg_step_duration_ms)::real AS avg_step,
-        coalesce(sum("WorkflowExecutions".wkex_total_tokens), 0)::bigint AS tokens,
-        coalesce(sum("WorkflowExecutions".wkex_cost_usd), 0)::numeric AS cost`,
   );
   return rows.map((row) => ({
     workflowId: row.k1,

@@ -1,5 +1,6 @@
 export * from "./entry-spans.js";
 export * from "./llm-calls.js";
+export * from "./rollups.js";
 export * from "./skill-executions.js";
 export * from "./span-index.js";
 export * from "./workflow-executions.js";
@@ -16,4 +17,7 @@ export const STORE_TABLES = [
   "ClientCalls",
   "AiCalls",
   "EntrySpans",
+  "SkillRollups",
+  "WorkflowRollups",
+  "RollupChanges",
 ] as const;

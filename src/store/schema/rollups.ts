@@ -1,0 +1,113 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  smallint,
+  text,
+  unique,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.js";
+
+/**
+ * What every rollup cell holds: the executions of one key that started in one bucket of time (an
+ * hour, or a UTC day made of its hours), their count, duration sum and duration histogram, kept
+ * sparse: the buckets in use (see read/duration-histogram.ts) and how many durations fell in
+ * each. Cells change by the net change of the rows a transaction wrote (see RollupChanges), and
+ * are rebuilt from the rows by the 0010 migration and `execlens rollups rebuild`.
+ */
+const cell = () => ({
+  bucketStart: timestamptz("bucket_start").notNull(),
+  /** 1: an hour of rows; 24: a UTC day, made of that day's hour cells. */
+  bucketHours: smallint("bucket_hours").notNull(),
+  organizationId: uuid("organization_id"),
+  companionId: uuid("companion_id"),
+  executions: integer("executions").notNull(),
+  durationSum: bigint("duration_sum", { mode: "number" }).notNull(),
+  durationBuckets: smallint("duration_buckets").array().notNull(),
+  durationCounts: integer("duration_counts").array().notNull(),
+});
+
+/** Skill executions per hour and day, by skill, organisation, companion and status. */
+export const skillRollups = pgTable(
+  "SkillRollups",
+  {
+    ...cell(),
+    skillId: uuid("skill_id"),
+    skillName: text("skill_name").notNull(),
+    status: varchar("status", { length: 20 }).notNull(),
+  },
+  (t) => [
+    // one cell per key; also how a recompute finds a name's cells in a span of time
+    unique("skillrollups_cell")
+      .on(t.bucketHours, t.skillName, t.bucketStart, t.skillId, t.organizationId, t.companionId, t.status)
+      .nullsNotDistinct(),
+    // stats read every cell of a span of time
+    index("idx_skillrollups_time").on(t.bucketHours, t.bucketStart),
+  ],
+);
+
+/** Workflow executions per hour and day, by workflow, organisation, companion and status. */
+export const workflowRollups = pgTable(
+  "WorkflowRollups",
+  {
+    ...cell(),
+    workflowId: uuid("workflow_id"),
+    workflowName: text("workflow_name"),
+    status: varchar("status", { length: 20 }).notNull(),
+    totalTokens: bigint("total_tokens", { mode: "number" }).notNull(),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 8, mode: "number" }).notNull(),
+    /** Sum and count of the rows' wkex_avg_step_duration_ms, for their average. */
+    avgStepSum: doublePrecision("avg_step_sum").notNull(),
+    avgStepCount: integer("avg_step_count").notNull(),
+  },
+  (t) => [
+    unique("workflowrollups_cell")
+      .on(
+        t.bucketHours,
+        t.workflowName,
+        t.bucketStart,
+        t.workflowId,
+        t.organizationId,
+        t.companionId,
+        t.status,
+      )
+      .nullsNotDistinct(),
+    index("idx_workflowrollups_time").on(t.bucketHours, t.bucketStart),
+  ],
+);
+
+/**
+ * What each statement of a transaction changed in the cells, written by statement triggers on the
+ * execution tables from the rows it inserted, deleted or updated (new rows count +1, old rows −1,
+ * per cell and duration bucket: an update that moves nothing nets to no row). When the
+ * transaction commits, a deferred trigger adds the net change to the hour and day cells and
+ * drops the cells left empty. Keyed by transaction, so concurrent writers never meet here.
+ */
+export const rollupChanges = pgTable(
+  "RollupChanges",
+  {
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`txid_current()`),
+    kind: varchar("kind", { length: 10 }).notNull(),
+    hour: timestamptz("hour").notNull(),
+    id: uuid("id"),
+    name: text("name"),
+    organizationId: uuid("organization_id"),
+    companionId: uuid("companion_id"),
+    status: varchar("status", { length: 20 }).notNull(),
+    /** The duration's histogram bucket; null when the rows have no duration. */
+    bucket: smallint("bucket"),
+    executions: integer("executions").notNull(),
+    durationSum: bigint("duration_sum", { mode: "number" }).notNull(),
+    totalTokens: bigint("total_tokens", { mode: "number" }).notNull(),
+    costUsd: numeric("cost_usd", { precision: 18, scale: 8, mode: "number" }).notNull(),
+    avgStepSum: doublePrecision("avg_step_sum").notNull(),
+    avgStepCount: integer("avg_step_count").notNull(),
+  },
+  (t) => [index("idx_rollupchanges_txid").on(t.txid)],
+);

@@ -1,0 +1,221 @@
+import { type SQL, sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { seededRandom } from "../bench/seeded-random.js";
+import { mapSpans } from "../src/mappers/index.js";
+import { type Span, sourceIdToUuid, timestampFromMicros } from "../src/model/index.js";
+import {
+  ALL,
+  type Database,
+  deleteExpired,
+  PERCENTILE_RELATIVE_ERROR,
+  rebuildRollups,
+  type Scope,
+  type StatsWindow,
+  settleQuietTraces,
+  skillStats,
+  workflowStats,
+  writeChanges,
+} from "../src/store/index.js";
+import { queryRows } from "../src/store/transaction.js";
+import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
+import { BASE_MS, datasetSpans } from "./helpers/dataset.js";
+
+const HOUR = 3_600_000;
+
+const at = (ms: number) => timestampFromMicros(BigInt(ms) * 1000n);
+
+/** Windows with ragged edges, whole hours and whole days, and one inside an hour. */
+const WINDOWS: StatsWindow[] = [
+  { from: at(BASE_MS - 24 * HOUR), to: at(BASE_MS + 5 * 24 * HOUR) },
+  {
+    from: timestampFromMicros(BigInt(BASE_MS + 5 * HOUR + 1_037_123) * 1000n + 456n),
+    to: at(BASE_MS + 55 * HOUR + 660_000),
+  },
+  { from: at(BASE_MS + 10 * HOUR + 300_000), to: at(BASE_MS + 10 * HOUR + 3_000_000) },
+];
+
+interface Reference {
+  k1: string | null;
+  k2: string | null;
+  count: number;
+  statuses: Record<string, number>;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  tokens: string | number | null;
+  cost: string | number | null;
+}
+
+/** Stats straight from the rows, with percentile_cont: what the rollups must agree with. */
+async function reference(db: Database, kind: "skill" | "workflow", scope: Scope, window: StatsWindow) {
+  const t =
+    kind === "skill"
+      ? {
+          table: sql`"SkillExecutions" x`,
+          k1: sql`x.skill_id::text`,
+          k2: sql`x.exec_skill_name`,
+          status: sql`x.exec_status`,
+          started: sql`x.exec_started_at`,
+          duration: sql`x.exec_duration_ms`,
+          extras: sql`NULL::bigint AS tokens, NULL::numeric AS cost`,
+          scope: (orgs: string) => sql`(x.organization_id = ANY(${orgs}::uuid[]) OR EXISTS (
+            SELECT 1 FROM "WorkflowExecutions" w WHERE w.wkex_id = x.wkex_id AND w.organization_id = ANY(${orgs}::uuid[])))`,
+        }
+      : {
+          table: sql`"WorkflowExecutions" x`,
+          k1: sql`x.wkfl_id::text`,
+          k2: sql`x.wkex_workflow_name`,
+          status: sql`x.wkex_status`,
+          started: sql`x.wkex_started_at`,
+          duration: sql`x.wkex_total_duration_ms`,
+          extras: sql`coalesce(sum(x.wkex_total_tokens), 0)::bigint AS tokens, coalesce(sum(x.wkex_cost_usd), 0)::numeric AS cost`,
+          scope: (orgs: string) => sql`x.organization_id = ANY(${orgs}::uuid[])`,
+        };
+  const inScope: SQL = "all" in scope ? sql`true` : t.scope(`{${scope.organizationIds.join(",")}}`);
+  return queryRows<Reference>(
+    db,
+    sql`
+SELECT ${t.k1} AS k1, ${t.k2} AS k2, count(*)::int AS count,
+  (SELECT jsonb_object_agg(s.status, s.n) FROM (
+    SELECT ${t.status} AS status, count(*)::int AS n FROM ${t.table}
+    WHERE ${t.k1} IS NOT DISTINCT FROM g.k1 AND ${t.k2} IS NOT DISTINCT FROM g.k2
+      AND ${t.started} >= ${window.from}::timestamptz AND ${t.started} < ${window.to}::timestamptz AND ${inScope}
+    GROUP BY 1) s) AS statuses,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${t.duration}) AS p50,
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY ${t.duration}) AS p95,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY ${t.duration}) AS p99,
+  ${t.extras}
+FROM ${t.table}
+CROSS JOIN LATERAL (SELECT ${t.k1} AS k1, ${t.k2} AS k2) g
+WHERE ${t.started} >= ${window.from}::timestamptz AND ${t.started} < ${window.to}::timestamptz AND ${inScope}
+GROUP BY 1, 2, g.k1, g.k2`,
+  );
+}
+
+function expectWithinBound(actual: number | null, want: number | null): void {
+  if (want === null) {
+    expect(actual).toBeNull();
+    return;
+  }
+  expect(actual).not.toBeNull();
+  expect(Math.abs((actual as number) - Number(want))).toBeLessThanOrEqual(
+    PERCENTILE_RELATIVE_ERROR * Math.abs(Number(want)) + 1e-9,
+  );
+}
+
+async function expectStatsMatchRows(db: Database, scope: Scope): Promise<void> {
+  for (const window of WINDOWS) {
+    const skills = await skillStats(db, scope, window);
+    const skillsWant = await reference(db, "skill", scope, window);
+    // the whole range always has rows
+    if (window === WINDOWS[0]) expect(skillsWant.length).toBeGreaterThan(0);
+    expect(skills.length).toBe(skillsWant.length);
+    for (const want of skillsWant) {
+      const got = skills.find((s) => s.skillId === want.k1 && s.skillName === want.k2);
+      expect(got, `${want.k2}`).toBeDefined();
+      expect(got?.count).toBe(want.count);
+      expect(got?.byStatus).toEqual(want.statuses);
+      expectWithinBound(got?.durationMs.p50 ?? null, want.p50);
+      expectWithinBound(got?.durationMs.p95 ?? null, want.p95);
+      expectWithinBound(got?.durationMs.p99 ?? null, want.p99);
+    }
+    const workflows = await workflowStats(db, scope, { ...window, bucketSeconds: 3600 });
+    const workflowsWant = await reference(db, "workflow", scope, window);
+    expect(workflows.length).toBe(workflowsWant.length);
+    for (const want of workflowsWant) {
+      const got = workflows.find((w) => w.workflowId === want.k1 && w.workflowName === want.k2);
+      expect(got, `${want.k2}`).toBeDefined();
+      expect(got?.count).toBe(want.count);
+      expect(got?.byStatus).toEqual(want.statuses);
+      expect(got?.totalTokens).toBe(Number(want.tokens));
+      expect(got?.costUsd).toBeCloseTo(Number(want.cost), 8);
+      expectWithinBound(got?.durationMs.p50 ?? null, want.p50);
+      expectWithinBound(got?.durationMs.p95 ?? null, want.p95);
+      expectWithinBound(got?.durationMs.p99 ?? null, want.p99);
+      expect(got?.series?.reduce((n, p) => n + p.count, 0)).toBe(want.count);
+    }
+  }
+}
+
+/** The rollup cells, in a fixed order: what recomputation and a rebuild must both give. */
+async function rollupCells(db: Database): Promise<unknown[]> {
+  return queryRows(
+    db,
+    sql`SELECT 'skill' AS kind, bucket_start::text, bucket_hours, skill_id::text AS id, skill_name AS name, organization_id::text,
+          companion_id::text, status, executions, duration_sum::text, duration_buckets::text, duration_counts::text,
+          NULL AS tokens, NULL AS cost, NULL AS avg_n
+        FROM "SkillRollups"
+        UNION ALL
+        SELECT 'workflow', bucket_start::text, bucket_hours, workflow_id::text, workflow_name, organization_id::text,
+          companion_id::text, status, executions, duration_sum::text, duration_buckets::text, duration_counts::text,
+          total_tokens::text, cost_usd::text, avg_step_count
+        FROM "WorkflowRollups"
+        ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`,
+  );
+}
+
+/** The dataset's spans shuffled, cut into batches, some delivered twice and some side by side. */
+function deliveries(seed: number): Span[][][] {
+  const r = seededRandom(seed);
+  const spans = datasetSpans({ seed, traces: 80, spreadMs: 4 * 24 * HOUR }).flat();
+  for (let i = spans.length - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [spans[i], spans[j]] = [spans[j] as Span, spans[i] as Span];
+  }
+  const batches: Span[][] = [];
+  for (let i = 0; i < spans.length; ) {
+    const size = 1 + r.int(40);
+    batches.push(spans.slice(i, i + size));
+    i += size;
+  }
+  const again = batches.filter(() => r.next() < 0.3);
+  const all = [...batches, ...again];
+  // groups of up to three batches written concurrently (on PostgreSQL, concurrent transactions)
+  const groups: Span[][][] = [];
+  for (let i = 0; i < all.length; ) {
+    const size = 1 + r.int(3);
+    groups.push(all.slice(i, i + size));
+    i += size;
+  }
+  return groups;
+}
+
+describeEachDatabase("stats rollups", (kind) => {
+  const database = useOpenDatabase(kind);
+  const orgA: Scope = { organizationIds: [sourceIdToUuid("org-a")] };
+
+  it("after shuffled, re-delivered and concurrent ingest: counts equal the rows', percentiles within the bound", async () => {
+    const db = database.handle.db;
+    for (const group of deliveries(7)) {
+      await Promise.all(group.map((batch) => writeChanges(db, mapSpans(batch))));
+    }
+    await settleQuietTraces(db, 0);
+    // skills of org-a's workflows that name another organisation: org-a sees them through their
+    // workflow (from the rows), org-b by their own (from the cells)
+    await db.execute(sql`UPDATE "SkillExecutions" SET organization_id = ${sourceIdToUuid("org-b")}::uuid
+      WHERE exec_id IN (SELECT s.exec_id FROM "SkillExecutions" s JOIN "WorkflowExecutions" w ON w.wkex_id = s.wkex_id
+        WHERE w.organization_id = ${sourceIdToUuid("org-a")}::uuid ORDER BY s.exec_id LIMIT 10)`);
+    await expectStatsMatchRows(db, ALL);
+    await expectStatsMatchRows(db, orgA);
+    await expectStatsMatchRows(db, { organizationIds: [sourceIdToUuid("org-b")] });
+  });
+
+  it("the cells the writers kept equal the cells rebuilt from the rows", async () => {
+    const db = database.handle.db;
+    const kept = await rollupCells(db);
+    expect(kept.length).toBeGreaterThan(0);
+    const rebuilt = await rebuildRollups(db);
+    expect(rebuilt.skillCells + rebuilt.workflowCells).toBe(kept.length);
+    expect(await rollupCells(db)).toEqual(kept);
+  });
+
+  it("follow retention: deleted rows leave the cells", async () => {
+    const db = database.handle.db;
+    const deleted = await deleteExpired(db, new Date(BASE_MS + 30 * HOUR + 1234));
+    expect(deleted.skills).toBeGreaterThan(0);
+    await expectStatsMatchRows(db, ALL);
+    const kept = await rollupCells(db);
+    await rebuildRollups(db);
+    expect(await rollupCells(db)).toEqual(kept);
+  });
+});
