@@ -4,10 +4,10 @@
  * workflow per trace, a skill per tool call with its input and output, and a "LlmCalls" row per
  * model request with model, tokens, cost and the message text.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
-import { FAKE_ANSWER, type FakeOpenAI, startFakeOpenAI } from "./helpers/fake-openai.js";
+import { useExeclens } from "./helpers/execlens.js";
+import { FAKE_ANSWER, useFakeOpenAI } from "./helpers/fake-openai.js";
 import { type NpmFamily, runFamilyApp } from "./helpers/families.js";
 import { expectFamilyRows, type FamilyExpectation } from "./helpers/family-rows.js";
 
@@ -67,14 +67,8 @@ const EXPECTED: Partial<Record<NpmFamily, FamilyExpectation>> = {
 };
 
 describeEachDatabase("instrumentation families, real packages", (kind) => {
-  let execlens: TestExeclens;
-  let openai: FakeOpenAI;
-  beforeAll(async () => {
-    [execlens, openai] = await Promise.all([startTestExeclens(kind), startFakeOpenAI()]);
-  });
-  afterAll(async () => {
-    await Promise.all([execlens?.stop(), openai?.close()]);
-  });
+  const execlens = useExeclens(kind);
+  const openai = useFakeOpenAI();
 
   it.each(Object.keys(EXPECTED) as NpmFamily[])(
     "%s: a workflow per trace, a skill per tool call, a model request row per call with model, tokens, cost and messages",

@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_ANSWER, type FakeOpenAI, startFakeOpenAI } from "./helpers/fake-openai.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FAKE_ANSWER, useFakeOpenAI } from "./helpers/fake-openai.js";
 import {
   attributes,
   FAMILY_APPS,
@@ -251,13 +251,7 @@ const CHECKS: Record<string, Check> = {
 // ---- the apps, run live ----
 
 describe("instrumentation-family apps", () => {
-  let openai: FakeOpenAI;
-  beforeAll(async () => {
-    openai = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await openai?.close();
-  });
+  const openai = useFakeOpenAI();
 
   it.each(Object.keys(FAMILY_APPS) as NpmFamily[])(
     "%s: the app's spans are those its family is known for",
@@ -318,14 +312,10 @@ describe("family fixtures", () => {
 // ---- the fake server's other endpoints (the apps use chat completions and non-streamed Responses) ----
 
 describe("fake OpenAI server", () => {
-  let openai: FakeOpenAI;
+  const openai = useFakeOpenAI();
   let client: OpenAI;
-  beforeAll(async () => {
-    openai = await startFakeOpenAI();
+  beforeAll(() => {
     client = new OpenAI({ baseURL: openai.url, apiKey: "sk-fake-key", maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await openai?.close();
   });
 
   it("streams the Responses API: a tool call first, then text after the tool output", async () => {

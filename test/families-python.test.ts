@@ -7,9 +7,9 @@
  * And one chat call in OpenInference form and in GenAI form gives identical "LlmCalls" rows.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { type TestExeclens, useExeclens } from "./helpers/execlens.js";
 import { FAKE_ANSWER } from "./helpers/fake-openai.js";
 import { flattenSpans, type OtlpKeyValue, type OtlpSpan } from "./helpers/families.js";
 import { expectFamilyRows } from "./helpers/family-rows.js";
@@ -80,13 +80,7 @@ const stable = (rows: Row[]) =>
   rows.map(({ trace_id, span_id, llm_id, wkex_id, created_at, ...rest }) => rest);
 
 describeEachDatabase("instrumentation families, Python fixtures", (kind) => {
-  let execlens: TestExeclens;
-  beforeAll(async () => {
-    execlens = await startTestExeclens(kind);
-  });
-  afterAll(async () => {
-    await execlens?.stop();
-  });
+  const execlens = useExeclens(kind);
 
   it("pydantic-ai (instrumentation versions 5 and 2): the agent run is the workflow, its reported cost is kept", async () => {
     const request = fixture("pydantic-ai.otlp.json");

@@ -7,7 +7,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-tra
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/store/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
+import { startTestExeclens, type TestExeclens, useExeclens } from "./helpers/execlens.js";
 import { type Row, skillRows, workflowRows } from "./helpers/rows.js";
 import { type AiSdkRun, runAiSdkApp, runAiSdkAppBehindCaller } from "./helpers/test-app.js";
 
@@ -87,14 +87,8 @@ async function sendCallerSpan(tracesUrl: string, ids: { traceId: string; spanId:
 
 describeEachDatabase("traces continued from a caller", (kind) => {
   describe("with span flags", () => {
-    let execlens: TestExeclens;
-    beforeAll(async () => {
-      // settling is an hour away: only the flags can close these traces
-      execlens = await startTestExeclens(kind, { settleAfterMs: 3_600_000 });
-    });
-    afterAll(async () => {
-      await execlens?.stop();
-    });
+    // settling is an hour away: only the flags can close these traces
+    const execlens = useExeclens(kind, { settleAfterMs: 3_600_000 });
 
     it("give the same workflows, tool calls and tokens as with no caller, as soon as they are written", async () => {
       const alone = await runAiSdkApp(execlens.tracesUrl, "5", `${kind.name}-alone`);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { apiClient } from "./helpers/api.js";
 import { describeEachDatabase } from "./helpers/databases.js";
-import { startTestExeclens, type TestExeclens } from "./helpers/execlens.js";
-import { type FakeOpenAI, startFakeOpenAI } from "./helpers/fake-openai.js";
+import { useExeclens } from "./helpers/execlens.js";
+import { useFakeOpenAI } from "./helpers/fake-openai.js";
 import { runFamilyApp } from "./helpers/families.js";
 
 interface Workflow {
@@ -28,14 +28,8 @@ interface LlmCall {
  * each is a workflow execution with that request (issue "Traces as real apps send them", 2).
  */
 describeEachDatabase("a lone model request is a workflow execution", (kind) => {
-  let execlens: TestExeclens;
-  let openai: FakeOpenAI;
-  beforeAll(async () => {
-    [execlens, openai] = await Promise.all([startTestExeclens(kind), startFakeOpenAI()]);
-  });
-  afterAll(async () => {
-    await Promise.all([execlens?.stop(), openai?.close()]);
-  });
+  const execlens = useExeclens(kind);
+  const openai = useFakeOpenAI();
 
   // OpenLLMetry makes no span for the embedding
   for (const [family, requests] of [

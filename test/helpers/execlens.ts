@@ -1,8 +1,8 @@
 import { pino } from "pino";
-import { afterAll, beforeAll } from "vitest";
 import { type Execlens, startExeclens } from "../../src/app.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { DatabaseKind, TestDatabase } from "./databases.js";
+import { useStarted } from "./fixture.js";
 
 export interface TestExeclens extends Execlens {
   readonly testDatabase: TestDatabase;
@@ -39,18 +39,9 @@ export async function startTestExeclens(
  * database dropped) after them. Reading it before it has started is an error.
  */
 export function useExeclens(kind: DatabaseKind, overrides: Partial<Config> = {}): TestExeclens {
-  let started: TestExeclens | undefined;
-  beforeAll(async () => {
-    started = await startTestExeclens(kind, overrides);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  return new Proxy({} as TestExeclens, {
-    get(_, key) {
-      if (started === undefined) throw new Error("execlens has not started yet (use it inside a test)");
-      const value = Reflect.get(started, key);
-      return typeof value === "function" ? value.bind(started) : value;
-    },
-  });
+  return useStarted(
+    "execlens",
+    () => startTestExeclens(kind, overrides),
+    (execlens) => execlens.stop(),
+  );
 }

@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { useStarted } from "./fixture.js";
 
 export interface FakeOpenAIRequest {
   readonly path: string;
@@ -265,6 +266,11 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   } catch {
     return text;
   }
+}
+
+/** A fake OpenAI server for the enclosing describe() (see useStarted). */
+export function useFakeOpenAI(): FakeOpenAI {
+  return useStarted("the fake OpenAI server", startFakeOpenAI, (openai) => openai.close());
 }
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
