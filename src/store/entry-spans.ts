@@ -3,6 +3,7 @@ import type { EntrySpanChange } from "../model/index.js";
 import { entrySpans } from "./schema/index.js";
 import { chunks, pgArray } from "./sql-values.js";
 import { queryRows, type Transaction } from "./transaction.js";
+import { updateChangedMetadata } from "./update-metadata.js";
 
 /**
  * Stores the batch's entry spans (SERVER and CONSUMER spans) and returns the workflow executions
@@ -65,26 +66,20 @@ export async function recomputeEntryContext(tx: Transaction, wkexIds: readonly s
     userAgent: "user_agent",
     source: "name",
   });
-  await tx.execute(sql`
-UPDATE "WorkflowExecutions" t SET wkex_attributes = jsonb_set(t.wkex_attributes, '{metadata}', d.metadata)
-FROM (
-  SELECT w.wkex_id, ${workflowMetadata} AS metadata
-  FROM "WorkflowExecutions" w
-  CROSS JOIN LATERAL ${enclosingEntry(sql`w.wkex_trace_id`, sql`w.wkex_started_at`, sql`w.wkex_completed_at`)} x
-  WHERE w.wkex_id = ${ids}
-) d
-WHERE t.wkex_id = d.wkex_id AND t.wkex_attributes -> 'metadata' IS DISTINCT FROM d.metadata`);
+  await updateChangedMetadata(tx, "workflow", {
+    alias: "w",
+    metadata: workflowMetadata,
+    rest: sql`CROSS JOIN LATERAL ${enclosingEntry(sql`w.wkex_trace_id`, sql`w.wkex_started_at`, sql`w.wkex_completed_at`)} x
+      WHERE w.wkex_id = ${ids}`,
+  });
   const skillMetadata = withEntry(sql`k.exec_attributes -> 'metadata'`, {
     ipAddress: "client_address",
     userAgent: "user_agent",
   });
-  await tx.execute(sql`
-UPDATE "SkillExecutions" t SET exec_attributes = jsonb_set(t.exec_attributes, '{metadata}', d.metadata)
-FROM (
-  SELECT k.exec_id, ${skillMetadata} AS metadata
-  FROM "SkillExecutions" k
-  CROSS JOIN LATERAL ${enclosingEntry(sql`k.exec_trace_id`, sql`k.exec_started_at`, sql`k.exec_completed_at`)} x
-  WHERE k.wkex_id = ${ids}
-) d
-WHERE t.exec_id = d.exec_id AND t.exec_attributes -> 'metadata' IS DISTINCT FROM d.metadata`);
+  await updateChangedMetadata(tx, "skill", {
+    alias: "k",
+    metadata: skillMetadata,
+    rest: sql`CROSS JOIN LATERAL ${enclosingEntry(sql`k.exec_trace_id`, sql`k.exec_started_at`, sql`k.exec_completed_at`)} x
+      WHERE k.wkex_id = ${ids}`,
+  });
 }

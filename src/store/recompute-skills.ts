@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
+import { updateChangedMetadata } from "./update-metadata.js";
 
 /** A call's time in milliseconds, to the microsecond (its rounded duration_ms for rows stored before completed_at). */
 const CALL_MS = sql`coalesce(extract(epoch FROM c.completed_at - c.started_at) * 1000, c.duration_ms)`;
@@ -54,10 +55,9 @@ export async function recomputeSkillPerformance(tx: Transaction, execIds: readon
     completedAt: sql`k.exec_completed_at`,
     metadata: sql`k.exec_attributes -> 'metadata'`,
   });
-  await tx.execute(sql`
-UPDATE "SkillExecutions" t SET exec_attributes = jsonb_set(t.exec_attributes, '{metadata}', d.metadata)
-FROM (
-  SELECT k.exec_id, ${metadata} AS metadata FROM "SkillExecutions" k WHERE k.exec_id = ANY(${pgArray(execIds)}::uuid[])
-) d
-WHERE t.exec_id = d.exec_id AND t.exec_attributes -> 'metadata' IS DISTINCT FROM d.metadata`);
+  await updateChangedMetadata(tx, "skill", {
+    alias: "k",
+    metadata,
+    rest: sql`WHERE k.exec_id = ANY(${pgArray(execIds)}::uuid[])`,
+  });
 }

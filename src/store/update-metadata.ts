@@ -1,0 +1,33 @@
+import { type SQL, sql } from "drizzle-orm";
+import { skillExecutions, workflowExecutions } from "./schema/index.js";
+import type { Transaction } from "./transaction.js";
+
+/** The execution tables whose attributes hold a `metadata` object derived in part from other rows. */
+const TABLES = {
+  skill: { table: skillExecutions, id: skillExecutions.execId, attributes: skillExecutions.attributes },
+  workflow: {
+    table: workflowExecutions,
+    id: workflowExecutions.wkexId,
+    attributes: workflowExecutions.attributes,
+  },
+} as const;
+
+/**
+ * Sets `metadata` of the execution rows `rows` selects (from the table as `alias`, with `rest`:
+ * its joins and WHERE) to what `metadata` computes for each, rewriting only rows whose metadata
+ * changes: a recomputation that finds everything right writes nothing.
+ */
+export async function updateChangedMetadata(
+  tx: Transaction,
+  kind: keyof typeof TABLES,
+  rows: { readonly alias: string; readonly metadata: SQL; readonly rest: SQL },
+): Promise<void> {
+  const { table, id, attributes } = TABLES[kind];
+  const alias = sql.raw(rows.alias);
+  const idName = sql.identifier(id.name);
+  const attributesName = sql.identifier(attributes.name);
+  await tx.execute(sql`
+UPDATE ${table} t SET ${attributesName} = jsonb_set(t.${attributesName}, '{metadata}', d.metadata)
+FROM (SELECT ${alias}.${idName} AS id, ${rows.metadata} AS metadata FROM ${table} ${alias} ${rows.rest}) d
+WHERE t.${idName} = d.id AND t.${attributesName} -> 'metadata' IS DISTINCT FROM d.metadata`);
+}
