@@ -11,7 +11,7 @@ import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { openDatabase, writeChanges } from "../src/store/index.js";
 import { queryRows } from "../src/store/transaction.js";
-import { BENCH_ADMIN_URL } from "./bench-database.js";
+import { freshDatabase } from "./fresh-database.js";
 import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 import { labelOf, observeStatements } from "./statements.js";
 import { workloadBodies } from "./workload.js";
@@ -24,16 +24,8 @@ async function copyOfPlanDatabase(): Promise<string> {
   const { url, handle, volume } = await planDatabase();
   await handle.close();
   const template = new URL(url).pathname.slice(1);
-  const name = `${template}_writer`;
-  const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  await admin.end();
   console.log(`writing into a copy of ${volume.skills} skill and ${volume.workflows} workflow executions`);
-  const copy = new URL(url);
-  copy.pathname = `/${name}`;
-  return copy.toString();
+  return freshDatabase(`${template}_writer`, template);
 }
 
 /**

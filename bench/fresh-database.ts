@@ -2,12 +2,15 @@ import pg from "pg";
 import { openDatabase } from "../src/store/index.js";
 import { BENCH_ADMIN_URL } from "./bench-database.js";
 
-/** An empty, migrated database `name` on the bench server (dropped first when it exists). */
-export async function freshDatabase(name: string): Promise<string> {
+/**
+ * An empty, migrated database `name` on the bench server (dropped first when it exists), or a
+ * copy of the database `template`.
+ */
+export async function freshDatabase(name: string, template?: string): Promise<string> {
   const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template === undefined ? "" : ` TEMPLATE ${template}`}`);
   await admin.end();
   const url = new URL(BENCH_ADMIN_URL);
   url.pathname = `/${name}`;
