@@ -62,13 +62,10 @@ export interface SelfTelemetry {
 export async function startSelfTelemetry(env: NodeJS.ProcessEnv): Promise<SelfTelemetry | undefined> {
   validate(env);
   if (!selfTelemetryRequested(env)) return undefined;
-  const [{ NodeSDK }, { resourceFromAttributes }] = await Promise.all([
-    import("@opentelemetry/sdk-node"),
-    import("@opentelemetry/resources"),
-  ]);
+  const { NodeSDK, resources } = await import("@opentelemetry/sdk-node");
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ? undefined : "execlens",
-    resource: resourceFromAttributes({ [SELF_TELEMETRY_ATTRIBUTE]: true }),
+    resource: resources.resourceFromAttributes({ [SELF_TELEMETRY_ATTRIBUTE]: true }),
     instrumentations: [],
     metricReaders: [],
     logRecordProcessors: [],
