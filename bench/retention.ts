@@ -3,12 +3,12 @@
  * executions and 800k steps spread over 120 days (generated in SQL), and a running execlens.
  * Ingest throughput is measured in rounds first alone (the baseline), then while retention
  * deletes everything older than 60 days exactly as execlens runs it (`deleteExpired`: batches of
- * 2,000, resting at least 50 ms and four times the batch's time between them). Prints the rows
+ * 2,000, resting at least 50 ms, four times the batch's time and its WAL at retention's rate). Prints the rows
  * deleted and how fast, ingest during retention against the baseline, the rows kept, and the
  * dead tuples and table sizes left behind. SMOKE=1 runs a small version.
  */
 import pg from "pg";
-import { deleteExpired, openDatabase } from "../src/store/index.js";
+import { deleteExpired, openDatabase, walBudget as walBudgetOf } from "../src/store/index.js";
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { ensureVolume } from "./bench-database.js";
 import { freshDatabase } from "./fresh-database.js";
@@ -92,13 +92,14 @@ for (const bodies of rounds.slice(0, BASELINE_ROUNDS)) {
 }
 
 const handle = await openDatabase({ databaseUrl: url });
+const walBudget = await walBudgetOf(handle.db);
 let next = BASELINE_ROUNDS;
 /** Runs retention up to `until` as execlens does, sending ingest rounds until it is done (at least one). */
 async function retentionUnderIngest(until: Date) {
   const began = performance.now();
   let ms = 0;
   let done = false;
-  const run = deleteExpired(handle.db, until, 50).then((result) => {
+  const run = deleteExpired(handle.db, until, { pauseMs: 50 }).then((result) => {
     ms = performance.now() - began;
     done = true;
     return result;
@@ -130,7 +131,12 @@ const summary = {
   volume,
   retentionDays: RETENTION_DAYS,
   deleted,
-  retention: { ms: Math.round(retentionMs), rowsPerSecond: Math.round((deletedRows / retentionMs) * 1000) },
+  retention: {
+    ms: Math.round(retentionMs),
+    rowsPerSecond: Math.round((deletedRows / retentionMs) * 1000),
+    walBytesPerSecond: Math.round((deleted.walBytes / retentionMs) * 1000),
+    walBudgetBytesPerSecond: Math.round(walBudget),
+  },
   ingest: {
     baselineRowsPerSecond: baseline,
     duringRetentionRowsPerSecond: during,

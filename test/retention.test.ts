@@ -1,6 +1,7 @@
+import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
-import { deleteExpired, writeChanges } from "../src/store/index.js";
+import { deleteExpired, type RetentionBatch, walBudget, writeChanges } from "../src/store/index.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { skillRows, stepRows, workflowRows } from "./helpers/rows.js";
 import { span } from "./helpers/spans.js";
@@ -90,10 +91,70 @@ describeEachDatabase("retention", (kind) => {
     }
     const names = async () =>
       (await skillRows(db)).map((s) => s.exec_skill_name).filter((n) => String(n).startsWith("late"));
-    const partial = await deleteExpired(db, new Date(now - 40 * DAY), 0, new Date(now - 60 * DAY));
+    const partial = await deleteExpired(db, new Date(now - 40 * DAY), { since: new Date(now - 60 * DAY) });
     expect(partial.skills).toBeGreaterThan(0);
     expect(await names()).toEqual(["late100"]);
     await deleteExpired(db, new Date(now - 40 * DAY));
     expect(await names()).toEqual([]);
+  });
+
+  it("paces its batches by the WAL they write: rests as long as a batch's WAL takes at the budget's rate", async () => {
+    const db = database.handle.db;
+    const now = Date.now();
+    for (let n = 0; n < 12; n++) {
+      const start = now - 90 * DAY + n * 1000;
+      await writeChanges(
+        db,
+        mapSpans([
+          span({
+            traceId: (5000 + n).toString(16).padStart(32, "c"),
+            spanId: "0000000000000001",
+            name: "skill",
+            startMs: start,
+            endMs: start + 10,
+            attributes: { "skill.name": `paced${n}` },
+          }),
+        ]),
+      );
+    }
+    const batches: RetentionBatch[] = [];
+    const walBytesPerSecond = 100_000;
+    const deleted = await deleteExpired(db, new Date(now - 80 * DAY), {
+      batchRows: 5,
+      walBytesPerSecond,
+      onBatch: (batch) => batches.push(batch),
+    });
+    expect(deleted.skills).toBe(12);
+    const skillBatches = batches.filter((b) => b.rows > 0).map((b) => b.rows);
+    expect(skillBatches).toEqual([5, 5, 2]);
+    for (const batch of batches) {
+      expect(batch.walBytes).toBeGreaterThanOrEqual(0);
+      if (batch.rows < 5) expect(batch.restMs).toBe(0);
+      else {
+        expect(batch.walBytes).toBeGreaterThan(0);
+        expect(batch.restMs).toBeGreaterThanOrEqual(batch.ms * 4);
+        expect(batch.restMs).toBeGreaterThanOrEqual((batch.walBytes / walBytesPerSecond) * 1000 - batch.ms);
+      }
+    }
+    expect(deleted.walBytes).toBe(batches.reduce((sum, b) => sum + b.walBytes, 0));
+  });
+
+  it("by default keeps to a quarter of the WAL rate the checkpoint settings sustain", async () => {
+    const db = database.handle.db;
+    const setting = async (name: string) =>
+      String(
+        ((await db.execute(sql.raw(`SHOW ${name}`))) as unknown as { rows: Array<Record<string, unknown>> })
+          .rows[0]?.[name],
+      );
+    const bytes = { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 } as const;
+    const seconds = { s: 1, min: 60, h: 3600, d: 86_400 } as const;
+    const size = /^(\d+)(kB|MB|GB|TB)$/.exec(await setting("max_wal_size"));
+    const timeout = /^(\d+)(s|min|h|d)$/.exec(await setting("checkpoint_timeout"));
+    const target = Number(await setting("checkpoint_completion_target"));
+    expect(size).not.toBeNull();
+    expect(timeout).not.toBeNull();
+    const perCycle = Number(size?.[1]) * bytes[size?.[2] as keyof typeof bytes];
+    const cycle = Number(timeout?.[1]) * seconds[timeout?.[2] as keyof typeof seconds];
+    expect(await walBudget(db)).toBeCloseTo((0.25 * perCycle) / (1 + target) / cycle, 3);
   });
 });

@@ -4,7 +4,13 @@ export { type GroupCommitOptions, GroupCommitWriter } from "./group-commit.js";
 export { mergeChanges } from "./merge-changes.js";
 export { type Notifications, WORKFLOW_CHANGED_CHANNEL } from "./notifications.js";
 export * from "./read/index.js";
-export { deleteExpired, type RetentionResult } from "./retention.js";
+export {
+  deleteExpired,
+  type RetentionBatch,
+  type RetentionOptions,
+  type RetentionResult,
+  walBudget,
+} from "./retention.js";
 export { type RollupCells, rebuildRollups } from "./rollups.js";
 export * from "./schema/index.js";
 export { sweepTimeouts, type TimedOutWorkflow } from "./timeout-sweeper.js";

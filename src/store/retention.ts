@@ -14,27 +14,94 @@ export interface RetentionResult {
   aiCalls: number;
   entrySpans: number;
   openTraces: number;
+  /** WAL PostgreSQL wrote while the batches ran (theirs, and whatever else was written then). */
+  walBytes: number;
+}
+
+export interface RetentionOptions {
+  /** Rest at least this long between batches. */
+  readonly pauseMs?: number;
+  /** The previous run's cutoff: only rows from there on are looked at. */
+  readonly since?: Date | undefined;
+  /** Rows deleted per statement. */
+  readonly batchRows?: number;
+  /** The WAL rate retention keeps to; by default a share of what the checkpoint settings allow (walBudget). */
+  readonly walBytesPerSecond?: number;
+  /** Told after each batch what it deleted, the WAL it wrote and how long retention rests. */
+  readonly onBatch?: (batch: RetentionBatch) => void;
+}
+
+export interface RetentionBatch {
+  readonly rows: number;
+  readonly ms: number;
+  readonly walBytes: number;
+  readonly restMs: number;
 }
 
 /** Rows deleted per statement: short transactions, short locks, vacuum keeps up. */
-const BATCH = 2_000;
+const DEFAULT_BATCH = 2_000;
 /** After each batch retention rests this many times as long as the batch took: at most a fifth of one connection's time. */
 const REST_FACTOR = 4;
+/**
+ * Retention's share of the WAL rate PostgreSQL sustains without requesting a checkpoint before
+ * `checkpoint_timeout`. A catch-up's deletes dirty page after page, each first write after a
+ * checkpoint a full-page image; unpaced they forced checkpoints every few seconds and stalled
+ * ingest (bench/RESULTS.md, retention). The rest is left to ingest.
+ */
+const WAL_SHARE = 0.25;
+
+/**
+ * The WAL rate retention keeps to, in bytes per second: WAL_SHARE of `max_wal_size` spread over
+ * a checkpoint cycle (PostgreSQL requests a checkpoint once `max_wal_size / (1 +
+ * checkpoint_completion_target)` has been written since the last). About 0.45 MB/s with
+ * PostgreSQL's defaults; raising `max_wal_size` lets a catch-up go faster.
+ */
+export async function walBudget(db: Database): Promise<number> {
+  const [row] = await queryRows<{ rate: number }>(
+    db,
+    sql`SELECT pg_size_bytes(current_setting('max_wal_size'))::float8
+      / (1 + current_setting('checkpoint_completion_target')::float8)
+      / extract(epoch FROM current_setting('checkpoint_timeout')::interval)::float8 AS rate`,
+  );
+  return Number(row?.rate) * WAL_SHARE;
+}
+
+/** How long to rest after a batch: the floor, a multiple of its time, and what its WAL costs at the budget's rate. */
+export function restAfter(
+  batch: { ms: number; walBytes: number },
+  pauseMs: number,
+  walBytesPerSecond: number,
+) {
+  return Math.max(pauseMs, batch.ms * REST_FACTOR, (batch.walBytes / walBytesPerSecond) * 1000 - batch.ms);
+}
+
+const walPosition = async (db: Database) =>
+  Number(
+    (
+      await queryRows<{ at: number }>(
+        db,
+        sql`SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 AS at`,
+      )
+    )[0]?.at,
+  );
 
 /**
  * Deletes executions that started before `cutoff` (with their steps; and model requests, client
- * calls, AI call candidates and span index entries received before it) in bounded batches, each its own short transaction found through the started_at and
- * created_at indexes, so a busy database never sees a long lock or one huge delete; between
- * batches it rests at least `pauseMs` and four times as long as the batch took. Workflow executions
- * still pending, running or paused are kept. With `since` (the previous run's cutoff) only rows
- * from there on are looked at.
+ * calls, AI call candidates and span index entries received before it) in bounded batches, each
+ * its own short transaction found through the started_at and created_at indexes, so a busy
+ * database never sees a long lock or one huge delete. Between batches it rests (restAfter): at
+ * least `pauseMs`, four times as long as the batch took, and as long as its WAL takes at the
+ * budget's rate. Workflow executions still pending, running or paused are kept. With `since`
+ * (the previous run's cutoff) only rows from there on are looked at.
  */
 export async function deleteExpired(
   db: Database,
   cutoff: Date,
-  pauseMs = 0,
-  since?: Date,
+  options: RetentionOptions = {},
 ): Promise<RetentionResult> {
+  const { pauseMs = 0, since, onBatch } = options;
+  const batchRows = options.batchRows ?? DEFAULT_BATCH;
+  const walBytesPerSecond = options.walBytesPerSecond ?? (await walBudget(db));
   const totals: RetentionResult = {
     workflows: 0,
     steps: 0,
@@ -45,6 +112,7 @@ export async function deleteExpired(
     aiCalls: 0,
     entrySpans: 0,
     openTraces: 0,
+    walBytes: 0,
   };
   const at = cutoff.toISOString();
   // from the previous run's cutoff: the index scans start where live rows begin, not at the dead
@@ -54,17 +122,23 @@ export async function deleteExpired(
   const repeat = async (statement: SQL, add: (row: Record<string, number>) => number) => {
     for (;;) {
       const began = performance.now();
+      const walBefore = await walPosition(db);
       const [row] = await queryRows<Record<string, number>>(db, statement);
-      if (add(row ?? {}) < BATCH) return;
-      const rest = Math.max(pauseMs, (performance.now() - began) * REST_FACTOR);
-      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+      const rows = add(row ?? {});
+      const batch = { rows, ms: performance.now() - began, walBytes: (await walPosition(db)) - walBefore };
+      totals.walBytes += batch.walBytes;
+      const last = rows < batchRows;
+      const restMs = last ? 0 : restAfter(batch, pauseMs, walBytesPerSecond);
+      onBatch?.({ ...batch, restMs });
+      if (last) return;
+      if (restMs > 0) await new Promise((resolve) => setTimeout(resolve, restMs));
     }
   };
   await repeat(
     sql`WITH batch AS (
       SELECT wkex_id FROM "WorkflowExecutions"
       WHERE wkex_started_at < ${at}::timestamptz${from(sql`wkex_started_at`)} AND wkex_status NOT IN (${sqlList(UNFINISHED_STATUSES)})
-      LIMIT ${BATCH}
+      LIMIT ${batchRows}
     ), steps AS (
       DELETE FROM "WorkflowStepExecutions" s USING batch WHERE s.wkex_id = batch.wkex_id RETURNING 1
     ), gone AS (
@@ -80,7 +154,7 @@ export async function deleteExpired(
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "SkillExecutions" WHERE exec_id IN (
-        SELECT exec_id FROM "SkillExecutions" WHERE exec_started_at < ${at}::timestamptz${from(sql`exec_started_at`)} LIMIT ${BATCH})
+        SELECT exec_id FROM "SkillExecutions" WHERE exec_started_at < ${at}::timestamptz${from(sql`exec_started_at`)} LIMIT ${batchRows})
       RETURNING 1)
     SELECT count(*)::int AS skills FROM gone`,
     (row) => {
@@ -97,7 +171,7 @@ export async function deleteExpired(
     await repeat(
       sql`WITH gone AS (
         DELETE FROM ${sql.identifier(table)} WHERE (trace_id, span_id) IN (
-          SELECT trace_id, span_id FROM ${sql.identifier(table)} WHERE created_at < ${at}::timestamptz${from(sql`created_at`)} LIMIT ${BATCH})
+          SELECT trace_id, span_id FROM ${sql.identifier(table)} WHERE created_at < ${at}::timestamptz${from(sql`created_at`)} LIMIT ${batchRows})
         RETURNING 1)
       SELECT count(*)::int AS n FROM gone`,
       (row) => {
@@ -110,7 +184,7 @@ export async function deleteExpired(
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "SpanIndex" WHERE (trace_id, span_id) IN (
-        SELECT trace_id, span_id FROM "SpanIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`} LIMIT ${BATCH})
+        SELECT trace_id, span_id FROM "SpanIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`} LIMIT ${batchRows})
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
     (row) => {
@@ -121,7 +195,7 @@ export async function deleteExpired(
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "OpenTraces" WHERE trace_id IN (
-        SELECT trace_id FROM "OpenTraces" WHERE last_seen_at < ${at}::timestamptz${from(sql`last_seen_at`)} LIMIT ${BATCH})
+        SELECT trace_id FROM "OpenTraces" WHERE last_seen_at < ${at}::timestamptz${from(sql`last_seen_at`)} LIMIT ${batchRows})
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
     (row) => {

@@ -76,7 +76,7 @@ export function startUpkeep(
             async () => {
               const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
               const since = retentionRuns % RETENTION_FULL_PASS_EVERY === 0 ? undefined : previousCutoff;
-              const deleted = await deleteExpired(db, cutoff, 50, since);
+              const deleted = await deleteExpired(db, cutoff, { pauseMs: 50, since });
               previousCutoff = cutoff;
               retentionRuns++;
               logger.info({ ...deleted, cutoff, since }, "retention: old executions deleted");
