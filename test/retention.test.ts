@@ -139,7 +139,7 @@ describeEachDatabase("retention", (kind) => {
     expect(deleted.walBytes).toBe(batches.reduce((sum, b) => sum + b.walBytes, 0));
   });
 
-  it("by default keeps to a quarter of the WAL rate the checkpoint settings sustain", async () => {
+  it("by default keeps to half the WAL rate the checkpoint settings sustain", async () => {
     const db = database.handle.db;
     const setting = async (name: string) =>
       String(
@@ -155,6 +155,6 @@ describeEachDatabase("retention", (kind) => {
     expect(timeout).not.toBeNull();
     const perCycle = Number(size?.[1]) * bytes[size?.[2] as keyof typeof bytes];
     const cycle = Number(timeout?.[1]) * seconds[timeout?.[2] as keyof typeof seconds];
-    expect(await walBudget(db)).toBeCloseTo((0.25 * perCycle) / (1 + target) / cycle, 3);
+    expect(await walBudget(db)).toBeCloseTo((0.5 * perCycle) / (1 + target) / cycle, 3);
   });
 });
