@@ -16,10 +16,9 @@ import { timestamptz } from "./columns.js";
 
 /**
  * What every rollup cell holds: the executions of one key that started in one bucket of time (an
- * hour, or a UTC day made of its hours), their count, duration sum and duration histogram, kept
- * sparse: the buckets in use (see read/duration-histogram.ts) and how many durations fell in
- * each. Cells change by the net change of the rows a transaction wrote (see RollupChanges), and
- * are rebuilt from the rows by the 0010 migration and `execlens rollups rebuild`.
+ * hour, or a UTC day made of its hours), their count, duration sum and duration histogram.
+ * Cells change by the net change of the rows a transaction wrote (see RollupChanges), and are
+ * rebuilt from the rows by the 0010 migration and `execlens rollups rebuild`.
  */
 const cell = () => ({
   bucketStart: timestamptz("bucket_start").notNull(),
@@ -29,8 +28,12 @@ const cell = () => ({
   companionId: uuid("companion_id"),
   executions: integer("executions").notNull(),
   durationSum: bigint("duration_sum", { mode: "number" }).notNull(),
-  durationBuckets: smallint("duration_buckets").array().notNull(),
-  durationCounts: integer("duration_counts").array().notNull(),
+  /**
+   * How many durations fell in each histogram bucket (see read/duration-histogram.ts), packed in
+   * one number: bucket b's count in decimal digits 10b to 10b+9 from the right, so that adding
+   * histograms is adding numbers (sum() in SQL) and a cell's histogram changes by `+`.
+   */
+  durationHistogram: numeric("duration_histogram").notNull(),
 });
 
 /** Skill executions per hour and day, by skill, organisation, companion and status. */
