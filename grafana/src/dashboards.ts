@@ -15,12 +15,41 @@ import {
 /** Rows of a dashboard's skill panels: the time range and every variable, on indexed columns. */
 const skillFilter = [
   "$__timeFilter(exec_started_at)",
-  where.skill,
+  where.skill("exec_skill_name"),
   where.companion("companion_id"),
   where.organisation("organization_id"),
   where.user("user_id"),
   where.session("exec_session_id"),
 ].join("\n  AND ");
+
+/*
+ * Counts over long ranges read whole hours from the hour cells of "SkillRollups" (executions by
+ * skill, organisation, companion and status) and only the ragged edges from the rows: when every
+ * interval is whole hours (a cell never straddles two) and no user or session is chosen (the
+ * cells have neither). Otherwise, and for what the cells do not hold, the rows. The cells cover
+ * [hoursFrom, hoursTo), the rows the rest of the range; the conditions are constants, so
+ * PostgreSQL runs only the branches they leave.
+ */
+const useCells = `($__interval_ms % 3600000 = 0 AND '$user' = '' AND '$session' = '')`;
+const hoursFrom = `date_bin('1 hour', $__timeFrom()::timestamptz + interval '1 hour' - interval '1 microsecond', '1970-01-01T00:00:00Z')`;
+const hoursTo = `greatest(${hoursFrom}, date_bin('1 hour', $__timeTo()::timestamptz, '1970-01-01T00:00:00Z'))`;
+
+/** Skill executions of the range and variables as (at, status, n) cells, for counts per interval. */
+const skillCounts = `SELECT bucket_start AS at, status, executions AS n
+  FROM "SkillRollups"
+  WHERE ${useCells} AND bucket_hours = 1 AND bucket_start >= ${hoursFrom} AND bucket_start < ${hoursTo}
+    AND ${where.skill("skill_name")}
+    AND ${where.companion("companion_id")}
+    AND ${where.organisation("organization_id")}
+  UNION ALL
+  SELECT exec_started_at, exec_status, 1 FROM "SkillExecutions"
+  WHERE ${skillFilter} AND NOT ${useCells}
+  UNION ALL
+  SELECT exec_started_at, exec_status, 1 FROM "SkillExecutions"
+  WHERE ${skillFilter} AND ${useCells} AND exec_started_at < ${hoursFrom}
+  UNION ALL
+  SELECT exec_started_at, exec_status, 1 FROM "SkillExecutions"
+  WHERE ${skillFilter} AND ${useCells} AND exec_started_at >= ${hoursTo}`;
 
 const workflowScope = [
   where.workflow,
@@ -28,6 +57,12 @@ const workflowScope = [
   where.organisation("organization_id"),
 ].join("\n  AND ");
 const workflowFilter = `$__timeFilter(wkex_started_at)\n  AND ${workflowScope}`;
+
+/**
+ * Points of the count panels: Grafana's auto interval over 30 days is then 1 h (range / points,
+ * rounded), which the hour cells serve; over a day it stays minutes, from the rows.
+ */
+const LONG_RANGE_POINTS = 500;
 
 export interface DashboardDefinition {
   readonly uid: string;
@@ -54,9 +89,9 @@ export const skillExecutions: DashboardDefinition = {
       title: "Throughput by status",
       kind: "timeseries",
       description: "Skill executions started per interval, by status",
-      sql: `SELECT $__timeGroupAlias(exec_started_at, $__interval), exec_status AS metric, count(*) AS value
-FROM "SkillExecutions"
-WHERE ${skillFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval), status AS metric, sum(n) AS value
+FROM (${skillCounts}) c
 GROUP BY 1, 2
 ORDER BY 1`,
     },
@@ -65,11 +100,11 @@ ORDER BY 1`,
       kind: "timeseries",
       description: "Share of the executions started per interval that failed or timed out",
       unit: "percent",
-      sql: `SELECT $__timeGroupAlias(exec_started_at, $__interval),
-  100.0 * count(*) FILTER (WHERE exec_status = 'failed') / count(*) AS "failed %",
-  100.0 * count(*) FILTER (WHERE exec_status = 'timeout') / count(*) AS "timed out %"
-FROM "SkillExecutions"
-WHERE ${skillFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval),
+  100.0 * coalesce(sum(n) FILTER (WHERE status = 'failed'), 0) / sum(n) AS "failed %",
+  100.0 * coalesce(sum(n) FILTER (WHERE status = 'timeout'), 0) / sum(n) AS "timed out %"
+FROM (${skillCounts}) c
 GROUP BY 1
 ORDER BY 1`,
     },
