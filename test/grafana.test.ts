@@ -25,14 +25,20 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const FROM = new Date(BASE_MS);
 const TO = new Date(BASE_MS + 3 * 86_400_000);
 const HOUR = 3600;
-/** The skill panels' row filter as it was before the hour cells. */
-const ROW_FILTER = [
+/** The panels' row filters as they were before the hour cells. */
+const SKILL_ROWS = [
   "$__timeFilter(exec_started_at)",
   where.skill("exec_skill_name"),
   where.companion("companion_id"),
   where.organisation("organization_id"),
   where.user("user_id"),
   where.session("exec_session_id"),
+].join(" AND ");
+const WORKFLOW_ROWS = [
+  "$__timeFilter(wkex_started_at)",
+  where.workflow("wkex_workflow_name"),
+  where.companion("companion_id"),
+  where.organisation("organization_id"),
 ].join(" AND ");
 
 type Result = { fields: Array<{ name: string; dataTypeID: number }>; rows: Row[] };
@@ -389,16 +395,44 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     );
   });
 
-  it("count panels read from the hour cells give the numbers the rows give", async () => {
+  it("panels read from the hour cells give the numbers the rows give", async () => {
     // the panels as they were, on the rows only
-    const fromRows: Record<string, string> = {
-      "Throughput by status": `SELECT $__timeGroupAlias(exec_started_at, $__interval), exec_status AS metric, count(*) AS value
-FROM "SkillExecutions" WHERE ${ROW_FILTER} GROUP BY 1, 2 ORDER BY 1, 2`,
-      "Failure and timeout rate": `SELECT $__timeGroupAlias(exec_started_at, $__interval),
+    const fromRows: Array<[DashboardDefinition, string, string]> = [
+      [
+        skillsBoard,
+        "Throughput by status",
+        `SELECT $__timeGroupAlias(exec_started_at, $__interval), exec_status AS metric, count(*) AS value
+FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1, 2 ORDER BY 1, 2`,
+      ],
+      [
+        skillsBoard,
+        "Failure and timeout rate",
+        `SELECT $__timeGroupAlias(exec_started_at, $__interval),
   100.0 * count(*) FILTER (WHERE exec_status = 'failed') / count(*) AS "failed %",
   100.0 * count(*) FILTER (WHERE exec_status = 'timeout') / count(*) AS "timed out %"
-FROM "SkillExecutions" WHERE ${ROW_FILTER} GROUP BY 1 ORDER BY 1`,
-    };
+FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+      [
+        workflowsBoard,
+        "Completion rate",
+        `SELECT $__timeGroupAlias(wkex_started_at, $__interval),
+  100.0 * count(*) FILTER (WHERE wkex_status = 'completed') / count(*) AS "completed %"
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+      [
+        costBoard,
+        "Tokens over time",
+        `SELECT $__timeGroupAlias(wkex_started_at, $__interval), wkex_workflow_name AS metric,
+  coalesce(sum(wkex_total_tokens), 0) AS value
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1, 2 ORDER BY 1`,
+      ],
+      [
+        costBoard,
+        "Cost over time (USD)",
+        `SELECT $__timeGroupAlias(wkex_started_at, $__interval), coalesce(sum(wkex_cost_usd), 0)::float8 AS "cost USD"
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+    ];
     const ranges = [
       { from: FROM, to: TO },
       // ragged edges, and a range inside one hour
@@ -409,15 +443,15 @@ FROM "SkillExecutions" WHERE ${ROW_FILTER} GROUP BY 1 ORDER BY 1`,
       { from: new Date(BASE_MS + 3_600_000 + 60_000), to: new Date(BASE_MS + 3_600_000 + 50 * 60_000) },
     ];
     let compared = 0;
-    for (const [title, reference] of Object.entries(fromRows)) {
-      const text = skillsBoard.panels.find((p) => p.title === title)?.sql as string;
+    for (const [board, title, reference] of fromRows) {
+      const text = board.panels.find((p) => p.title === title)?.sql as string;
       for (const range of ranges) {
         for (const interval of ["1h", "2h", "5m"]) {
           for (const form of ["all", "single", "multi"]) {
             const options = {
               ...range,
               interval,
-              variables: skillsBoard.variables as VariableModel[],
+              variables: board.variables as VariableModel[],
               values: variableForms()[form] as Record<string, VariableValue>,
             };
             const got = await run(database.handle.db, `${expandSql(text, options)}`);
