@@ -25,9 +25,10 @@ const HOUR = 3_600_000;
 
 const at = (ms: number) => timestampFromMicros(BigInt(ms) * 1000n);
 
-/** Windows with ragged edges, whole hours and whole days, and one inside an hour. */
+/** Windows with ragged edges, whole hours, quarter days, days and weeks, and one inside an hour. */
 const WINDOWS: StatsWindow[] = [
   { from: at(BASE_MS - 24 * HOUR), to: at(BASE_MS + 5 * 24 * HOUR) },
+  { from: at(BASE_MS - 10 * 24 * HOUR + 7 * HOUR + 123_456), to: at(BASE_MS + 11 * 24 * HOUR + 2 * HOUR) },
   {
     from: timestampFromMicros(BigInt(BASE_MS + 5 * HOUR + 1_037_123) * 1000n + 456n),
     to: at(BASE_MS + 55 * HOUR + 660_000),

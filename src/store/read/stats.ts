@@ -5,7 +5,7 @@ import { timestampFromDatabase } from "../schema/columns.js";
 import { queryRows } from "../transaction.js";
 import { histogramPercentile, unpackHistogram } from "./duration-histogram.js";
 import { rollupInScope, type Scope, skillInScope, skillMissedByRollups, workflowInScope } from "./scope.js";
-import { type Segment, type SegmentSource, segmentsOf } from "./stats-segments.js";
+import { type Segment, segmentsOf } from "./stats-segments.js";
 
 export interface StatsWindow {
   readonly from: Timestamp;
@@ -105,7 +105,7 @@ SELECT ${rollups.keys[0]} AS k1, ${rollups.keys[1]} AS k2, ${rollups.table}.stat
   ${rollups.table}.bucket_start AS at, ${rollups.extras}
 FROM ${rollups.table}
 WHERE ${and(
-    sql`${rollups.table}.bucket_hours = ${segment.source === "days" ? 24 : 1}`,
+    sql`${rollups.table}.bucket_hours = ${segment.source}`,
     sql`${rollups.table}.bucket_start >= ${segment.from}::timestamptz`,
     sql`${rollups.table}.bucket_start < ${segment.to}::timestamptz`,
     rollups.scope,
@@ -121,15 +121,9 @@ function unionOf(source: Source, segments: readonly Segment[]): SQL {
   );
 }
 
-/** Series buckets that are whole days or hours are read from those rollup cells; others from the rows. */
-function coarsestFor(bucketSeconds: number): SegmentSource {
-  if (bucketSeconds % 86_400 === 0) return "days";
-  return bucketSeconds % 3_600 === 0 ? "hours" : "rows";
-}
-
 /**
- * Stats per key over a window: whole days and hours from the rollup cells, the ragged edges from
- * the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
+ * Stats per key over a window: whole weeks, days, quarter days and hours from the rollup cells,
+ * the ragged edges from the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
  * histogram (see PERCENTILE_RELATIVE_ERROR).
  */
 async function stats(
@@ -146,7 +140,7 @@ async function stats(
   const rows = await queryRows<StatsRow>(
     db,
     sql`
-WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, "days"))})
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to))})
 SELECT c.k1, c.k2, sum(c.executions)::int AS count, jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
   (sum(c.avg_sum) / NULLIF(sum(c.avg_n), 0))::real AS avg_step, sum(c.tokens)::bigint AS tokens, sum(c.cost)::numeric AS cost,
   -- histograms merge by adding their packed numbers
@@ -164,7 +158,7 @@ FROM c GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
   }>(
     db,
     sql`
-WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, coarsestFor(window.bucketSeconds)))})
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, window.bucketSeconds))})
 SELECT c.k1, c.k2, date_bin(make_interval(secs => ${window.bucketSeconds}), c.at, ${ORIGIN}) AS bucket,
   sum(c.executions)::int AS count,
   coalesce(sum(c.executions) FILTER (WHERE c.status = 'failed'), 0)::int AS failed,
