@@ -1,8 +1,9 @@
 /**
  * `npm run bench:panels`: on PostgreSQL with 1M skill and 200k workflow executions over 30 days,
  * expands every Grafana panel query as Grafana does (dashboard default range: the last 24 h,
- * every variable "All"), runs EXPLAIN ANALYZE, and fails when one scans a big table sequentially
- * or takes longer than 500 ms. SMOKE=1 runs it on a small database.
+ * every variable "All"; `npm run bench:query` also runs them over 30 days), runs EXPLAIN ANALYZE,
+ * and fails when one scans a big table sequentially or takes longer than 500 ms. SMOKE=1 runs it
+ * on a small database.
  */
 
 import { fileURLToPath } from "node:url";
@@ -15,12 +16,21 @@ import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 
 const LIMIT_MS = 500;
 
-/** EXPLAIN ANALYZE of every panel query (last 24 h, variables "All"), on the database at `url`. */
-export async function explainPanels(url: string) {
+/**
+ * A range ending now and the $__interval Grafana gives it: over 30 days 1 h, what the count
+ * panels' maxDataPoints yield (the other panels read the same rows at any interval).
+ */
+export interface PanelRange {
+  readonly days: number;
+  readonly interval: string;
+}
+
+/** EXPLAIN ANALYZE of every panel query (variables "All"), on the database at `url`. */
+export async function explainPanels(url: string, range: PanelRange = { days: 1, interval: "5m" }) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const to = new Date();
-  const from = new Date(to.getTime() - 86_400_000);
+  const from = new Date(to.getTime() - range.days * 86_400_000);
   const results: Array<{
     dashboard: string;
     panel: string;
@@ -34,7 +44,7 @@ export async function explainPanels(url: string) {
       const text = expandSql(panel.sql, {
         from,
         to,
-        interval: "5m",
+        interval: range.interval,
         variables: dashboard.variables as VariableModel[],
         values: DEFAULT_VALUES,
       });

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:query`: PostgreSQL loaded with 2M skill and 400k workflow executions over 30
  * days (generated in SQL, reused between runs). Latency p50/p95/p99 of each API endpoint kind
- * at concurrency 8 through a running execlens, every Grafana panel query, and the plan (index)
+ * at concurrency 8 through a running execlens, every Grafana panel query over 30 days, and the plan (index)
  * of every list query. SMOKE=1 runs on a small database with few requests; EXECLENS_BENCH_DATABASE
  * names another database to use.
  */
@@ -125,7 +125,7 @@ for (const [kind, { target, path }] of Object.entries(kinds)) {
 execlens.child.kill("SIGTERM");
 await execlens.exited;
 
-const panels = await explainPanels(url);
+const panels = await explainPanels(url, { days: 30, interval: "1h" });
 const plans = await explainApiQueries(url, handle.db);
 await handle.close();
 

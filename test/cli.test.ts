@@ -162,8 +162,8 @@ describe("execlens rollups rebuild", () => {
     await database.close();
     const app = start("bin/execlens", ["rollups", "rebuild"], { EXECLENS_DATA_DIR: dir });
     expect(await app.exited).toBe(0);
-    // the hour and the day of the one row
-    expect(app.output().stdout).toContain("2 skill and 0 workflow cells");
+    // the hour, quarter day, day and week of the one row
+    expect(app.output().stdout).toContain("4 skill and 0 workflow cells");
   });
 });
 

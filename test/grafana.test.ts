@@ -12,7 +12,7 @@ import { renderedDashboards } from "../grafana/src/build.js";
 import { DASHBOARDS, type DashboardDefinition } from "../grafana/src/dashboards.js";
 import { expandSql, type VariableValue } from "../grafana/src/expand.js";
 import { formatOf } from "../grafana/src/panels.js";
-import { DEFAULT_VALUES } from "../grafana/src/variables.js";
+import { DEFAULT_VALUES, where } from "../grafana/src/variables.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { sourceIdToUuid } from "../src/model/index.js";
 import { type Database, writeChanges } from "../src/store/index.js";
@@ -25,6 +25,21 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const FROM = new Date(BASE_MS);
 const TO = new Date(BASE_MS + 3 * 86_400_000);
 const HOUR = 3600;
+/** The panels' row filters as they were before the hour cells. */
+const SKILL_ROWS = [
+  "$__timeFilter(exec_started_at)",
+  where.skill("exec_skill_name"),
+  where.companion("companion_id"),
+  where.organisation("organization_id"),
+  where.user("user_id"),
+  where.session("exec_session_id"),
+].join(" AND ");
+const WORKFLOW_ROWS = [
+  "$__timeFilter(wkex_started_at)",
+  where.workflow("wkex_workflow_name"),
+  where.companion("companion_id"),
+  where.organisation("organization_id"),
+].join(" AND ");
 
 type Result = { fields: Array<{ name: string; dataTypeID: number }>; rows: Row[] };
 
@@ -378,6 +393,78 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     expect(failures.rows.length).toBe(
       Math.min(50, skills.filter((s) => ["failed", "timeout"].includes(s.exec_status as string)).length),
     );
+  });
+
+  it("panels read from the hour cells give the numbers the rows give", async () => {
+    // the panels as they were, on the rows only
+    const fromRows: Array<[DashboardDefinition, string, string]> = [
+      [
+        skillsBoard,
+        "Throughput by status",
+        `SELECT $__timeGroupAlias(exec_started_at, $__interval), exec_status AS metric, count(*) AS value
+FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1, 2 ORDER BY 1, 2`,
+      ],
+      [
+        skillsBoard,
+        "Failure and timeout rate",
+        `SELECT $__timeGroupAlias(exec_started_at, $__interval),
+  100.0 * count(*) FILTER (WHERE exec_status = 'failed') / count(*) AS "failed %",
+  100.0 * count(*) FILTER (WHERE exec_status = 'timeout') / count(*) AS "timed out %"
+FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+      [
+        workflowsBoard,
+        "Completion rate",
+        `SELECT $__timeGroupAlias(wkex_started_at, $__interval),
+  100.0 * count(*) FILTER (WHERE wkex_status = 'completed') / count(*) AS "completed %"
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+      [
+        costBoard,
+        "Tokens over time",
+        `SELECT $__timeGroupAlias(wkex_started_at, $__interval), wkex_workflow_name AS metric,
+  coalesce(sum(wkex_total_tokens), 0) AS value
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1, 2 ORDER BY 1`,
+      ],
+      [
+        costBoard,
+        "Cost over time (USD)",
+        `SELECT $__timeGroupAlias(wkex_started_at, $__interval), coalesce(sum(wkex_cost_usd), 0)::float8 AS "cost USD"
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+    ];
+    const ranges = [
+      { from: FROM, to: TO },
+      // ragged edges, and a range inside one hour
+      {
+        from: new Date(BASE_MS + 17 * 60_000 + 3_500),
+        to: new Date(BASE_MS + 2 * 86_400_000 + 5 * 3_600_000 + 41 * 60_000),
+      },
+      { from: new Date(BASE_MS + 3_600_000 + 60_000), to: new Date(BASE_MS + 3_600_000 + 50 * 60_000) },
+    ];
+    let compared = 0;
+    for (const [board, title, reference] of fromRows) {
+      const text = board.panels.find((p) => p.title === title)?.sql as string;
+      for (const range of ranges) {
+        for (const interval of ["1h", "2h", "5m"]) {
+          for (const form of ["all", "single", "multi"]) {
+            const options = {
+              ...range,
+              interval,
+              variables: board.variables as VariableModel[],
+              values: variableForms()[form] as Record<string, VariableValue>,
+            };
+            const got = await run(database.handle.db, `${expandSql(text, options)}`);
+            const want = await run(database.handle.db, expandSql(reference, options));
+            const sorted = (rows: Row[]) =>
+              [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+            expect(sorted(got.rows), `${title}, ${interval}, ${form}`).toEqual(sorted(want.rows));
+            compared += want.rows.length;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 
   it("workflow and cost panels return the values the seeded rows imply", async () => {

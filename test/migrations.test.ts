@@ -11,7 +11,12 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { expect, it } from "vitest";
 import { parseTimestamp } from "../src/model/index.js";
-import { type DatabaseHandle, type DatabaseTarget, openDatabase } from "../src/store/index.js";
+import {
+  type DatabaseHandle,
+  type DatabaseTarget,
+  openDatabase,
+  rebuildRollups,
+} from "../src/store/index.js";
 import { describeEachDatabase } from "./helpers/databases.js";
 
 const migrations = fileURLToPath(new URL("../src/store/migrations", import.meta.url));
@@ -108,6 +113,34 @@ describeEachDatabase("migrations", (kind) => {
       expect(llm).toEqual([{ llm_id: expect.stringMatching(/^[0-9a-f-]{36}$/), total_tokens: 42 }]);
       // the db call keeps counting into its workflow and skill
       expect(calls).toEqual([{ kind: "db", wkex_id: wkex, exec_id: skill }]);
+    } finally {
+      await database.drop();
+    }
+  });
+  it("convert the rollup cells of the previous version to packed histograms equal to the rows'", async () => {
+    const database = await kind.create();
+    try {
+      // kept by the 0010 triggers as bucket and count arrays
+      await olderDatabase(database.target, 11, [
+        sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_status, exec_started_at, exec_duration_ms)
+          SELECT gen_random_uuid(), 'skill-' || (i % 3), 'completed', '2026-01-01T00:00:00Z'::timestamptz + i * interval '7 min',
+            (i * i) % 40000
+          FROM generate_series(1, 500) i`,
+        sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status, wkex_started_at, wkex_total_duration_ms)
+          SELECT gen_random_uuid(), 'w-' || i, 'failed', '2026-01-01T00:00:00Z'::timestamptz + i * interval '11 min',
+            CASE WHEN i % 5 = 0 THEN NULL ELSE i * 37 END
+          FROM generate_series(1, 200) i`,
+      ]);
+      const handle = await openDatabase(database.target);
+      const cells = sql`SELECT bucket_hours, bucket_start::text, skill_name AS name, duration_histogram::text FROM "SkillRollups"
+        UNION ALL SELECT bucket_hours, bucket_start::text, workflow_name, duration_histogram::text FROM "WorkflowRollups"
+        ORDER BY 1, 2, 3, 4`;
+      const converted = await select(handle, cells);
+      await rebuildRollups(handle.db);
+      const rebuilt = await select(handle, cells);
+      await handle.close();
+      expect(converted.length).toBeGreaterThan(0);
+      expect(converted).toEqual(rebuilt);
     } finally {
       await database.drop();
     }

@@ -16,6 +16,7 @@ import {
   workflowStats,
   writeChanges,
 } from "../src/store/index.js";
+import { durationBucket, unpackHistogram } from "../src/store/read/duration-histogram.js";
 import { queryRows } from "../src/store/transaction.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { BASE_MS, datasetSpans } from "./helpers/dataset.js";
@@ -24,9 +25,10 @@ const HOUR = 3_600_000;
 
 const at = (ms: number) => timestampFromMicros(BigInt(ms) * 1000n);
 
-/** Windows with ragged edges, whole hours and whole days, and one inside an hour. */
+/** Windows with ragged edges, whole hours, quarter days, days and weeks, and one inside an hour. */
 const WINDOWS: StatsWindow[] = [
   { from: at(BASE_MS - 24 * HOUR), to: at(BASE_MS + 5 * 24 * HOUR) },
+  { from: at(BASE_MS - 10 * 24 * HOUR + 7 * HOUR + 123_456), to: at(BASE_MS + 11 * 24 * HOUR + 2 * HOUR) },
   {
     from: timestampFromMicros(BigInt(BASE_MS + 5 * HOUR + 1_037_123) * 1000n + 456n),
     to: at(BASE_MS + 55 * HOUR + 660_000),
@@ -142,12 +144,12 @@ async function rollupCells(db: Database): Promise<unknown[]> {
   return queryRows(
     db,
     sql`SELECT 'skill' AS kind, bucket_start::text, bucket_hours, skill_id::text AS id, skill_name AS name, organization_id::text,
-          companion_id::text, status, executions, duration_sum::text, duration_buckets::text, duration_counts::text,
+          companion_id::text, status, executions, duration_sum::text, duration_histogram::text,
           NULL AS tokens, NULL AS cost, NULL AS avg_n
         FROM "SkillRollups"
         UNION ALL
         SELECT 'workflow', bucket_start::text, bucket_hours, workflow_id::text, workflow_name, organization_id::text,
-          companion_id::text, status, executions, duration_sum::text, duration_buckets::text, duration_counts::text,
+          companion_id::text, status, executions, duration_sum::text, duration_histogram::text,
           total_tokens::text, cost_usd::text, avg_step_count
         FROM "WorkflowRollups"
         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`,
@@ -207,6 +209,22 @@ describeEachDatabase("stats rollups", (kind) => {
     const rebuilt = await rebuildRollups(db);
     expect(rebuilt.skillCells + rebuilt.workflowCells).toBe(kept.length);
     expect(await rollupCells(db)).toEqual(kept);
+  });
+
+  it("a histogram packed in SQL unpacks to the buckets and counts of its durations", async () => {
+    const durations = [0, 1, 2, 3, 999, 1000, 30_000, 2 ** 31 - 1];
+    const [row] = await queryRows<{ packed: string }>(
+      database.handle.db,
+      sql`SELECT sum(u.n * execlens_histogram_of_bucket(execlens_duration_bucket(u.ms)))::text AS packed
+        FROM unnest(${`{${durations.join(",")}}`}::int[], ${`{${durations.map((_, i) => 999_999_000 + i).join(",")}}`}::bigint[]) AS u(ms, n)`,
+    );
+    const want = new Map<number, number>();
+    for (const [i, ms] of durations.entries()) {
+      const bucket = durationBucket(ms);
+      want.set(bucket, (want.get(bucket) ?? 0) + 999_999_000 + i);
+    }
+    const got = unpackHistogram(row?.packed ?? "");
+    expect(new Map(got.buckets.map((b, i) => [b, got.counts[i]]))).toEqual(want);
   });
 
   it("follow retention: deleted rows leave the cells", async () => {

@@ -15,7 +15,7 @@ import {
 /** Rows of a dashboard's skill panels: the time range and every variable, on indexed columns. */
 const skillFilter = [
   "$__timeFilter(exec_started_at)",
-  where.skill,
+  where.skill("exec_skill_name"),
   where.companion("companion_id"),
   where.organisation("organization_id"),
   where.user("user_id"),
@@ -23,11 +23,86 @@ const skillFilter = [
 ].join("\n  AND ");
 
 const workflowScope = [
-  where.workflow,
+  where.workflow("wkex_workflow_name"),
   where.companion("companion_id"),
   where.organisation("organization_id"),
 ].join("\n  AND ");
 const workflowFilter = `$__timeFilter(wkex_started_at)\n  AND ${workflowScope}`;
+
+/*
+ * Sums over long ranges read whole hours from the hour cells of the rollups (by skill or
+ * workflow, organisation, companion and status) and only the ragged edges from the rows: when
+ * every interval is whole hours (a cell never straddles two) and every variable chosen is one the
+ * cells hold. Otherwise the rows. The cells cover [hoursFrom, hoursTo), the rows the rest of the
+ * range; the conditions are constants, so PostgreSQL runs only the branches they leave.
+ */
+const hoursFrom = `date_bin('1 hour', $__timeFrom()::timestamptz + interval '1 hour' - interval '1 microsecond', '1970-01-01T00:00:00Z')`;
+const hoursTo = `greatest(${hoursFrom}, date_bin('1 hour', $__timeTo()::timestamptz, '1970-01-01T00:00:00Z'))`;
+const WHOLE_HOURS = "$__interval_ms % 3600000 = 0";
+
+interface HourCellsAndRows {
+  /** When the cells may be used: a constant condition on the interval and variables. */
+  readonly useCells: string;
+  /** SELECT … FROM the rollup table, naming the columns (`at` first). */
+  readonly cells: string;
+  readonly cellFilter: string;
+  /** SELECT … FROM the execution table: the same columns from one row. */
+  readonly rows: string;
+  readonly started: string;
+  readonly rowFilter: string;
+}
+
+function hourCellsAndRows(o: HourCellsAndRows): string {
+  return `${o.cells}
+  WHERE ${o.useCells} AND bucket_hours = 1 AND bucket_start >= ${hoursFrom} AND bucket_start < ${hoursTo}
+    AND ${o.cellFilter}
+  UNION ALL
+  ${o.rows}
+  WHERE ${o.rowFilter} AND NOT ${o.useCells}
+  UNION ALL
+  ${o.rows}
+  WHERE ${o.rowFilter} AND ${o.useCells} AND ${o.started} < ${hoursFrom}
+  UNION ALL
+  ${o.rows}
+  WHERE ${o.rowFilter} AND ${o.useCells} AND ${o.started} >= ${hoursTo}`;
+}
+
+/** Skill executions of the range and variables as (at, status, n), for counts per interval. */
+const skillCounts = hourCellsAndRows({
+  // the cells have no user or session
+  useCells: `(${WHOLE_HOURS} AND '$user' = '' AND '$session' = '')`,
+  cells: `SELECT bucket_start AS at, status, executions AS n FROM "SkillRollups"`,
+  cellFilter: [
+    where.skill("skill_name"),
+    where.companion("companion_id"),
+    where.organisation("organization_id"),
+  ].join(" AND "),
+  rows: `SELECT exec_started_at, exec_status, 1 FROM "SkillExecutions"`,
+  started: "exec_started_at",
+  rowFilter: skillFilter,
+});
+
+/** Workflow executions of the range and variables as (at, name, status, n, tokens, cost), for sums per interval. */
+const workflowSums = hourCellsAndRows({
+  useCells: `(${WHOLE_HOURS})`,
+  cells: `SELECT bucket_start AS at, workflow_name AS name, status, executions AS n, total_tokens AS tokens,
+    cost_usd AS cost FROM "WorkflowRollups"`,
+  cellFilter: [
+    where.workflow("workflow_name"),
+    where.companion("companion_id"),
+    where.organisation("organization_id"),
+  ].join(" AND "),
+  rows: `SELECT wkex_started_at, wkex_workflow_name, wkex_status, 1, coalesce(wkex_total_tokens, 0)::bigint,
+    coalesce(wkex_cost_usd, 0)::numeric(18, 8) FROM "WorkflowExecutions"`,
+  started: "wkex_started_at",
+  rowFilter: workflowFilter,
+});
+
+/**
+ * Points of the count panels: Grafana's auto interval over 30 days is then 1 h (range / points,
+ * rounded), which the hour cells serve; over a day it stays minutes, from the rows.
+ */
+const LONG_RANGE_POINTS = 500;
 
 export interface DashboardDefinition {
   readonly uid: string;
@@ -54,9 +129,9 @@ export const skillExecutions: DashboardDefinition = {
       title: "Throughput by status",
       kind: "timeseries",
       description: "Skill executions started per interval, by status",
-      sql: `SELECT $__timeGroupAlias(exec_started_at, $__interval), exec_status AS metric, count(*) AS value
-FROM "SkillExecutions"
-WHERE ${skillFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval), status AS metric, sum(n) AS value
+FROM (${skillCounts}) c
 GROUP BY 1, 2
 ORDER BY 1`,
     },
@@ -65,11 +140,11 @@ ORDER BY 1`,
       kind: "timeseries",
       description: "Share of the executions started per interval that failed or timed out",
       unit: "percent",
-      sql: `SELECT $__timeGroupAlias(exec_started_at, $__interval),
-  100.0 * count(*) FILTER (WHERE exec_status = 'failed') / count(*) AS "failed %",
-  100.0 * count(*) FILTER (WHERE exec_status = 'timeout') / count(*) AS "timed out %"
-FROM "SkillExecutions"
-WHERE ${skillFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval),
+  100.0 * coalesce(sum(n) FILTER (WHERE status = 'failed'), 0) / sum(n) AS "failed %",
+  100.0 * coalesce(sum(n) FILTER (WHERE status = 'timeout'), 0) / sum(n) AS "timed out %"
+FROM (${skillCounts}) c
 GROUP BY 1
 ORDER BY 1`,
     },
@@ -177,10 +252,10 @@ LIMIT 200`,
       kind: "timeseries",
       description: "Share of the workflow executions started per interval that completed",
       unit: "percent",
-      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval),
-  100.0 * count(*) FILTER (WHERE wkex_status = 'completed') / count(*) AS "completed %"
-FROM "WorkflowExecutions"
-WHERE ${workflowFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval),
+  100.0 * coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) / sum(n) AS "completed %"
+FROM (${workflowSums}) c
 GROUP BY 1
 ORDER BY 1`,
     },
@@ -252,10 +327,9 @@ export const costAndTokens: DashboardDefinition = {
       title: "Tokens over time",
       kind: "timeseries",
       description: "Tokens of the workflow executions started per interval, by workflow",
-      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval), wkex_workflow_name AS metric,
-  coalesce(sum(wkex_total_tokens), 0) AS value
-FROM "WorkflowExecutions"
-WHERE ${workflowFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval), name AS metric, sum(tokens) AS value
+FROM (${workflowSums}) c
 GROUP BY 1, 2
 ORDER BY 1`,
     },
@@ -264,9 +338,9 @@ ORDER BY 1`,
       kind: "timeseries",
       description: "Cost of the workflow executions started per interval",
       unit: "currencyUSD",
-      sql: `SELECT $__timeGroupAlias(wkex_started_at, $__interval), coalesce(sum(wkex_cost_usd), 0)::float8 AS "cost USD"
-FROM "WorkflowExecutions"
-WHERE ${workflowFilter}
+      maxDataPoints: LONG_RANGE_POINTS,
+      sql: `SELECT $__timeGroupAlias(at, $__interval), sum(cost)::float8 AS "cost USD"
+FROM (${workflowSums}) c
 GROUP BY 1
 ORDER BY 1`,
     },

@@ -10,6 +10,8 @@ export interface SqlPanel {
   readonly description: string;
   readonly sql: string;
   readonly unit?: string;
+  /** The most points Grafana asks for, which sets its auto $__interval (range / points); else the panel's width. */
+  readonly maxDataPoints?: number;
 }
 
 const FORMAT: Record<PanelKind, "time_series" | "table"> = {
@@ -31,6 +33,7 @@ export function toGrafanaPanels(panels: readonly SqlPanel[]): Panel[] {
     description: panel.description,
     datasource: DATASOURCE,
     gridPos: { h: 9, w: 12, x: (index % 2) * 12, y: Math.floor(index / 2) * 9 },
+    ...(panel.maxDataPoints === undefined ? {} : { maxDataPoints: panel.maxDataPoints }),
     fieldConfig: { defaults: panel.unit === undefined ? {} : { unit: panel.unit }, overrides: [] },
     options: {},
     targets: [

@@ -97,8 +97,8 @@ export const stuckMinutesVariable: VariableModel = {
 export const where = {
   organisation: (column: string) => `(${ALL_UUID} IN ($organisation) OR ${column} IN ($organisation))`,
   companion: (column: string) => `(${ALL_UUID} IN ($companion) OR ${column} IN ($companion))`,
-  skill: `(${ALL_TEXT} IN ($skill) OR exec_skill_name IN ($skill))`,
-  workflow: `(${ALL_TEXT} IN ($workflow) OR wkex_workflow_name IN ($workflow))`,
+  skill: (column: string) => `(${ALL_TEXT} IN ($skill) OR ${column} IN ($skill))`,
+  workflow: (column: string) => `(${ALL_TEXT} IN ($workflow) OR ${column} IN ($workflow))`,
   user: (column: string) =>
     `('$user' = '' OR ${column} = (CASE WHEN '$user' = '' THEN NULL ELSE '$user' END)::uuid)`,
   session: (column: string) => `('$session' = '' OR ${column} = '$session')`,

@@ -46,6 +46,27 @@ export interface Histogram {
   readonly counts: readonly number[];
 }
 
+/** Decimal digits each bucket's count takes in a packed histogram (migration 0011). */
+const DIGITS_PER_BUCKET = 10;
+
+/**
+ * A histogram packed in one number (text of a numeric, see SkillRollups.duration_histogram):
+ * bucket b's count is read from decimal digits 10b to 10b+9, counted from the right.
+ */
+export function unpackHistogram(packed: string): Histogram {
+  if (!/^\d+$/.test(packed)) throw new Error(`not a packed duration histogram: ${packed.slice(0, 40)}`);
+  const buckets: number[] = [];
+  const counts: number[] = [];
+  for (let bucket = 0, end = packed.length; end > 0; bucket++, end -= DIGITS_PER_BUCKET) {
+    const count = Number(packed.slice(Math.max(0, end - DIGITS_PER_BUCKET), end));
+    if (count > 0) {
+      buckets.push(bucket);
+      counts.push(count);
+    }
+  }
+  return { buckets, counts };
+}
+
 /** percentile_cont(p) of the durations a histogram counts, each taken as its bucket's point; null when empty. */
 export function histogramPercentile(histogram: Histogram, p: number): number | null {
   const total = histogram.counts.reduce((sum, n) => sum + n, 0);

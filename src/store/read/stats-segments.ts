@@ -1,49 +1,58 @@
 import { type Timestamp, timestampFromMicros, timestampMicros } from "../../model/index.js";
 
 const HOUR = 3_600_000_000n;
-const DAY = 24n * HOUR;
 
-/** Where a part of a stats window is read from: the rows, the hour cells or the day cells of the rollups. */
-export type SegmentSource = "rows" | "hours" | "days";
+/**
+ * Widths of the rollup cells in hours, finest first, each dividing the next and all aligned to
+ * the Unix epoch: hours, quarter days, UTC days and 7-day weeks (execlens_rollup_widths() in SQL).
+ */
+export const CELL_HOURS = [1, 6, 24, 168] as const;
 
 export interface Segment {
-  readonly source: SegmentSource;
+  /** Where this part of a window is read from: the rows, or the cells of that many hours. */
+  readonly source: "rows" | number;
   readonly from: Timestamp;
   readonly to: Timestamp;
+}
+
+interface Span {
+  readonly source: "rows" | number;
+  readonly from: bigint;
+  readonly to: bigint;
 }
 
 const floorTo = (t: bigint, unit: bigint) => t - (((t % unit) + unit) % unit);
 const ceilTo = (t: bigint, unit: bigint) => -floorTo(-t, unit);
 
+/** [from, to) as the widest whole cells it holds, the rest by the finer ones, the ragged edges by the rows. */
+function cover(from: bigint, to: bigint, widths: readonly number[]): Span[] {
+  if (from >= to) return [];
+  const hours = widths[widths.length - 1];
+  if (hours === undefined) return [{ source: "rows", from, to }];
+  const finer = widths.slice(0, -1);
+  const unit = BigInt(hours) * HOUR;
+  const cellsFrom = ceilTo(from, unit);
+  const cellsTo = floorTo(to, unit);
+  if (cellsFrom >= cellsTo) return cover(from, to, finer);
+  return [
+    ...cover(from, cellsFrom, finer),
+    { source: hours, from: cellsFrom, to: cellsTo },
+    ...cover(cellsTo, to, finer),
+  ];
+}
+
 /**
- * Splits [from, to) so that whole UTC days come from day cells, the whole hours around them from
- * hour cells and the ragged edges from the rows; `coarsest` caps the cells used (a chart whose
- * buckets are not whole days cannot use day cells).
+ * Splits [from, to) so that the widest cells come first and finer ones fill in, down to the
+ * rows for the ragged edges. With `bucketSeconds` (a chart), only cells that never straddle two
+ * of its buckets are used: widths that divide it; none when it is not whole hours.
  */
-export function segmentsOf(from: Timestamp, to: Timestamp, coarsest: SegmentSource): Segment[] {
-  const start = timestampMicros(from);
-  const end = timestampMicros(to);
-  const out: Array<{ source: SegmentSource; from: bigint; to: bigint }> = [];
-  const hoursFrom = ceilTo(start, HOUR);
-  const hoursTo = floorTo(end, HOUR);
-  if (coarsest === "rows" || hoursFrom >= hoursTo) {
-    out.push({ source: "rows", from: start, to: end });
-  } else {
-    out.push({ source: "rows", from: start, to: hoursFrom });
-    const daysFrom = ceilTo(hoursFrom, DAY);
-    const daysTo = floorTo(hoursTo, DAY);
-    if (coarsest === "days" && daysFrom < daysTo) {
-      out.push(
-        { source: "hours", from: hoursFrom, to: daysFrom },
-        { source: "days", from: daysFrom, to: daysTo },
-        { source: "hours", from: daysTo, to: hoursTo },
-      );
-    } else {
-      out.push({ source: "hours", from: hoursFrom, to: hoursTo });
-    }
-    out.push({ source: "rows", from: hoursTo, to: end });
-  }
-  return out
-    .filter((s) => s.from < s.to)
-    .map((s) => ({ source: s.source, from: timestampFromMicros(s.from), to: timestampFromMicros(s.to) }));
+export function segmentsOf(from: Timestamp, to: Timestamp, bucketSeconds?: number): Segment[] {
+  const widths = CELL_HOURS.filter(
+    (hours) => bucketSeconds === undefined || bucketSeconds % (hours * 3600) === 0,
+  );
+  return cover(timestampMicros(from), timestampMicros(to), widths).map((s) => ({
+    source: s.source,
+    from: timestampFromMicros(s.from),
+    to: timestampFromMicros(s.to),
+  }));
 }

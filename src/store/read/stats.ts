@@ -3,9 +3,9 @@ import { sourceIdToUuid, type Timestamp, WORKFLOW_STATUSES } from "../../model/i
 import type { Database } from "../database.js";
 import { timestampFromDatabase } from "../schema/columns.js";
 import { queryRows } from "../transaction.js";
-import { histogramPercentile } from "./duration-histogram.js";
+import { histogramPercentile, unpackHistogram } from "./duration-histogram.js";
 import { rollupInScope, type Scope, skillInScope, skillMissedByRollups, workflowInScope } from "./scope.js";
-import { type Segment, type SegmentSource, segmentsOf } from "./stats-segments.js";
+import { type Segment, segmentsOf } from "./stats-segments.js";
 
 export interface StatsWindow {
   readonly from: Timestamp;
@@ -80,8 +80,8 @@ interface StatsRow {
   k2: string | null;
   count: number | string;
   statuses: Record<string, number>;
-  buckets: Array<number | string> | null;
-  counts: Array<number | string> | null;
+  /** The merged duration histogram, packed (see unpackHistogram). */
+  histogram: string;
   avg_step: number | null;
   tokens: number | string | null;
   cost: number | string | null;
@@ -89,24 +89,23 @@ interface StatsRow {
 
 const ORIGIN = sql`'1970-01-01T00:00:00Z'::timestamptz`;
 
-/** One part of the window as cells: k1, k2, status, executions, buckets, counts, at, avg_sum, avg_n, tokens, cost. */
+/** One part of the window as cells: k1, k2, status, executions, histogram, at, avg_sum, avg_n, tokens, cost. */
 function cellsOf(source: Source, segment: Segment): SQL[] {
   const { rows, rollups } = source;
   const fromRows = (scope: SQL | undefined) => sql`
 SELECT ${rows.keys[0]} AS k1, ${rows.keys[1]} AS k2, ${rows.status}::text AS status, 1 AS executions,
-  CASE WHEN ${rows.duration} IS NULL THEN '{}'::smallint[] ELSE ARRAY[execlens_duration_bucket(${rows.duration})] END AS buckets,
-  CASE WHEN ${rows.duration} IS NULL THEN '{}'::int[] ELSE ARRAY[1] END AS counts,
+  coalesce(execlens_histogram_of_bucket(execlens_duration_bucket(${rows.duration})), 0) AS histogram,
   ${rows.started} AS at, ${rows.extras}
 FROM ${rows.table}
 WHERE ${and(sql`${rows.started} >= ${segment.from}::timestamptz`, sql`${rows.started} < ${segment.to}::timestamptz`, scope, rows.filter)}`;
   if (segment.source === "rows") return [fromRows(rows.scope)];
   const cells = sql`
 SELECT ${rollups.keys[0]} AS k1, ${rollups.keys[1]} AS k2, ${rollups.table}.status::text AS status,
-  ${rollups.table}.executions, ${rollups.table}.duration_buckets AS buckets, ${rollups.table}.duration_counts AS counts,
+  ${rollups.table}.executions, ${rollups.table}.duration_histogram AS histogram,
   ${rollups.table}.bucket_start AS at, ${rollups.extras}
 FROM ${rollups.table}
 WHERE ${and(
-    sql`${rollups.table}.bucket_hours = ${segment.source === "days" ? 24 : 1}`,
+    sql`${rollups.table}.bucket_hours = ${segment.source}`,
     sql`${rollups.table}.bucket_start >= ${segment.from}::timestamptz`,
     sql`${rollups.table}.bucket_start < ${segment.to}::timestamptz`,
     rollups.scope,
@@ -122,15 +121,9 @@ function unionOf(source: Source, segments: readonly Segment[]): SQL {
   );
 }
 
-/** Series buckets that are whole days or hours are read from those rollup cells; others from the rows. */
-function coarsestFor(bucketSeconds: number): SegmentSource {
-  if (bucketSeconds % 86_400 === 0) return "days";
-  return bucketSeconds % 3_600 === 0 ? "hours" : "rows";
-}
-
 /**
- * Stats per key over a window: whole days and hours from the rollup cells, the ragged edges from
- * the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
+ * Stats per key over a window: whole weeks, days, quarter days and hours from the rollup cells,
+ * the ragged edges from the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
  * histogram (see PERCENTILE_RELATIVE_ERROR).
  */
 async function stats(
@@ -147,21 +140,12 @@ async function stats(
   const rows = await queryRows<StatsRow>(
     db,
     sql`
-WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, "days"))}),
-totals AS (
-  SELECT c.k1, c.k2, sum(c.executions)::int AS count, jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
-    (sum(c.avg_sum) / NULLIF(sum(c.avg_n), 0))::real AS avg_step, sum(c.tokens)::bigint AS tokens, sum(c.cost)::numeric AS cost
-  FROM c GROUP BY 1, 2),
-merged AS (
-  SELECT c.k1, c.k2, u.bucket, sum(u.n)::bigint AS n
-  FROM c CROSS JOIN LATERAL unnest(c.buckets, c.counts) AS u(bucket, n) GROUP BY 1, 2, 3),
-histograms AS (
-  SELECT k1, k2, array_agg(bucket ORDER BY bucket) AS buckets, array_agg(n ORDER BY bucket) AS counts
-  FROM merged GROUP BY 1, 2)
-SELECT t.*, h.buckets, h.counts
--- keys may be NULL: joined as JSON arrays, which hash (IS NOT DISTINCT FROM does not)
-FROM totals t LEFT JOIN histograms h ON jsonb_build_array(h.k1, h.k2) = jsonb_build_array(t.k1, t.k2)
-ORDER BY t.count DESC, t.k2`,
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to))})
+SELECT c.k1, c.k2, sum(c.executions)::int AS count, jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
+  (sum(c.avg_sum) / NULLIF(sum(c.avg_n), 0))::real AS avg_step, sum(c.tokens)::bigint AS tokens, sum(c.cost)::numeric AS cost,
+  -- histograms merge by adding their packed numbers
+  sum(c.histogram)::text AS histogram
+FROM c GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
   );
   if (window.bucketSeconds === undefined) return rows;
   const points = await queryRows<{
@@ -174,7 +158,7 @@ ORDER BY t.count DESC, t.k2`,
   }>(
     db,
     sql`
-WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, coarsestFor(window.bucketSeconds)))})
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, window.bucketSeconds))})
 SELECT c.k1, c.k2, date_bin(make_interval(secs => ${window.bucketSeconds}), c.at, ${ORIGIN}) AS bucket,
   sum(c.executions)::int AS count,
   coalesce(sum(c.executions) FILTER (WHERE c.status = 'failed'), 0)::int AS failed,
@@ -197,7 +181,7 @@ FROM c GROUP BY 1, 2, 3 ORDER BY 3`,
 function common(row: StatsRow & { series?: SeriesPoint[] }): ExecutionStats {
   const count = Number(row.count);
   const byStatus = Object.fromEntries(Object.entries(row.statuses).map(([k, v]) => [k, Number(v)]));
-  const histogram = { buckets: (row.buckets ?? []).map(Number), counts: (row.counts ?? []).map(Number) };
+  const histogram = unpackHistogram(row.histogram);
   return {
     count,
     byStatus,

@@ -16,24 +16,28 @@ import { timestamptz } from "./columns.js";
 
 /**
  * What every rollup cell holds: the executions of one key that started in one bucket of time (an
- * hour, or a UTC day made of its hours), their count, duration sum and duration histogram, kept
- * sparse: the buckets in use (see read/duration-histogram.ts) and how many durations fell in
- * each. Cells change by the net change of the rows a transaction wrote (see RollupChanges), and
- * are rebuilt from the rows by the 0010 migration and `execlens rollups rebuild`.
+ * hour, a quarter day, a UTC day or a 7-day week, see CELL_HOURS in read/stats-segments.ts), their
+ * count, duration sum and duration histogram.
+ * Cells change by the net change of the rows a transaction wrote (see RollupChanges), and are
+ * rebuilt from the rows by the 0010 migration and `execlens rollups rebuild`.
  */
 const cell = () => ({
   bucketStart: timestamptz("bucket_start").notNull(),
-  /** 1: an hour of rows; 24: a UTC day, made of that day's hour cells. */
+  /** The cell's width in hours: 1, 6, 24 or 168, each aligned to the Unix epoch. */
   bucketHours: smallint("bucket_hours").notNull(),
   organizationId: uuid("organization_id"),
   companionId: uuid("companion_id"),
   executions: integer("executions").notNull(),
   durationSum: bigint("duration_sum", { mode: "number" }).notNull(),
-  durationBuckets: smallint("duration_buckets").array().notNull(),
-  durationCounts: integer("duration_counts").array().notNull(),
+  /**
+   * How many durations fell in each histogram bucket (see read/duration-histogram.ts), packed in
+   * one number: bucket b's count in decimal digits 10b to 10b+9 from the right, so that adding
+   * histograms is adding numbers (sum() in SQL) and a cell's histogram changes by `+`.
+   */
+  durationHistogram: numeric("duration_histogram").notNull(),
 });
 
-/** Skill executions per hour and day, by skill, organisation, companion and status. */
+/** Skill executions per hour, quarter day, day and week, by skill, organisation, companion and status. */
 export const skillRollups = pgTable(
   "SkillRollups",
   {
@@ -52,7 +56,7 @@ export const skillRollups = pgTable(
   ],
 );
 
-/** Workflow executions per hour and day, by workflow, organisation, companion and status. */
+/** Workflow executions per hour, quarter day, day and week, by workflow, organisation, companion and status. */
 export const workflowRollups = pgTable(
   "WorkflowRollups",
   {
@@ -86,7 +90,7 @@ export const workflowRollups = pgTable(
  * What each statement of a transaction changed in the cells, written by statement triggers on the
  * execution tables from the rows it inserted, deleted or updated (new rows count +1, old rows −1,
  * per cell and duration bucket: an update that moves nothing nets to no row). When the
- * transaction commits, a deferred trigger adds the net change to the hour and day cells and
+ * transaction commits, a deferred trigger adds the net change to the cells of every width and
  * drops the cells left empty. Keyed by transaction, so concurrent writers never meet here.
  */
 export const rollupChanges = pgTable(
