@@ -28,7 +28,7 @@ export function jsonTimestamp(value: SQL | PgColumn): SQL {
 }
 
 /** A column's value in JSON; a column type not known here is refused where the projection is made. */
-export function columnJson(column: PgColumn): SQL {
+function columnJson(column: PgColumn): SQL {
   if (column.getSQLType() === "timestamp with time zone") return jsonTimestamp(column);
   if (AS_IS.has(column.columnType)) return sql`${column}`;
   if (FINITE_ONLY.has(column.columnType))
