@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { skillJson, workflowJson } from "../src/server/schemas.js";
 import {
   ALL,
   type DatabaseHandle,
@@ -63,12 +64,12 @@ export async function explainApiQueries(url: string, db: DatabaseHandle["db"]) {
     ms: number;
   }> = [];
   for (const sort of ["started_at", "duration"] as const) {
-    for (const [list, filters, build, table] of [
-      ["skill-executions", skillFilters, skillListQuery, "SkillExecutions"],
-      ["workflow-executions", workflowFilters, workflowListQuery, "WorkflowExecutions"],
+    for (const [list, filters, build, table, json] of [
+      ["skill-executions", skillFilters, skillListQuery, "SkillExecutions", skillJson],
+      ["workflow-executions", workflowFilters, workflowListQuery, "WorkflowExecutions", workflowJson],
     ] as const) {
       for (const [filter, value] of Object.entries(filters)) {
-        const { query } = (build as typeof skillListQuery)(db, ALL, value, { ...page, sort });
+        const { query } = (build as typeof skillListQuery)(db, ALL, value, { ...page, sort }, json);
         const statement = query.toSQL();
         const { rows } = await client.query(
           `EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`,

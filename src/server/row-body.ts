@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { getTableColumns } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { createSchemaFactory } from "drizzle-zod";
+import type { JsonEntry } from "../store/index.js";
 
 const { createSelectSchema } = createSchemaFactory({ zodInstance: z });
 
@@ -10,11 +11,6 @@ export const jsonObject = z.record(z.string(), z.unknown());
 
 type Row<T extends PgTable> = T["$inferSelect"];
 type Renames<T extends PgTable> = Partial<Record<keyof Row<T>, string>>;
-
-/** A row's properties as the API names them: renamed ones under their new name, omitted ones gone. */
-export type Projected<T extends PgTable, R extends Renames<T>, O extends keyof Row<T>> = {
-  [K in Exclude<keyof Row<T>, O> as K extends keyof R ? (R[K] extends string ? R[K] : K) : K]: Row<T>[K];
-};
 
 export interface RowBodySpec<T extends PgTable, R extends Renames<T>, O extends keyof Row<T>> {
   /** The component's name in the OpenAPI document. */
@@ -30,7 +26,8 @@ export interface RowBodySpec<T extends PgTable, R extends Renames<T>, O extends 
 /**
  * An API body made from a table's definition: every column becomes a property of the schema
  * (its type and nullability from the column; timestamps as the API's Timestamp strings) and of
- * the row's JSON projection, so that the table, the body and the projection cannot drift apart.
+ * the row's JSON projection, which PostgreSQL builds (see store/read/json.ts), so that the table,
+ * the body and the projection cannot drift apart.
  */
 export function rowBody<
   T extends PgTable,
@@ -52,24 +49,19 @@ export function rowBody<
   const base = createSelectSchema(table, refine as never) as unknown as z.ZodObject<
     Record<string, z.ZodType>
   >;
-  const renames = Object.entries(spec.rename ?? {}) as Array<[string, string]>;
-  const shape: Record<string, z.ZodType> = {};
-  for (const [key, schema] of Object.entries(base.shape)) {
-    if ((spec.omit as readonly string[] | undefined)?.includes(key)) continue;
-    shape[renames.find(([from]) => from === key)?.[1] ?? key] = schema;
-  }
-  const schema = z.object(shape).openapi(spec.name);
-  const renamed = new Map(renames);
+  const renames = new Map(Object.entries(spec.rename ?? {}) as Array<[string, string]>);
   const omitted = new Set<string>(spec.omit as readonly string[] | undefined);
+  const shape: Record<string, z.ZodType> = {};
+  const entries: JsonEntry[] = [];
+  for (const [key, schema] of Object.entries(base.shape)) {
+    if (omitted.has(key)) continue;
+    const name = renames.get(key) ?? key;
+    shape[name] = schema;
+    entries.push([name, columns[key] as PgColumn]);
+  }
   return {
-    schema,
-    /** The row as the API shows it. */
-    json(row: Row<T>): Projected<T, R, O> {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row as Record<string, unknown>)) {
-        if (!omitted.has(key)) out[renamed.get(key) ?? key] = value;
-      }
-      return out as Projected<T, R, O>;
-    },
+    schema: z.object(shape).openapi(spec.name),
+    /** The row's properties as the API shows them, in the schema's order: for jsonBuildObject. */
+    entries: entries as readonly JsonEntry[],
   };
 }

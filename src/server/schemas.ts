@@ -1,12 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
 import { SKILL_STATUSES, WORKFLOW_STATUSES } from "../model/index.js";
 import {
+  jsonBuildObject,
   llmCalls,
   skillExecutions,
   type WorkflowExecution,
-  type WorkflowExecutionDetail,
   workflowExecutions,
+  workflowLlmCallsJson,
+  workflowSkillsJson,
   workflowStepExecutions,
+  workflowStepsJson,
 } from "../store/index.js";
 import { jsonObject, rowBody } from "./row-body.js";
 
@@ -20,7 +24,8 @@ const skill = rowBody(skillExecutions, {
   refine: { status: z.enum(SKILL_STATUSES), attributes: jsonObject },
 });
 export const SkillExecutionBody = skill.schema;
-export const skillJson = skill.json;
+/** A skill execution row as SkillExecutionBody, in SQL. */
+export const skillJson = jsonBuildObject(skill.entries);
 
 export function progressOf(
   row: Pick<WorkflowExecution, "completedSteps" | "totalSteps" | "status">,
@@ -29,6 +34,17 @@ export function progressOf(
   if (!row.totalSteps) return null;
   return Math.min(100, Math.round(((row.completedSteps ?? 0) / row.totalSteps) * 1000) / 10);
 }
+
+/** progressOf in SQL, over the workflow execution row, in the same float8 arithmetic as JavaScript's. */
+export const progressSql: SQL = (() => {
+  const t = workflowExecutions;
+  const tenths = sql`(coalesce(${t.completedSteps}, 0)::float8 / ${t.totalSteps} * 1000)`;
+  // Math.round: halves go up (PostgreSQL's round() of a float8 would make them even)
+  const rounded = sql`CASE WHEN ${tenths} - floor(${tenths}) >= 0.5 THEN ceil(${tenths}) ELSE floor(${tenths}) END`;
+  return sql`CASE WHEN ${t.status} = 'completed' THEN 100
+    WHEN coalesce(${t.totalSteps}, 0) = 0 THEN NULL
+    ELSE least(100, ${rounded} / 10) END`;
+})();
 
 const workflow = rowBody(workflowExecutions, {
   name: "WorkflowExecutionColumns",
@@ -42,9 +58,9 @@ export const WorkflowExecutionBody = workflow.schema
   })
   .openapi("WorkflowExecution");
 
-export function workflowJson(row: WorkflowExecution): z.infer<typeof WorkflowExecutionBody> {
-  return { ...workflow.json(row), progress: progressOf(row) };
-}
+const workflowEntries = [...workflow.entries, ["progress", progressSql]] as const;
+/** A workflow execution row as WorkflowExecutionBody, in SQL. */
+export const workflowJson = jsonBuildObject(workflowEntries);
 
 const step = rowBody(workflowStepExecutions, {
   name: "WorkflowStepExecution",
@@ -52,7 +68,6 @@ const step = rowBody(workflowStepExecutions, {
   refine: { status: z.enum(WORKFLOW_STATUSES), attributes: jsonObject },
 });
 export const StepBody = step.schema;
-export const stepJson = step.json;
 
 const llmCall = rowBody(llmCalls, {
   name: "LlmCall",
@@ -69,7 +84,8 @@ const llmCall = rowBody(llmCalls, {
   },
 });
 export const LlmCallBody = llmCall.schema;
-export const llmCallJson = llmCall.json;
+/** A model request row as LlmCallBody, in SQL. */
+export const llmCallJson = jsonBuildObject(llmCall.entries);
 
 export const WorkflowDetailBody = WorkflowExecutionBody.extend({
   steps: z.array(StepBody),
@@ -77,14 +93,13 @@ export const WorkflowDetailBody = WorkflowExecutionBody.extend({
   llmCalls: z.array(LlmCallBody).openapi({ description: "its model requests, in start order" }),
 }).openapi("WorkflowExecutionDetail");
 
-export function detailJson(detail: WorkflowExecutionDetail): z.infer<typeof WorkflowDetailBody> {
-  return {
-    ...workflowJson(detail.workflow),
-    steps: detail.steps.map(stepJson),
-    skills: detail.skills.map(skillJson),
-    llmCalls: detail.llmCalls.map(llmCallJson),
-  };
-}
+/** A workflow execution row with the rows under it as WorkflowDetailBody, in SQL. */
+export const detailJson = jsonBuildObject([
+  ...workflowEntries,
+  ["steps", workflowStepsJson(jsonBuildObject(step.entries))],
+  ["skills", workflowSkillsJson(skillJson)],
+  ["llmCalls", workflowLlmCallsJson(llmCallJson)],
+]);
 
 export const pageOf = <T extends z.ZodTypeAny>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);

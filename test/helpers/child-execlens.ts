@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -13,6 +13,8 @@ export interface ChildExeclens {
   rss(): number;
   /** The highest resident set size so far, in bytes (VmHWM). */
   peakRss(): number;
+  /** CPU time its threads have used so far, in nanoseconds, from /proc. */
+  cpuNanos(): number;
   output(): { stdout: string; stderr: string };
 }
 
@@ -54,6 +56,7 @@ export function spawnExeclens(
       }),
     rss: () => procStatusBytes(child, "VmRSS"),
     peakRss: () => procStatusBytes(child, "VmHWM"),
+    cpuNanos: () => procCpuNanos(child),
     output: () => ({ stdout, stderr }),
   };
 }
@@ -62,4 +65,13 @@ function procStatusBytes(child: ChildProcess, field: "VmRSS" | "VmHWM"): number 
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
   const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
   return kb * 1024;
+}
+
+/** The first field of each thread's schedstat: its time on a CPU, in nanoseconds (finer than utime's ticks). */
+function procCpuNanos(child: ChildProcess): number {
+  const tasks = `/proc/${child.pid}/task`;
+  return readdirSync(tasks).reduce(
+    (sum, task) => sum + Number(readFileSync(`${tasks}/${task}/schedstat`, "utf8").split(" ")[0]),
+    0,
+  );
 }

@@ -2,13 +2,14 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   type Database,
   type ExecutionFilters,
-  getSkillExecution,
-  getWorkflowExecution,
   listSkillExecutions,
   listWorkflowExecutions,
+  skillExecutionJson,
+  workflowExecutionJson,
 } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
+import { jsonText } from "../json-text.js";
 import { SkillListQuery, WorkflowListQuery } from "../query-params.js";
 import { apiRouter } from "../router.js";
 import {
@@ -19,7 +20,7 @@ import {
   WorkflowExecutionBody,
   workflowJson,
 } from "../schemas.js";
-import { answerPage, errorResponses, listRoute, notFoundResponse } from "./list-route.js";
+import { answerPage, errorResponses, listRoute, notFoundResponse, type PageBody } from "./list-route.js";
 
 const listSkills = listRoute({
   path: "/api/skill-executions",
@@ -85,41 +86,36 @@ export function executionRoutes(db: Database): OpenAPIHono<ApiEnv> {
   app.openapi(listSkills, async (c) => {
     const q = c.req.valid("query");
     const filters = { ...commonFilters(q), skillId: q.skill_id, workflowExecution: q.workflow_execution_id };
-    return c.json(
-      await answerPage(
-        c.get("scope"),
-        q,
-        (p) => listSkillExecutions(db, c.get("scope"), filters, p),
-        skillJson,
-      ),
-      200,
+    const text = await answerPage(c.get("scope"), q, (p) =>
+      listSkillExecutions(db, c.get("scope"), filters, p, skillJson),
     );
+    return jsonText<PageBody<typeof SkillExecutionBody>>(c, text);
   });
 
   app.openapi(listWorkflows, async (c) => {
     const q = c.req.valid("query");
     const filters = { ...commonFilters(q), workflowId: q.workflow_id };
-    return c.json(
-      await answerPage(
-        c.get("scope"),
-        q,
-        (p) => listWorkflowExecutions(db, c.get("scope"), filters, p),
-        workflowJson,
-      ),
-      200,
+    const text = await answerPage(c.get("scope"), q, (p) =>
+      listWorkflowExecutions(db, c.get("scope"), filters, p, workflowJson),
     );
+    return jsonText<PageBody<typeof WorkflowExecutionBody>>(c, text);
   });
 
   app.openapi(getSkill, async (c) => {
-    const row = await getSkillExecution(db, c.get("scope"), c.req.valid("param").id);
-    if (row === undefined) throw new ApiError("not_found", "no such skill execution");
-    return c.json(skillJson(row), 200);
+    const text = await skillExecutionJson(db, c.get("scope"), c.req.valid("param").id, skillJson);
+    if (text === undefined) throw new ApiError("not_found", "no such skill execution");
+    return jsonText<z.infer<typeof SkillExecutionBody>>(c, text);
   });
 
   app.openapi(getWorkflow, async (c) => {
-    const detail = await getWorkflowExecution(db, c.get("scope"), c.req.valid("param").executionId);
-    if (detail === undefined) throw new ApiError("not_found", "no such workflow execution");
-    return c.json(detailJson(detail), 200);
+    const text = await workflowExecutionJson(
+      db,
+      c.get("scope"),
+      c.req.valid("param").executionId,
+      detailJson,
+    );
+    if (text === undefined) throw new ApiError("not_found", "no such workflow execution");
+    return jsonText<z.infer<typeof WorkflowDetailBody>>(c, text);
   });
   return app;
 }

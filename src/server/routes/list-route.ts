@@ -1,6 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Page, PageRequest, Scope } from "../../store/index.js";
 import { checkOrganization } from "../auth.js";
+import { pageText } from "../json-text.js";
 import { ErrorBody, pageOf } from "../schemas.js";
 import { page, paged } from "./paging.js";
 
@@ -42,6 +43,12 @@ export function listRoute<Q extends z.ZodObject, I extends z.ZodType>(spec: {
   });
 }
 
+/** The body of a list's page of `Item`s. */
+export interface PageBody<Item extends z.ZodType> {
+  readonly items: Array<z.infer<Item>>;
+  readonly nextCursor: string | null;
+}
+
 interface ListQuery {
   readonly organization_id?: string | undefined;
   readonly sort: PageRequest["sort"];
@@ -50,14 +57,15 @@ interface ListQuery {
   readonly cursor?: string | undefined;
 }
 
-/** One page of a list, answered: the organisation filter checked against the key, rows as the API shows them. */
-export async function answerPage<Row, Item>(
+/**
+ * One page of a list, answered: the organisation filter checked against the key, the rows as the
+ * API shows them (JSON PostgreSQL built), as the page body's text.
+ */
+export async function answerPage(
   scope: Scope,
   query: ListQuery,
-  list: (page: PageRequest) => Promise<Page<Row>>,
-  json: (row: Row) => Item,
-): Promise<{ items: Item[]; nextCursor: string | null }> {
+  list: (page: PageRequest) => Promise<Page<string>>,
+): Promise<string> {
   checkOrganization(scope, query.organization_id);
-  const result = await paged(() => list(page(query)));
-  return { items: result.items.map(json), nextCursor: result.nextCursor };
+  return pageText(await paged(() => list(page(query))));
 }

@@ -1,10 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type Database, listLlmCalls } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
+import { jsonText } from "../json-text.js";
 import { LlmCallListQuery } from "../query-params.js";
 import { apiRouter } from "../router.js";
 import { LlmCallBody, llmCallJson } from "../schemas.js";
-import { answerPage, listRoute } from "./list-route.js";
+import { answerPage, listRoute, type PageBody } from "./list-route.js";
 
 const listModelRequests = listRoute({
   path: "/api/llm-calls",
@@ -28,10 +29,10 @@ export function llmCallRoutes(db: Database): OpenAPIHono<ApiEnv> {
       startedFrom: q.started_from,
       startedTo: q.started_to,
     };
-    return c.json(
-      await answerPage(c.get("scope"), q, (p) => listLlmCalls(db, c.get("scope"), filters, p), llmCallJson),
-      200,
+    const text = await answerPage(c.get("scope"), q, (p) =>
+      listLlmCalls(db, c.get("scope"), filters, p, llmCallJson),
     );
+    return jsonText<PageBody<typeof LlmCallBody>>(c, text);
   });
   return app;
 }

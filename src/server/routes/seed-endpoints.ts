@@ -1,16 +1,23 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
 import {
   type Database,
-  getSkillExecution,
-  getWorkflowExecution,
+  type JsonEntry,
+  jsonBuildObject,
   listSkillExecutions,
-  type SkillExecution,
-  type WorkflowExecutionDetail,
+  skillExecutionJson,
+  skillExecutions,
+  workflowExecutionJson,
+  workflowExecutions,
+  workflowSkillsJson,
+  workflowStepExecutions,
+  workflowStepsJson,
 } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
+import { jsonText } from "../json-text.js";
 import { apiRouter } from "../router.js";
-import { ErrorBody, progressOf } from "../schemas.js";
+import { ErrorBody, progressSql } from "../schemas.js";
 
 /*
  * The endpoints the seed names, answered from the same rows: the shapes the chat UI and the
@@ -81,48 +88,85 @@ const errors = {
   404: { description: "not found", content: { "application/json": { schema: ErrorBody } } },
 } as const;
 
-function workerStatus(row: SkillExecution): z.infer<typeof WorkerStatus> {
-  return {
-    executionId: row.execId,
-    skillId: row.skillId,
-    skillName: row.skillName,
-    status: row.status,
-    startedAt: row.startedAt,
-    completedAt: row.completedAt,
-    durationMs: row.durationMs,
-    error: row.errorMessage,
-    input: row.attributes.input_data,
-    output: row.attributes.output_data,
-  };
-}
+/* The bodies above, built by PostgreSQL from the rows (see store/read/json.ts). */
 
-function workflowStatus(detail: WorkflowExecutionDetail): z.infer<typeof WorkflowStatus> {
-  const w = detail.workflow;
-  return {
-    executionId: w.executionId,
-    workflowId: w.workflowId,
-    workflowName: w.workflowName,
-    status: w.status,
-    progress: progressOf(w),
-    currentStep: { id: w.currentStepId, order: w.currentStepOrder },
-    completedSteps: w.completedSteps,
-    totalSteps: w.totalSteps,
-    startedAt: w.startedAt,
-    completedAt: w.completedAt,
-    durationMs: w.totalDurationMs,
-    error:
-      w.errorStep === null && w.errorMessage === null ? null : { step: w.errorStep, message: w.errorMessage },
-  };
-}
+const skill = skillExecutions;
+const workerStatus = jsonBuildObject([
+  ["executionId", skill.execId],
+  ["skillId", skill.skillId],
+  ["skillName", skill.skillName],
+  ["status", skill.status],
+  ["startedAt", skill.startedAt],
+  ["completedAt", skill.completedAt],
+  ["durationMs", skill.durationMs],
+  ["error", skill.errorMessage],
+  ["input", sql`${skill.attributes}->'input_data'`],
+  ["output", sql`${skill.attributes}->'output_data'`],
+]);
+
+const w = workflowExecutions;
+const workflowStatusEntries: readonly JsonEntry[] = [
+  ["executionId", w.executionId],
+  ["workflowId", w.workflowId],
+  ["workflowName", w.workflowName],
+  ["status", w.status],
+  ["progress", progressSql],
+  [
+    "currentStep",
+    jsonBuildObject([
+      ["id", w.currentStepId],
+      ["order", w.currentStepOrder],
+    ]),
+  ],
+  ["completedSteps", w.completedSteps],
+  ["totalSteps", w.totalSteps],
+  ["startedAt", w.startedAt],
+  ["completedAt", w.completedAt],
+  ["durationMs", w.totalDurationMs],
+  [
+    "error",
+    sql`CASE WHEN ${w.errorStep} IS NULL AND ${w.errorMessage} IS NULL THEN NULL
+      ELSE ${jsonBuildObject([
+        ["step", w.errorStep],
+        ["message", w.errorMessage],
+      ])} END`,
+  ],
+];
+const workflowStatus = jsonBuildObject(workflowStatusEntries);
+
+const step = workflowStepExecutions;
+const workflowDetailedStatus = jsonBuildObject([
+  ...workflowStatusEntries,
+  [
+    "steps",
+    workflowStepsJson(
+      jsonBuildObject([
+        ["stepId", step.stepId],
+        ["order", step.stepOrder],
+        ["status", step.status],
+        ["startedAt", step.startedAt],
+        ["completedAt", step.completedAt],
+        ["durationMs", step.durationMs],
+        ["error", step.errorMessage],
+        ["output", sql`${step.attributes}->'output'`],
+      ]),
+    ),
+  ],
+  ["skills", workflowSkillsJson(workerStatus)],
+  ["initialInput", sql`${w.attributes}->'initial_input'`],
+  ["intermediateResults", sql`${w.attributes}->'intermediate_results'`],
+  ["finalOutput", sql`${w.attributes}->'final_output'`],
+]);
 
 async function workflowOrNotFound(
   db: Database,
   c: { get(key: "scope"): ApiEnv["Variables"]["scope"] },
   id: string,
-) {
-  const detail = await getWorkflowExecution(db, c.get("scope"), id);
-  if (detail === undefined) throw new ApiError("not_found", "no such workflow execution");
-  return detail;
+  json: SQL,
+): Promise<string> {
+  const text = await workflowExecutionJson(db, c.get("scope"), id, json);
+  if (text === undefined) throw new ApiError("not_found", "no such workflow execution");
+  return text;
 }
 
 export function seedEndpointRoutes(db: Database): OpenAPIHono<ApiEnv> {
@@ -161,17 +205,21 @@ export function seedEndpointRoutes(db: Database): OpenAPIHono<ApiEnv> {
         );
       }
       if (q.executionId !== undefined) {
-        const row = await getSkillExecution(db, c.get("scope"), q.executionId);
-        if (row === undefined) throw new ApiError("not_found", "no such skill execution");
-        return c.json(workerStatus(row), 200);
+        const text = await skillExecutionJson(db, c.get("scope"), q.executionId, workerStatus);
+        if (text === undefined) throw new ApiError("not_found", "no such skill execution");
+        return jsonText<z.infer<typeof WorkerStatus>>(c, text);
       }
       const page = await listSkillExecutions(
         db,
         c.get("scope"),
         { sessionId: q.sessionId },
         { sort: "started_at", order: "desc", limit: 500 },
+        workerStatus,
       );
-      return c.json({ executions: page.items.map(workerStatus) }, 200);
+      return jsonText<{ executions: Array<z.infer<typeof WorkerStatus>> }>(
+        c,
+        `{"executions":[${page.items.join(",")}]}`,
+      );
     },
   );
 
@@ -188,7 +236,10 @@ export function seedEndpointRoutes(db: Database): OpenAPIHono<ApiEnv> {
       },
     }),
     async (c) =>
-      c.json(workflowStatus(await workflowOrNotFound(db, c, c.req.valid("query").executionId)), 200),
+      jsonText<z.infer<typeof WorkflowStatus>>(
+        c,
+        await workflowOrNotFound(db, c, c.req.valid("query").executionId, workflowStatus),
+      ),
   );
 
   app.openapi(
@@ -203,30 +254,11 @@ export function seedEndpointRoutes(db: Database): OpenAPIHono<ApiEnv> {
         ...errors,
       },
     }),
-    async (c) => {
-      const detail = await workflowOrNotFound(db, c, c.req.valid("query").executionId);
-      const attributes = detail.workflow.attributes;
-      return c.json(
-        {
-          ...workflowStatus(detail),
-          steps: detail.steps.map((s) => ({
-            stepId: s.stepId,
-            order: s.stepOrder,
-            status: s.status,
-            startedAt: s.startedAt,
-            completedAt: s.completedAt,
-            durationMs: s.durationMs,
-            error: s.errorMessage,
-            output: s.attributes.output,
-          })),
-          skills: detail.skills.map(workerStatus),
-          initialInput: attributes.initial_input,
-          intermediateResults: attributes.intermediate_results,
-          finalOutput: attributes.final_output,
-        },
-        200,
-      );
-    },
+    async (c) =>
+      jsonText<z.infer<typeof WorkflowDetailedStatus>>(
+        c,
+        await workflowOrNotFound(db, c, c.req.valid("query").executionId, workflowDetailedStatus),
+      ),
   );
 
   app.openapi(

@@ -10,6 +10,7 @@ import {
   workflowExecutions,
   workflowStepExecutions,
 } from "../schema/index.js";
+import { jsonArray } from "./json.js";
 import type { PageRequest } from "./keyset.js";
 import { listQuery } from "./list.js";
 import { llmCallsOf, workflowExecutionIds } from "./llm-calls.js";
@@ -69,7 +70,13 @@ function commonConditions(columns: FilterColumns, filters: ExecutionFilters): Ar
 }
 
 /** The statement the skill list issues (exported so that its plans can be examined). */
-export function skillListQuery(db: Database, scope: Scope, filters: SkillFilters, page: PageRequest) {
+export function skillListQuery(
+  db: Database,
+  scope: Scope,
+  filters: SkillFilters,
+  page: PageRequest,
+  json: SQL,
+) {
   const t = skillExecutions;
   return listQuery(
     db,
@@ -84,20 +91,29 @@ export function skillListQuery(db: Database, scope: Scope, filters: SkillFilters
         : sql`${t.wkexId} IN ${workflowExecutionIds(filters.workflowExecution)}`,
     ],
     page,
+    json,
   );
 }
 
+/** A page of skill executions, each as the JSON text `json` makes of its row. */
 export function listSkillExecutions(
   db: Database,
   scope: Scope,
   filters: SkillFilters,
   page: PageRequest,
-): Promise<Page<SkillExecution>> {
-  return skillListQuery(db, scope, filters, page).run();
+  json: SQL,
+): Promise<Page<string>> {
+  return skillListQuery(db, scope, filters, page, json).run();
 }
 
 /** The statement the workflow list issues (exported so that its plans can be examined). */
-export function workflowListQuery(db: Database, scope: Scope, filters: WorkflowFilters, page: PageRequest) {
+export function workflowListQuery(
+  db: Database,
+  scope: Scope,
+  filters: WorkflowFilters,
+  page: PageRequest,
+  json: SQL,
+) {
   const t = workflowExecutions;
   return listQuery(
     db,
@@ -109,29 +125,34 @@ export function workflowListQuery(db: Database, scope: Scope, filters: WorkflowF
       ...commonConditions({ ...t, durationMs: t.totalDurationMs }, filters),
     ],
     page,
+    json,
   );
 }
 
+/** A page of workflow executions, each as the JSON text `json` makes of its row. */
 export function listWorkflowExecutions(
   db: Database,
   scope: Scope,
   filters: WorkflowFilters,
   page: PageRequest,
-): Promise<Page<WorkflowExecution>> {
-  return workflowListQuery(db, scope, filters, page).run();
+  json: SQL,
+): Promise<Page<string>> {
+  return workflowListQuery(db, scope, filters, page, json).run();
 }
 
-export async function getSkillExecution(
+/** One skill execution as the JSON text `json` makes of its row. */
+export async function skillExecutionJson(
   db: Database,
   scope: Scope,
   execId: string,
-): Promise<SkillExecution | undefined> {
+  json: SQL,
+): Promise<string | undefined> {
   if (!isUuid(execId)) return undefined;
   const [row] = await db
-    .select()
+    .select({ json: sql<string>`${json}::text` })
     .from(skillExecutions)
     .where(and(eq(skillExecutions.execId, execId.toLowerCase()), skillInScope(scope)));
-  return row;
+  return row?.json;
 }
 
 export interface WorkflowExecutionDetail {
@@ -141,25 +162,39 @@ export interface WorkflowExecutionDetail {
   readonly llmCalls: LlmCall[];
 }
 
+/** A workflow execution by wkex_execution_id or wkex_id (the execution id first, when both match). */
+function workflowLookup(scope: Scope, executionId: string) {
+  const t = workflowExecutions;
+  return {
+    where: and(
+      isUuid(executionId)
+        ? or(eq(t.executionId, executionId), eq(t.wkexId, executionId.toLowerCase()))
+        : eq(t.executionId, executionId),
+      workflowInScope(scope),
+    ),
+    orderBy: sql`${t.executionId} = ${executionId} DESC`,
+  };
+}
+
+/** The order of a workflow execution's steps and skills in its detail. */
+const STEP_ORDER = [
+  sql`${workflowStepExecutions.stepOrder} ASC NULLS LAST`,
+  sql`${workflowStepExecutions.startedAt}`,
+];
+const SKILL_ORDER = [sql`${skillExecutions.startedAt}`, sql`${skillExecutions.execId}`];
+
 /** One workflow execution, by wkex_execution_id or wkex_id, with its steps and skills in order. */
 export async function getWorkflowExecution(
   db: Database,
   scope: Scope,
   executionId: string,
 ): Promise<WorkflowExecutionDetail | undefined> {
-  const t = workflowExecutions;
+  const lookup = workflowLookup(scope, executionId);
   const [workflow] = await db
     .select()
-    .from(t)
-    .where(
-      and(
-        isUuid(executionId)
-          ? or(eq(t.executionId, executionId), eq(t.wkexId, executionId.toLowerCase()))
-          : eq(t.executionId, executionId),
-        workflowInScope(scope),
-      ),
-    )
-    .orderBy(sql`${t.executionId} = ${executionId} DESC`)
+    .from(workflowExecutions)
+    .where(lookup.where)
+    .orderBy(lookup.orderBy)
     .limit(1);
   if (workflow === undefined) return undefined;
   const [steps, skills, llm] = await Promise.all([
@@ -167,13 +202,45 @@ export async function getWorkflowExecution(
       .select()
       .from(workflowStepExecutions)
       .where(eq(workflowStepExecutions.wkexId, workflow.wkexId))
-      .orderBy(sql`${workflowStepExecutions.stepOrder} ASC NULLS LAST`, workflowStepExecutions.startedAt),
+      .orderBy(...STEP_ORDER),
     db
       .select()
       .from(skillExecutions)
       .where(eq(skillExecutions.wkexId, workflow.wkexId))
-      .orderBy(skillExecutions.startedAt, skillExecutions.execId),
+      .orderBy(...SKILL_ORDER),
     llmCallsOf(db, [workflow.wkexId]),
   ]);
   return { workflow, steps, skills, llmCalls: llm };
+}
+
+/**
+ * One workflow execution, found as getWorkflowExecution finds it, as the JSON text `json` makes
+ * of its row; `json` may hold the arrays below, which read the rows under that workflow.
+ */
+export async function workflowExecutionJson(
+  db: Database,
+  scope: Scope,
+  executionId: string,
+  json: SQL,
+): Promise<string | undefined> {
+  const lookup = workflowLookup(scope, executionId);
+  const [row] = await db
+    .select({ json: sql<string>`${json}::text` })
+    .from(workflowExecutions)
+    .where(lookup.where)
+    .orderBy(lookup.orderBy)
+    .limit(1);
+  return row?.json;
+}
+
+/** The JSON array of the workflow execution's steps (each as `item` makes it), in order. */
+export function workflowStepsJson(item: SQL): SQL {
+  const s = workflowStepExecutions;
+  return jsonArray(item, sql`FROM ${s} WHERE ${s.wkexId} = ${workflowExecutions.wkexId}`, STEP_ORDER);
+}
+
+/** The JSON array of the workflow execution's skill executions (each as `item` makes it), in order. */
+export function workflowSkillsJson(item: SQL): SQL {
+  const s = skillExecutions;
+  return jsonArray(item, sql`FROM ${s} WHERE ${s.wkexId} = ${workflowExecutions.wkexId}`, SKILL_ORDER);
 }

@@ -1,7 +1,8 @@
-import { and, type SQL } from "drizzle-orm";
+import { and, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Timestamp } from "../../model/index.js";
 import type { Database } from "../database.js";
+import { jsonTimestamp } from "./json.js";
 import { keyset, type PageRequest } from "./keyset.js";
 import { type Page, pageOf } from "./page.js";
 
@@ -13,7 +14,8 @@ export interface ListKeys<T extends PgTable> {
 }
 
 /**
- * One keyset page of a table's rows that meet `conditions`, in the page's sort. Returns the
+ * One keyset page of a table's rows that meet `conditions`, in the page's sort, each row as the
+ * JSON text `json` builds of it (see json.ts), with the keys its cursor is made of. Returns the
  * statement too, so that its plans can be examined (bench:explain).
  */
 export function listQuery<T extends PgTable>(
@@ -22,6 +24,7 @@ export function listQuery<T extends PgTable>(
   keys: ListKeys<T>,
   conditions: ReadonlyArray<SQL | undefined>,
   page: PageRequest,
+  json: SQL,
 ) {
   const column = (key: keyof T) => table[key] as unknown as PgColumn;
   const paging = keyset(page, {
@@ -30,22 +33,31 @@ export function listQuery<T extends PgTable>(
     id: column(keys.id),
   });
   const query = db
-    .select()
+    .select({
+      // text, not json: the drivers would parse json
+      json: sql<string>`${json}::text`,
+      id: column(keys.id),
+      // already a Timestamp's text: parsing every row's would cost more than its JSON
+      started: sql<Timestamp>`${jsonTimestamp(column(keys.started))}`,
+      duration: column(keys.duration),
+    })
     .from(table as PgTable)
     .where(and(...conditions, ...paging.where))
     .orderBy(...paging.orderBy)
     .limit(page.limit + 1);
   return {
     query,
-    async run(): Promise<Page<T["$inferSelect"]>> {
-      const rows = (await query) as T["$inferSelect"][];
-      return pageOf(rows, page.limit, (row) =>
+    /** The page: its items are JSON texts. */
+    async run(): Promise<Page<string>> {
+      const rows = await query;
+      const { items, nextCursor } = pageOf(rows, page.limit, (row) =>
         paging.cursorOf({
-          id: row[keys.id] as string,
-          started: row[keys.started] as Timestamp,
-          duration: row[keys.duration] as number | null,
+          id: row.id as string,
+          started: row.started,
+          duration: row.duration as number | null,
         }),
       );
+      return { items: items.map((row) => row.json), nextCursor };
     },
   };
 }

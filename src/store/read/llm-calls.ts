@@ -1,7 +1,8 @@
 import { eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { isUuid, sourceIdToUuid, type Timestamp } from "../../model/index.js";
 import type { Database } from "../database.js";
-import { type LlmCall, llmCalls } from "../schema/index.js";
+import { type LlmCall, llmCalls, workflowExecutions } from "../schema/index.js";
+import { jsonArray } from "./json.js";
 import type { PageRequest } from "./keyset.js";
 import { listQuery } from "./list.js";
 import type { Page } from "./page.js";
@@ -24,7 +25,13 @@ export function workflowExecutionIds(value: string): SQL {
 }
 
 /** The statement the model-request list issues (exported so that its plans can be examined). */
-export function llmCallListQuery(db: Database, scope: Scope, filters: LlmCallFilters, page: PageRequest) {
+export function llmCallListQuery(
+  db: Database,
+  scope: Scope,
+  filters: LlmCallFilters,
+  page: PageRequest,
+  json: SQL,
+) {
   const t = llmCalls;
   return listQuery(
     db,
@@ -44,17 +51,22 @@ export function llmCallListQuery(db: Database, scope: Scope, filters: LlmCallFil
       filters.startedTo === undefined ? undefined : lt(t.startedAt, filters.startedTo),
     ],
     page,
+    json,
   );
 }
 
+/** A page of model requests, each as the JSON text `json` makes of its row. */
 export function listLlmCalls(
   db: Database,
   scope: Scope,
   filters: LlmCallFilters,
   page: PageRequest,
-): Promise<Page<LlmCall>> {
-  return llmCallListQuery(db, scope, filters, page).run();
+  json: SQL,
+): Promise<Page<string>> {
+  return llmCallListQuery(db, scope, filters, page, json).run();
 }
+
+const START_ORDER = [sql`${llmCalls.startedAt}`, sql`${llmCalls.llmId}`];
 
 /** The model requests of workflow executions, in start order. */
 export function llmCallsOf(db: Database, wkexIds: readonly string[]): Promise<LlmCall[]> {
@@ -62,5 +74,11 @@ export function llmCallsOf(db: Database, wkexIds: readonly string[]): Promise<Ll
     .select()
     .from(llmCalls)
     .where(inArray(llmCalls.wkexId, [...wkexIds]))
-    .orderBy(llmCalls.startedAt, llmCalls.llmId);
+    .orderBy(...START_ORDER);
+}
+
+/** The JSON array of the workflow execution's model requests (each as `item` makes it), in start order. */
+export function workflowLlmCallsJson(item: SQL): SQL {
+  const t = llmCalls;
+  return jsonArray(item, sql`FROM ${t} WHERE ${t.wkexId} = ${workflowExecutions.wkexId}`, START_ORDER);
 }
