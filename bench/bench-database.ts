@@ -5,7 +5,17 @@ import { type DatabaseHandle, openDatabase, STORE_TABLES } from "../src/store/in
 export const BENCH_ADMIN_URL =
   process.env.EXECLENS_BENCH_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-export async function benchDatabase(name: string): Promise<{ url: string; handle: DatabaseHandle }> {
+/**
+ * The database called `name` on the bench server, prefixed with EXECLENS_BENCH_DATABASE_PREFIX:
+ * engineers sharing one server run the benchmarks without dropping each other's databases.
+ */
+export function benchDatabaseName(name: string): string {
+  const prefix = process.env.EXECLENS_BENCH_DATABASE_PREFIX ?? "";
+  return name.startsWith(prefix) ? name : `${prefix}${name}`;
+}
+
+export async function benchDatabase(unprefixed: string): Promise<{ url: string; handle: DatabaseHandle }> {
+  const name = benchDatabaseName(unprefixed);
   const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
   await admin.connect();
   try {

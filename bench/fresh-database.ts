@@ -1,12 +1,13 @@
 import pg from "pg";
 import { openDatabase } from "../src/store/index.js";
-import { BENCH_ADMIN_URL } from "./bench-database.js";
+import { BENCH_ADMIN_URL, benchDatabaseName } from "./bench-database.js";
 
 /**
- * An empty, migrated database `name` on the bench server (dropped first when it exists), or a
+ * An empty, migrated database `name` (see benchDatabaseName) on the bench server (dropped first when it exists), or a
  * copy of the database `template`.
  */
-export async function freshDatabase(name: string, template?: string): Promise<string> {
+export async function freshDatabase(unprefixed: string, template?: string): Promise<string> {
+  const name = benchDatabaseName(unprefixed);
   const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

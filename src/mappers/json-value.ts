@@ -40,7 +40,12 @@ export function payloadToJson(value: AttributeValue | undefined): JsonValue {
       (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"'))
     ) {
       try {
-        return storableJson(JSON.parse(trimmed) as JsonValue, 0);
+        const parsed = JSON.parse(trimmed) as JsonValue;
+        // Text without \u escapes and well-formed has only storable strings once parsed (raw NULs
+        // are not JSON): only its depth is checked, without copying it.
+        if (trimmed.isWellFormed() && !trimmed.includes("\\u"))
+          return nestedWithin(parsed, 0) ? parsed : value;
+        return storableJson(parsed, 0);
       } catch {
         return value;
       }
@@ -52,16 +57,25 @@ export function payloadToJson(value: AttributeValue | undefined): JsonValue {
 
 class TooDeep extends Error {}
 
+/** Whether no object or array of `value` lies MAX_JSON_DEPTH levels deep (storableJson's bound). */
+function nestedWithin(value: JsonValue, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item) => nestedWithin(item, depth + 1));
+  for (const key in value) if (!nestedWithin(value[key] as JsonValue, depth + 1)) return false;
+  return true;
+}
+
 /** Parsed JSON made storable: strings and keys as storableString, depth bounded. */
 function storableJson(value: JsonValue, depth: number): JsonValue {
   if (typeof value === "string") return storableString(value);
   if (typeof value !== "object" || value === null) return value;
   if (depth >= MAX_JSON_DEPTH) throw new TooDeep();
   if (Array.isArray(value)) return value.map((item) => storableJson(item, depth + 1));
-  const object: JsonObject = {};
-  for (const [key, inner] of Object.entries(value))
-    object[storableString(key)] = storableJson(inner, depth + 1);
-  return object;
+  // entries, not assignment: a "__proto__" key stays a key, as JSON.parse made it
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [storableString(key), storableJson(inner, depth + 1)]),
+  );
 }
 
 /** Sets `value` at a dotted path inside `target`, creating objects on the way. */

@@ -18,19 +18,34 @@ function modelKey(model: string): string {
 export function priceOf(prices: readonly ModelPrice[], model: string, at: Timestamp): ModelPrice | undefined {
   const key = modelKey(model);
   const day = at.slice(0, 10);
-  let best: ModelPrice | undefined;
-  for (const price of prices) {
-    const prefix = modelKey(price.model);
+  let best: { readonly price: ModelPrice; readonly prefix: string } | undefined;
+  for (const entry of keyedPrices(prices)) {
+    const { price, prefix } = entry;
     if (!key.startsWith(prefix) || price.effectiveFrom > day) continue;
     if (
       best === undefined ||
-      prefix.length > modelKey(best.model).length ||
-      (prefix.length === modelKey(best.model).length && price.effectiveFrom >= best.effectiveFrom)
+      prefix.length > best.prefix.length ||
+      (prefix.length === best.prefix.length && price.effectiveFrom >= best.price.effectiveFrom)
     ) {
-      best = price;
+      best = entry;
     }
   }
-  return best;
+  return best?.price;
+}
+
+/** Each price list's entries with their model keys, made once per list (every model request looks it up). */
+const KEYED_PRICES = new WeakMap<
+  readonly ModelPrice[],
+  ReadonlyArray<{ price: ModelPrice; prefix: string }>
+>();
+
+function keyedPrices(prices: readonly ModelPrice[]): ReadonlyArray<{ price: ModelPrice; prefix: string }> {
+  let keyed = KEYED_PRICES.get(prices);
+  if (keyed === undefined) {
+    keyed = prices.map((price) => ({ price, prefix: modelKey(price.model) }));
+    KEYED_PRICES.set(prices, keyed);
+  }
+  return keyed;
 }
 
 /** USD: plain input, cached input read and written, plain output and reasoning, each at its price. */

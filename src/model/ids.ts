@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** Namespace of the UUIDv5s execlens derives from non-UUID source ids ("user-123"). */
 export const SOURCE_ID_NAMESPACE = "8b0f5a0e-3c4d-5e6f-9a1b-2c3d4e5f6a7b";
@@ -11,18 +11,27 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-function format(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes).toString("hex");
+/** The 16 bytes of a namespace UUID; execlens' own two computed once, since every span hashes with them. */
+function namespaceBytes(namespace: string): Buffer {
+  return Buffer.from(namespace.replaceAll("-", ""), "hex");
+}
+const KNOWN_NAMESPACES = new Map(
+  [SOURCE_ID_NAMESPACE, SPAN_NAMESPACE].map((namespace) => [namespace, namespaceBytes(namespace)]),
+);
+
+/** The first 16 bytes of `bytes` as a UUID's text. */
+function format(bytes: Buffer): string {
+  const hex = bytes.toString("hex", 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** RFC 9562 UUIDv5 (SHA-1, name-based). */
+/** RFC 9562 UUIDv5 (SHA-1, name-based). One-shot hash: a Hash object per id cost more than the hashing. */
 export function uuidV5(namespace: string, name: string): string {
-  const hash = createHash("sha1")
-    .update(Buffer.from(namespace.replaceAll("-", ""), "hex"))
-    .update(name, "utf8")
-    .digest();
-  const bytes = hash.subarray(0, 16);
+  const prefix = KNOWN_NAMESPACES.get(namespace) ?? namespaceBytes(namespace);
+  const input = Buffer.allocUnsafe(16 + Buffer.byteLength(name, "utf8"));
+  prefix.copy(input);
+  input.write(name, 16, "utf8");
+  const bytes = hash("sha1", input, "buffer");
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x50;
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   return format(bytes);
@@ -33,9 +42,7 @@ export function uuidV5(namespace: string, name: string): string {
  * `name` where v7 has random bits. Same span, same id; ids sort by start time.
  */
 export function uuidV7Deterministic(unixMs: number, name: string): string {
-  const bytes = new Uint8Array(16);
-  const hash = createHash("sha1").update(name, "utf8").digest();
-  bytes.set(hash.subarray(0, 16));
+  const bytes = hash("sha1", name, "buffer");
   let ms = Math.max(0, Math.min(Math.floor(unixMs), 2 ** 48 - 1));
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;

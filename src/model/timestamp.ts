@@ -13,7 +13,21 @@ export function timestampFromNanos(unixNano: bigint): Timestamp {
   return timestampFromMicros(unixNano / NANOS_PER_MICRO);
 }
 
+/** The last second formatted, as ISO text up to its seconds: the spans of a batch share a few seconds. */
+let formattedSecond = Number.NaN;
+let formattedPrefix = "";
+
 export function timestampFromMicros(unixMicros: bigint): Timestamp {
+  const exact = Number(unixMicros);
+  // 0 to 2^53 µs (years 1970–2255): exact as a number, and a four-digit year
+  if (Number.isSafeInteger(exact) && exact >= 0) {
+    const second = Math.floor(exact / 1_000_000);
+    if (second !== formattedSecond) {
+      formattedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+      formattedSecond = second;
+    }
+    return `${formattedPrefix}.${String(exact - second * 1_000_000).padStart(6, "0")}Z`;
+  }
   const millis = unixMicros / MICROS_PER_MILLI;
   const micros = unixMicros % MICROS_PER_MILLI;
   const iso = new Date(Number(millis)).toISOString();

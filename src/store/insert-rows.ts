@@ -1,7 +1,7 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type MergeRule, mergeSet } from "./merge-set.js";
-import { chunks, pgArray } from "./sql-values.js";
+import { chunks, jsonbArray, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
 /** The array type of a column's SQL type (varchar(100) travels as text). */
@@ -42,14 +42,15 @@ export function upsertStatement<T extends PgTable>(
   const keys = Object.keys(columns).filter((key) => rowValues.some((row) => row[key] !== undefined));
   const arrays = keys.map((key) => {
     const column = columns[key] as PgColumn;
-    const items = rowValues.map((row) => {
+    const values = rowValues.map((row) => {
       // an array cell cannot say DEFAULT: a row leaving out a column another row sets must say null
       if (row[key] === undefined && column.notNull && column.hasDefault) {
         throw new Error(`${column.name}: set in some rows of the batch and left to its default in others`);
       }
-      return arrayItem(column, row[key]);
+      return row[key];
     });
-    return sql`${pgArray(items)}::${sql.raw(arrayType(column))}`;
+    if (column.getSQLType() === "jsonb") return jsonbArray(values);
+    return sql`${pgArray(values.map((value) => arrayItem(column, value)))}::${sql.raw(arrayType(column))}`;
   });
   const set = Object.entries(mergeSet(table, rules))
     .filter(([key]) => keys.includes(key) || (rules as Record<string, unknown>)[key] !== undefined)

@@ -14,6 +14,16 @@ export function pgArray(values: Iterable<string | number | null>): string {
   return `{${items.join(",")}}`;
 }
 
+/**
+ * A jsonb[] of JSON values (null and undefined are SQL NULL), passed as one JSON array: the
+ * documents travel as they are, where an array literal escapes every quote inside them, and
+ * PostgreSQL parses them once.
+ */
+export function jsonbArray(values: readonly unknown[]): SQL {
+  return sql`ARRAY(SELECT nullif(j.e, 'null'::jsonb)
+    FROM jsonb_array_elements(${JSON.stringify(values)}::jsonb) WITH ORDINALITY AS j(e, i) ORDER BY j.i)`;
+}
+
 /** Splits rows so one multi-row statement stays well under PostgreSQL's 65,535 parameters. */
 export function chunks<T>(rows: readonly T[], size = 500): T[][] {
   const out: T[][] = [];

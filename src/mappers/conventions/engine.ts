@@ -9,17 +9,56 @@ import { TRANSFORMS } from "./transforms.js";
 const present = (value: AttributeValue | undefined): value is AttributeValue =>
   value !== undefined && value !== null;
 
+/** Whether a span meets a condition; a compiled condition, since every span meets many. */
+type Test = (span: Span) => boolean;
+
+const TESTS = new WeakMap<Condition, Test>();
+
 function holds(span: Span, condition: Condition): boolean {
-  if ("all" in condition) return condition.all.every((c) => holds(span, c));
-  if ("any" in condition) return condition.any.some((c) => holds(span, c));
-  if ("absent" in condition) return !present(span.attributes[condition.absent]);
-  if ("scope" in condition) return span.scope.name === condition.scope;
-  if ("name" in condition) return condition.name.includes(span.name.split(" ")[0] as string);
-  const value = span.attributes[condition.attribute];
-  if (!present(value)) return false;
-  if (condition.equals === undefined) return true;
-  const text = String(value).toLowerCase();
-  return condition.equals.some((e) => e.toLowerCase() === text);
+  return testOf(condition)(span);
+}
+
+/** The condition as a function, made once per condition object. */
+function testOf(condition: Condition): Test {
+  let test = TESTS.get(condition);
+  if (test === undefined) {
+    test = compile(condition);
+    TESTS.set(condition, test);
+  }
+  return test;
+}
+
+function compile(condition: Condition): Test {
+  if ("all" in condition) {
+    const tests = condition.all.map(testOf);
+    return (span) => tests.every((test) => test(span));
+  }
+  if ("any" in condition) {
+    const tests = condition.any.map(testOf);
+    return (span) => tests.some((test) => test(span));
+  }
+  if ("absent" in condition) {
+    const key = condition.absent;
+    return (span) => !present(span.attributes[key]);
+  }
+  if ("scope" in condition) {
+    const scope = condition.scope;
+    return (span) => span.scope.name === scope;
+  }
+  if ("name" in condition) {
+    const names = condition.name;
+    return (span) => {
+      const space = span.name.indexOf(" ");
+      return names.includes(space < 0 ? span.name : span.name.slice(0, space));
+    };
+  }
+  const { attribute, equals } = condition;
+  if (equals === undefined) return (span) => present(span.attributes[attribute]);
+  const lowered = new Set(equals.map((e) => e.toLowerCase()));
+  return (span) => {
+    const value = span.attributes[attribute];
+    return present(value) && lowered.has(String(value).toLowerCase());
+  };
 }
 
 export interface Recognised {
