@@ -1,12 +1,35 @@
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
-import { deleteExpired, type RetentionBatch, walBudget, writeChanges } from "../src/store/index.js";
+import {
+  type Database,
+  deleteExpired,
+  type RetentionBatch,
+  walBudget,
+  writeChanges,
+} from "../src/store/index.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { skillRows, stepRows, workflowRows } from "./helpers/rows.js";
 import { span } from "./helpers/spans.js";
 
 const DAY = 86_400_000;
+
+/** One skill execution of 10 ms, alone in its trace. */
+async function writeSkill(db: Database, traceId: string, startMs: number, name: string) {
+  await writeChanges(
+    db,
+    mapSpans([
+      span({
+        traceId,
+        spanId: "0000000000000001",
+        name: "skill",
+        startMs,
+        endMs: startMs + 10,
+        attributes: { "skill.name": name },
+      }),
+    ]),
+  );
+}
 
 describeEachDatabase("retention", (kind) => {
   const database = useOpenDatabase(kind);
@@ -74,20 +97,7 @@ describeEachDatabase("retention", (kind) => {
     const now = Date.now();
     // one skill 100 and one 50 days old, once more (the first test deleted what was older than 60 days)
     for (const age of [100, 50]) {
-      const start = now - age * DAY;
-      await writeChanges(
-        db,
-        mapSpans([
-          span({
-            traceId: (1000 + age).toString(16).padStart(32, "b"),
-            spanId: "0000000000000001",
-            name: "skill",
-            startMs: start,
-            endMs: start + 10,
-            attributes: { "skill.name": `late${age}` },
-          }),
-        ]),
-      );
+      await writeSkill(db, (1000 + age).toString(16).padStart(32, "b"), now - age * DAY, `late${age}`);
     }
     const names = async () =>
       (await skillRows(db)).map((s) => s.exec_skill_name).filter((n) => String(n).startsWith("late"));
@@ -102,20 +112,7 @@ describeEachDatabase("retention", (kind) => {
     const db = database.handle.db;
     const now = Date.now();
     for (let n = 0; n < 12; n++) {
-      const start = now - 90 * DAY + n * 1000;
-      await writeChanges(
-        db,
-        mapSpans([
-          span({
-            traceId: (5000 + n).toString(16).padStart(32, "c"),
-            spanId: "0000000000000001",
-            name: "skill",
-            startMs: start,
-            endMs: start + 10,
-            attributes: { "skill.name": `paced${n}` },
-          }),
-        ]),
-      );
+      await writeSkill(db, (5000 + n).toString(16).padStart(32, "c"), now - 90 * DAY + n * 1000, `paced${n}`);
     }
     const batches: RetentionBatch[] = [];
     const walBytesPerSecond = 100_000;
