@@ -13,12 +13,14 @@ import { build } from "esbuild";
 
 const EXTERNAL = ["@electric-sql/pglite", "pg", "@grpc/grpc-js", "@opentelemetry/sdk-node"];
 
+/** execlens' own sources, the .ts and .tsx files under src/, by absolute path. */
+const SOURCES = new RegExp(`^${resolve("src").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[/\\\\].*\\.tsx?$`);
+
 /**
  * `import.meta.url` as it is in the compiled module: every output file sits in dist/, so a
  * module of src/store/ gets the URL of dist/store/ and finds its migrations where the build
  * copies them.
  */
-const SOURCES = new RegExp(`^${resolve("src").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[/\\\\].*\\.tsx?$`);
 const compiledModuleUrl = {
   name: "compiled-module-url",
   setup(esbuild) {

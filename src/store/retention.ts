@@ -67,11 +67,7 @@ export async function walBudget(db: Database): Promise<number> {
 }
 
 /** How long to rest after a batch: the floor, a multiple of its time, and what its WAL costs at the budget's rate. */
-export function restAfter(
-  batch: { ms: number; walBytes: number },
-  pauseMs: number,
-  walBytesPerSecond: number,
-) {
+function restAfter(batch: { ms: number; walBytes: number }, pauseMs: number, walBytesPerSecond: number) {
   return Math.max(pauseMs, batch.ms * REST_FACTOR, (batch.walBytes / walBytesPerSecond) * 1000 - batch.ms);
 }
 
