@@ -13,12 +13,15 @@ export interface Segment {
   readonly source: "rows" | number;
   readonly from: Timestamp;
   readonly to: Timestamp;
+  /** Rows to take away: the part of an hour cell outside the window. */
+  readonly subtract?: true;
 }
 
 interface Span {
   readonly source: "rows" | number;
   readonly from: bigint;
   readonly to: bigint;
+  readonly subtract?: true;
 }
 
 const floorTo = (t: bigint, unit: bigint) => t - (((t % unit) + unit) % unit);
@@ -42,17 +45,34 @@ function cover(from: bigint, to: bigint, widths: readonly number[]): Span[] {
 }
 
 /**
+ * Rows of more than half an hour, all in one hour, as that hour's cells less the rows of the
+ * hour outside them: fewer rows to read, the same sums.
+ */
+function complemented(span: Span): Span[] {
+  const hour = floorTo(span.from, HOUR);
+  if (span.source !== "rows" || span.to - span.from <= HOUR / 2n || span.to > hour + HOUR) return [span];
+  const outside: Span[] = [
+    { source: "rows", from: hour, to: span.from, subtract: true },
+    { source: "rows", from: span.to, to: hour + HOUR, subtract: true },
+  ];
+  return [{ source: 1, from: hour, to: hour + HOUR }, ...outside.filter((s) => s.from < s.to)];
+}
+
+/**
  * Splits [from, to) so that the widest cells come first and finer ones fill in, down to the
  * rows for the ragged edges. With `bucketSeconds` (a chart), only cells that never straddle two
- * of its buckets are used: widths that divide it; none when it is not whole hours.
+ * of its buckets are used: widths that divide it; none when it is not whole hours. An edge of more
+ * than half an hour is read as its hour's cells less the rows of the hour outside the window.
  */
 export function segmentsOf(from: Timestamp, to: Timestamp, bucketSeconds?: number): Segment[] {
   const widths = CELL_HOURS.filter(
     (hours) => bucketSeconds === undefined || bucketSeconds % (hours * 3600) === 0,
   );
-  return cover(timestampMicros(from), timestampMicros(to), widths).map((s) => ({
+  const spans = cover(timestampMicros(from), timestampMicros(to), widths);
+  return (widths.includes(1) ? spans.flatMap(complemented) : spans).map((s) => ({
     source: s.source,
     from: timestampFromMicros(s.from),
     to: timestampFromMicros(s.to),
+    ...(s.subtract ? { subtract: s.subtract } : {}),
   }));
 }

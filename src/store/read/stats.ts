@@ -2,7 +2,8 @@ import { and, type SQL, sql } from "drizzle-orm";
 import { sourceIdToUuid, type Timestamp, WORKFLOW_STATUSES } from "../../model/index.js";
 import type { Database } from "../database.js";
 import { timestampFromDatabase } from "../schema/columns.js";
-import { queryRows } from "../transaction.js";
+import { pgArray } from "../sql-values.js";
+import { queryRows, type Transaction } from "../transaction.js";
 import { histogramPercentile, unpackHistogram } from "./duration-histogram.js";
 import { rollupInScope, type Scope, skillInScope, skillMissedByRollups, workflowInScope } from "./scope.js";
 import { type Segment, segmentsOf } from "./stats-segments.js";
@@ -93,14 +94,18 @@ const ORIGIN = sql`'1970-01-01T00:00:00Z'::timestamptz`;
 function cellsOf(source: Source, segment: Segment): SQL[] {
   const { rows, rollups } = source;
   const fromRows = (scope: SQL | undefined) => sql`
-SELECT ${rows.keys[0]} AS k1, ${rows.keys[1]} AS k2, ${rows.status}::text AS status, 1 AS executions,
+SELECT ${rows.keys[0]} AS k1, ${rows.keys[1]} AS k2, ${rows.status} AS status, 1 AS executions,
   coalesce(execlens_histogram_of_bucket(execlens_duration_bucket(${rows.duration})), 0) AS histogram,
   ${rows.started} AS at, ${rows.extras}
 FROM ${rows.table}
 WHERE ${and(sql`${rows.started} >= ${segment.from}::timestamptz`, sql`${rows.started} < ${segment.to}::timestamptz`, scope, rows.filter)}`;
+  if (segment.source === "rows" && segment.subtract)
+    return [
+      sql`SELECT k1, k2, status, -executions, -histogram, at, -avg_sum, -avg_n, -tokens, -cost FROM (${fromRows(rows.scope)}) taken`,
+    ];
   if (segment.source === "rows") return [fromRows(rows.scope)];
   const cells = sql`
-SELECT ${rollups.keys[0]} AS k1, ${rollups.keys[1]} AS k2, ${rollups.table}.status::text AS status,
+SELECT ${rollups.keys[0]} AS k1, ${rollups.keys[1]} AS k2, ${rollups.table}.status AS status,
   ${rollups.table}.executions, ${rollups.table}.duration_histogram AS histogram,
   ${rollups.table}.bucket_start AS at, ${rollups.extras}
 FROM ${rollups.table}
@@ -126,26 +131,39 @@ function unionOf(source: Source, segments: readonly Segment[]): SQL {
  * the ragged edges from the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
  * histogram (see PERCENTILE_RELATIVE_ERROR).
  */
-async function stats(
+function stats(
   db: Database,
   source: Source,
   window: StatsWindow,
 ): Promise<Array<StatsRow & { series?: SeriesPoint[] }>> {
-  const statusCounts = sql.join(
-    WORKFLOW_STATUSES.map(
-      (status) => sql`${status}::text, NULLIF(sum(c.executions) FILTER (WHERE c.status = ${status}), 0)`,
-    ),
-    sql`, `,
-  );
+  return db.transaction(async (tx) => {
+    // parallel workers make one request a little faster and cost more CPU in all: with several
+    // requests at once (the API's case) every core is busy already, and each waits longer
+    await tx.execute(sql`SET LOCAL max_parallel_workers_per_gather = 0`);
+    return statsInTransaction(tx, source, window);
+  });
+}
+
+async function statsInTransaction(
+  db: Transaction,
+  source: Source,
+  window: StatsWindow,
+): Promise<Array<StatsRow & { series?: SeriesPoint[] }>> {
   const rows = await queryRows<StatsRow>(
     db,
     sql`
-WITH c AS (${unionOf(source, segmentsOf(window.from, window.to))})
-SELECT c.k1, c.k2, sum(c.executions)::int AS count, jsonb_strip_nulls(jsonb_build_object(${statusCounts})) AS statuses,
-  (sum(c.avg_sum) / NULLIF(sum(c.avg_n), 0))::real AS avg_step, sum(c.tokens)::bigint AS tokens, sum(c.cost)::numeric AS cost,
+WITH c AS (${unionOf(source, segmentsOf(window.from, window.to))}),
+-- per status first: the cells are many, the statuses of a key few, and each is then one object key
+s AS (
+  SELECT c.k1, c.k2, c.status, sum(c.executions) AS n, sum(c.histogram) AS histogram, sum(c.avg_sum) AS avg_sum,
+    sum(c.avg_n) AS avg_n, sum(c.tokens) AS tokens, sum(c.cost) AS cost
+  FROM c GROUP BY 1, 2, 3)
+SELECT s.k1::text, s.k2, sum(s.n)::int AS count,
+  coalesce(jsonb_object_agg(s.status, s.n) FILTER (WHERE s.n <> 0 AND s.status = ANY(${pgArray(WORKFLOW_STATUSES)}::text[])), '{}') AS statuses,
+  (sum(s.avg_sum) / NULLIF(sum(s.avg_n), 0))::real AS avg_step, sum(s.tokens)::bigint AS tokens, sum(s.cost)::numeric AS cost,
   -- histograms merge by adding their packed numbers
-  sum(c.histogram)::text AS histogram
-FROM c GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+  sum(s.histogram)::text AS histogram
+FROM s GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
   );
   if (window.bucketSeconds === undefined) return rows;
   const points = await queryRows<{
@@ -159,7 +177,7 @@ FROM c GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
     db,
     sql`
 WITH c AS (${unionOf(source, segmentsOf(window.from, window.to, window.bucketSeconds))})
-SELECT c.k1, c.k2, date_bin(make_interval(secs => ${window.bucketSeconds}), c.at, ${ORIGIN}) AS bucket,
+SELECT c.k1::text, c.k2, date_bin(make_interval(secs => ${window.bucketSeconds}), c.at, ${ORIGIN}) AS bucket,
   sum(c.executions)::int AS count,
   coalesce(sum(c.executions) FILTER (WHERE c.status = 'failed'), 0)::int AS failed,
   coalesce(sum(c.executions) FILTER (WHERE c.status = 'timeout'), 0)::int AS timeout
@@ -211,7 +229,7 @@ export async function skillStats(
     {
       rows: {
         table: sql`"SkillExecutions"`,
-        keys: [sql`"SkillExecutions".skill_id::text`, sql`"SkillExecutions".exec_skill_name`],
+        keys: [sql`"SkillExecutions".skill_id`, sql`"SkillExecutions".exec_skill_name`],
         status: sql`"SkillExecutions".exec_status`,
         started: sql`"SkillExecutions".exec_started_at`,
         duration: sql`"SkillExecutions".exec_duration_ms`,
@@ -222,7 +240,7 @@ export async function skillStats(
       },
       rollups: {
         table: rollups,
-        keys: [sql`${rollups}.skill_id::text`, sql`${rollups}.skill_name`],
+        keys: [sql`${rollups}.skill_id`, sql`${rollups}.skill_name`],
         scope: rollupInScope(scope, rollups),
         filter: skillId === undefined ? undefined : sql`${rollups}.skill_id = ${skillId}::uuid`,
         extras: SKILL_EXTRAS,
@@ -246,7 +264,7 @@ export async function workflowStats(
     {
       rows: {
         table: sql`"WorkflowExecutions"`,
-        keys: [sql`"WorkflowExecutions".wkfl_id::text`, sql`"WorkflowExecutions".wkex_workflow_name`],
+        keys: [sql`"WorkflowExecutions".wkfl_id`, sql`"WorkflowExecutions".wkex_workflow_name`],
         status: sql`"WorkflowExecutions".wkex_status`,
         started: sql`"WorkflowExecutions".wkex_started_at`,
         duration: sql`"WorkflowExecutions".wkex_total_duration_ms`,
@@ -261,7 +279,7 @@ export async function workflowStats(
       },
       rollups: {
         table: rollups,
-        keys: [sql`${rollups}.workflow_id::text`, sql`${rollups}.workflow_name`],
+        keys: [sql`${rollups}.workflow_id`, sql`${rollups}.workflow_name`],
         scope: rollupInScope(scope, rollups),
         filter: workflowId === undefined ? undefined : sql`${rollups}.workflow_id = ${workflowId}::uuid`,
         extras: sql`${rollups}.avg_step_sum AS avg_sum, ${rollups}.avg_step_count AS avg_n,
