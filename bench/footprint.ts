@@ -54,7 +54,8 @@ async function start(env: Record<string, string>, command = BIN): Promise<Starte
 async function stop({ execlens }: Started): Promise<void> {
   execlens.child.kill("SIGTERM");
   const code = await execlens.exited;
-  if (code !== 0) throw new Error(
+  if (code !== 0)
+    throw new Error(
       `execlens exited with ${code ?? execlens.child.signalCode}: ${execlens.output().stderr}${execlens.output().stdout.slice(-2000)}`,
     );
 }
