@@ -15,7 +15,7 @@ import { formatOf } from "../grafana/src/panels.js";
 import { DEFAULT_VALUES, where } from "../grafana/src/variables.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { sourceIdToUuid } from "../src/model/index.js";
-import { type Database, writeChanges } from "../src/store/index.js";
+import { type Database, PERCENTILE_RELATIVE_ERROR, writeChanges } from "../src/store/index.js";
 import { databaseKinds, describeEachDatabase, postgres, useOpenDatabase } from "./helpers/databases.js";
 import { BASE_MS, COMPANIONS, ingestDataset, ORGS } from "./helpers/dataset.js";
 import { llmCallRows, type Row, skillRows, workflowRows } from "./helpers/rows.js";
@@ -41,6 +41,16 @@ const WORKFLOW_ROWS = [
   where.organisation("organization_id"),
 ].join(" AND ");
 
+/** The dataset's range, one with ragged edges, and one inside an hour. */
+const RANGES = [
+  { from: FROM, to: TO },
+  {
+    from: new Date(BASE_MS + 17 * 60_000 + 3_500),
+    to: new Date(BASE_MS + 2 * 86_400_000 + 5 * 3_600_000 + 41 * 60_000),
+  },
+  { from: new Date(BASE_MS + 3_600_000 + 60_000), to: new Date(BASE_MS + 3_600_000 + 50 * 60_000) },
+];
+
 type Result = { fields: Array<{ name: string; dataTypeID: number }>; rows: Row[] };
 
 async function run(db: Database, text: string): Promise<Result> {
@@ -57,6 +67,13 @@ function percentile(values: number[], p: number): number {
   return (
     (sorted[lo] as number) + ((sorted[Math.ceil(rank)] as number) - (sorted[lo] as number)) * (rank - lo)
   );
+}
+
+/** A percentile read from duration histograms against percentile_cont on the same durations. */
+function expectWithinHistogramBound(got: number | null, want: number | null, message?: string) {
+  if (want === null) expect(got, message).toBeNull();
+  else
+    expect(Math.abs(num(got) - want), message).toBeLessThanOrEqual(PERCENTILE_RELATIVE_ERROR * want + 1e-9);
 }
 
 type Forms = Record<string, Record<string, VariableValue>>;
@@ -279,6 +296,13 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     await db.execute(sql`UPDATE "WorkflowExecutions" SET wkex_total_tokens = 100 + (hashtext(wkex_id::text) & 1023),
       wkex_cost_usd = (hashtext(wkex_id::text) & 1023) / 10000.0,
       wkex_attributes = jsonb_set(wkex_attributes, '{metadata,cost}', jsonb_build_object('model', CASE WHEN hashtext(wkex_id::text) & 1 = 0 THEN 'gpt-4o' ELSE 'claude-sonnet' END))`);
+    // executions without a duration: averages and percentiles leave them out, counts do not
+    await db.execute(
+      sql`UPDATE "SkillExecutions" SET exec_duration_ms = NULL WHERE hashtext(exec_id::text) % 9 = 0`,
+    );
+    await db.execute(sql`UPDATE "WorkflowExecutions" SET
+      wkex_total_duration_ms = CASE WHEN hashtext(wkex_id::text) % 9 = 0 THEN NULL ELSE wkex_total_duration_ms END,
+      wkex_avg_step_duration_ms = CASE WHEN hashtext(wkex_id::text) % 7 = 1 THEN NULL ELSE wkex_avg_step_duration_ms END`);
     // two executions still running: one started long ago (stuck), one just now
     const now = Date.now();
     for (const [n, age] of [
@@ -344,14 +368,12 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     }
   }
 
+  const panelSql = (definition: DashboardDefinition, title: string) =>
+    definition.panels.find((p) => p.title === title)?.sql as string;
   const panel = (definition: DashboardDefinition, title: string, form = "all") =>
     run(
       database.handle.db,
-      expand(
-        definition,
-        definition.panels.find((p) => p.title === title)?.sql as string,
-        variableForms()[form] as Record<string, VariableValue>,
-      ),
+      expand(definition, panelSql(definition, title), variableForms()[form] as Record<string, VariableValue>),
     );
   const [skillsBoard, workflowsBoard, costBoard] = DASHBOARDS as [
     DashboardDefinition,
@@ -382,10 +404,11 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     }
     const durations = await panel(skillsBoard, "Duration per skill (p50, p95, p99)");
     for (const row of durations.rows) {
-      const mine = skills.filter((s) => s.exec_skill_name === row.skill).map((s) => num(s.exec_duration_ms));
+      const mine = skills.filter((s) => s.exec_skill_name === row.skill);
       expect(num(row.executions)).toBe(mine.length);
-      expect(num(row.p50_ms)).toBeCloseTo(percentile(mine, 0.5), 6);
-      expect(num(row.p99_ms)).toBeCloseTo(percentile(mine, 0.99), 6);
+      const measured = mine.flatMap((s) => (s.exec_duration_ms === null ? [] : [num(s.exec_duration_ms)]));
+      expectWithinHistogramBound(num(row.p50_ms), percentile(measured, 0.5));
+      expectWithinHistogramBound(num(row.p99_ms), percentile(measured, 0.99));
     }
     const slowest = await panel(skillsBoard, "Slowest executions");
     expect(num(slowest.rows[0]?.duration_ms)).toBe(Math.max(...skills.map((s) => num(s.exec_duration_ms))));
@@ -433,19 +456,10 @@ FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1, 2 ORDER BY 1`,
 FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1 ORDER BY 1`,
       ],
     ];
-    const ranges = [
-      { from: FROM, to: TO },
-      // ragged edges, and a range inside one hour
-      {
-        from: new Date(BASE_MS + 17 * 60_000 + 3_500),
-        to: new Date(BASE_MS + 2 * 86_400_000 + 5 * 3_600_000 + 41 * 60_000),
-      },
-      { from: new Date(BASE_MS + 3_600_000 + 60_000), to: new Date(BASE_MS + 3_600_000 + 50 * 60_000) },
-    ];
     let compared = 0;
     for (const [board, title, reference] of fromRows) {
       const text = board.panels.find((p) => p.title === title)?.sql as string;
-      for (const range of ranges) {
+      for (const range of RANGES) {
         for (const interval of ["1h", "2h", "5m"]) {
           for (const form of ["all", "single", "multi"]) {
             const options = {
@@ -465,6 +479,77 @@ FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1 ORDER BY 1`,
       }
     }
     expect(compared).toBeGreaterThan(0);
+  });
+
+  it("duration panels read from the cells give the rows' averages, and percentiles within the histograms' bound", async () => {
+    const percentiles = `SELECT exec_skill_name AS skill, count(*) AS executions,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY exec_duration_ms) AS p50_ms,
+  percentile_cont(0.95) WITHIN GROUP (ORDER BY exec_duration_ms) AS p95_ms,
+  percentile_cont(0.99) WITHIN GROUP (ORDER BY exec_duration_ms) AS p99_ms
+FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1`;
+    const averages = `SELECT $__timeGroupAlias(wkex_started_at, $__interval),
+  avg(wkex_total_duration_ms) AS "duration ms", avg(wkex_avg_step_duration_ms) AS "step duration ms"
+FROM "WorkflowExecutions" WHERE ${WORKFLOW_ROWS} GROUP BY 1`;
+    const forms: Forms = {
+      ...variableForms(),
+      // the cells have no user: the rows
+      user: { ...DEFAULT_VALUES, user: skills.find((s) => s.user_id !== null)?.user_id as string },
+    };
+    // PostgreSQL puts a skill without any duration first
+    const longest = (p95: unknown) => (p95 === null ? Number.POSITIVE_INFINITY : num(p95));
+    const byKey = (rows: Row[], key: string) => new Map(rows.map((r) => [String(r[key]), r]));
+    let compared = 0;
+    for (const range of RANGES) {
+      for (const interval of ["1h", "2h", "5m"]) {
+        for (const [form, values] of Object.entries(forms)) {
+          const label = `${range.from.toISOString()}..${range.to.toISOString()}, ${interval}, ${form}`;
+          const at = (board: DashboardDefinition, text: string) =>
+            run(
+              database.handle.db,
+              expandSql(text, { ...range, interval, variables: board.variables as VariableModel[], values }),
+            );
+          const skillPanel = await at(
+            skillsBoard,
+            panelSql(skillsBoard, "Duration per skill (p50, p95, p99)"),
+          );
+          const skillRows = byKey((await at(skillsBoard, percentiles)).rows, "skill");
+          expect([...byKey(skillPanel.rows, "skill").keys()].sort(), label).toEqual(
+            [...skillRows.keys()].sort(),
+          );
+          for (const got of skillPanel.rows) {
+            const want = skillRows.get(String(got.skill)) as Row;
+            expect(num(got.executions), label).toBe(num(want.executions));
+            for (const p of ["p50_ms", "p95_ms", "p99_ms"])
+              expectWithinHistogramBound(got[p] as number | null, want[p] as number | null, `${label}, ${p}`);
+          }
+          expect(
+            skillPanel.rows.map((r) => r.p95_ms),
+            `${label}: by p95, longest first`,
+          ).toEqual([...skillPanel.rows.map((r) => r.p95_ms)].sort((a, b) => longest(b) - longest(a)));
+          const workflowPanel = await at(
+            workflowsBoard,
+            panelSql(workflowsBoard, "Duration and average step duration"),
+          );
+          const workflowRows = byKey((await at(workflowsBoard, averages)).rows, "time");
+          expect([...byKey(workflowPanel.rows, "time").keys()], label).toEqual(
+            [...workflowRows.keys()].sort((a, b) => num(a) - num(b)),
+          );
+          for (const got of workflowPanel.rows) {
+            const want = workflowRows.get(String(got.time)) as Row;
+            // both numeric sum / count: the same digits
+            expect(got["duration ms"], label).toBe(want["duration ms"]);
+            const step = want["step duration ms"] as number | null;
+            if (step === null) expect(got["step duration ms"], label).toBeNull();
+            else expect(num(got["step duration ms"]), label).toBeCloseTo(step, 9);
+          }
+          compared += skillPanel.rows.length + workflowPanel.rows.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+    // the dataset has executions without a duration in the cells read
+    expect(skills.some((s) => s.exec_duration_ms === null)).toBe(true);
+    expect(inRange(workflows).some((w) => w.wkex_total_duration_ms === null)).toBe(true);
   });
 
   it("workflow and cost panels return the values the seeded rows imply", async () => {

@@ -16,7 +16,12 @@ import {
   workflowStats,
   writeChanges,
 } from "../src/store/index.js";
-import { durationBucket, unpackHistogram } from "../src/store/read/duration-histogram.js";
+import {
+  bucketPoint,
+  durationBucket,
+  histogramPercentile,
+  unpackHistogram,
+} from "../src/store/read/duration-histogram.js";
 import { queryRows } from "../src/store/transaction.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { BASE_MS, datasetSpans } from "./helpers/dataset.js";
@@ -225,6 +230,50 @@ describeEachDatabase("stats rollups", (kind) => {
     }
     const got = unpackHistogram(row?.packed ?? "");
     expect(new Map(got.buckets.map((b, i) => [b, got.counts[i]]))).toEqual(want);
+  });
+
+  it("SQL takes every bucket of an integer duration as the point duration-histogram.ts does", async () => {
+    const last = durationBucket(2 ** 31 - 1);
+    const rows = await queryRows<{ bucket: number; point: number }>(
+      database.handle.db,
+      sql`SELECT b AS bucket, execlens_duration_bucket_point(b) AS point FROM generate_series(0, ${last}) AS b`,
+    );
+    expect(rows).toEqual(Array.from({ length: last + 1 }, (_, b) => ({ bucket: b, point: bucketPoint(b) })));
+  });
+
+  it("count and percentiles read in SQL from a packed histogram are histogramPercentile's", async () => {
+    const random = seededRandom(16);
+    const histograms = [new Map<number, number>(), new Map([[0, 1]]), new Map([[248, 3]])];
+    // at most 12 buckets of fewer than 8·10^8: below the 10^10 − 1 durations the count is exact for
+    for (let i = 0; i < 40; i++) {
+      const histogram = new Map<number, number>();
+      const first = random.int(200);
+      for (let n = 1 + random.int(12); n > 0; n--)
+        histogram.set(first + random.int(48), 1 + random.int(i % 4 === 0 ? 800_000_000 : 50));
+      histograms.push(histogram);
+    }
+    const packed = histograms.map((h) =>
+      [...h].reduce((sum, [bucket, n]) => sum + BigInt(n) * 10n ** BigInt(10 * bucket), 0n).toString(),
+    );
+    const ps = [0, 0.01, 0.25, 0.5, 0.95, 0.99, 1, random.next()];
+    const rows = await queryRows<{ i: number; count: string; percentiles: Array<number | null> }>(
+      database.handle.db,
+      sql`SELECT h.i::int AS i, execlens_histogram_count(h.packed)::text AS count,
+          array_agg(execlens_histogram_percentile(h.packed, p.p) ORDER BY p.i) AS percentiles
+        FROM unnest(${`{${packed.join(",")}}`}::numeric[]) WITH ORDINALITY AS h(packed, i)
+        CROSS JOIN unnest(${`{${ps.join(",")}}`}::float8[]) WITH ORDINALITY AS p(p, i)
+        GROUP BY h.i, h.packed ORDER BY h.i`,
+    );
+    expect(rows).toEqual(
+      packed.map((text, i) => {
+        const histogram = unpackHistogram(text);
+        return {
+          i: i + 1,
+          count: String(histogram.counts.reduce((sum, n) => sum + n, 0)),
+          percentiles: ps.map((p) => histogramPercentile(histogram, p)),
+        };
+      }),
+    );
   });
 
   it("follow retention: deleted rows leave the cells", async () => {

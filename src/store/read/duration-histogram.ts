@@ -31,7 +31,8 @@ function representative(bucket: number): number {
 }
 
 const representatives = new Map<number, number>();
-function pointOf(bucket: number): number {
+/** The point a bucket's durations are taken as (execlens_duration_bucket_point in SQL, migration 0012). */
+export function bucketPoint(bucket: number): number {
   let value = representatives.get(bucket);
   if (value === undefined) {
     value = representative(bucket);
@@ -77,9 +78,9 @@ export function histogramPercentile(histogram: Histogram, p: number): number | n
     let seen = 0;
     for (const [i, n] of histogram.counts.entries()) {
       seen += n;
-      if (index < seen) return pointOf(histogram.buckets[i] as number);
+      if (index < seen) return bucketPoint(histogram.buckets[i] as number);
     }
-    return pointOf(histogram.buckets[histogram.buckets.length - 1] as number);
+    return bucketPoint(histogram.buckets[histogram.buckets.length - 1] as number);
   };
   const low = at(lower);
   const fraction = rank - lower;
