@@ -416,6 +416,13 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     expect(failures.rows.length).toBe(
       Math.min(50, skills.filter((s) => ["failed", "timeout"].includes(s.exec_status as string)).length),
     );
+    // the retried lookup (seeded above), read through idx_skillexecutions_retried's condition
+    const retries = await panel(skillsBoard, "Retries");
+    expect(retries.rows).toEqual([
+      expect.objectContaining({ skill: "lookup", max_attempt: 2, top_previous_error: "Connection refused" }),
+    ]);
+    expect(num(retries.rows[0]?.retried)).toBe(1);
+    expect(num(retries.rows[0]?.succeeded)).toBe(1);
   });
 
   it("panels read from the hour cells give the numbers the rows give", async () => {

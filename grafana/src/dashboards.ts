@@ -212,7 +212,8 @@ LIMIT 100`,
   exec_duration_ms AS duration_ms, exec_error_message AS error, exec_id
 FROM "SkillExecutions"
 WHERE ${skillFilter}
-ORDER BY exec_duration_ms DESC NULLS LAST
+  AND exec_duration_ms IS NOT NULL
+ORDER BY exec_duration_ms DESC
 LIMIT 20`,
     },
     {
@@ -255,6 +256,8 @@ LIMIT 20`,
   mode() WITHIN GROUP (ORDER BY exec_attributes #>> '{metadata,retry,previousErrors,0}') AS top_previous_error
 FROM "SkillExecutions"
 WHERE ${skillFilter}
+  -- idx_skillexecutions_retried's condition, so that only the retried executions are read
+  AND (exec_attributes #>> '{metadata,retry,attemptNumber}') NOT IN ('0', '1')
   AND (exec_attributes #>> '{metadata,retry,attemptNumber}')::int > 1
 GROUP BY exec_skill_name
 ORDER BY retried DESC

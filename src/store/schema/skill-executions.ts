@@ -47,6 +47,11 @@ export const skillExecutions = pgTable(
     index("idx_skillexecutions_conversation").on(t.conversationId),
     // Dashboards filter and group by the readable name.
     index("idx_skillexecutions_name_started").on(t.skillName, t.startedAt.desc().nullsFirst()),
+    // The Retries panel reads the retried executions only: few, and otherwise found by reading
+    // every row of the range. Text, not a cast: a cast that failed would refuse the row.
+    index("idx_skillexecutions_retried")
+      .on(t.startedAt.desc().nullsFirst())
+      .where(sql`(${t.attributes} #>> '{metadata,retry,attemptNumber}') NOT IN ('0', '1')`),
   ],
 );
 
