@@ -41,7 +41,12 @@ export const skillExecutions = pgTable(
     index("idx_skillexecutions_status_created").on(t.status, t.createdAt.desc().nullsFirst()),
     index("idx_skillexecutions_duration").on(t.durationMs.desc().nullsFirst()),
     index("idx_skillexecutions_workflow_execution").on(t.wkexId),
-    index("idx_skillexecutions_org").on(t.organizationId),
+    // equality on the organisation, and an organisation's pages in keyset order
+    index("idx_skillexecutions_org").on(
+      t.organizationId,
+      t.startedAt.desc().nullsFirst(),
+      t.execId.desc().nullsFirst(),
+    ),
     // Keyset pages by start: (started, id) in one index serves ORDER BY … LIMIT without a sort.
     index("idx_skillexecutions_started").on(t.startedAt.desc().nullsFirst(), t.execId.desc().nullsFirst()),
     index("idx_skillexecutions_conversation").on(t.conversationId),

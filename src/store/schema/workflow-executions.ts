@@ -83,6 +83,13 @@ export const workflowExecutions = pgTable(
       t.startedAt.desc().nullsFirst(),
       t.wkexId.desc().nullsFirst(),
     ),
+    // An organisation's pages (its filter, and every reader scoped to it) without reading the
+    // other organisations' rows of the same time
+    index("idx_workflowexecutions_org_started").on(
+      t.organizationId,
+      t.startedAt.desc().nullsFirst(),
+      t.wkexId.desc().nullsFirst(),
+    ),
     index("idx_workflowexecutions_duration").on(t.totalDurationMs.desc().nullsFirst()),
     // Dashboards filter and group by the readable name, and cost by model.
     index("idx_workflowexecutions_name_started").on(t.workflowName, t.startedAt.desc().nullsFirst()),

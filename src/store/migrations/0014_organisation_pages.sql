@@ -1,0 +1,3 @@
+DROP INDEX "idx_skillexecutions_org";--> statement-breakpoint
+CREATE INDEX "idx_workflowexecutions_org_started" ON "WorkflowExecutions" USING btree ("organization_id","wkex_started_at" DESC NULLS FIRST,"wkex_id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "idx_skillexecutions_org" ON "SkillExecutions" USING btree ("organization_id","exec_started_at" DESC NULLS FIRST,"exec_id" DESC NULLS FIRST);
