@@ -25,6 +25,7 @@ import {
 import { queryRows } from "../src/store/transaction.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { BASE_MS, datasetSpans } from "./helpers/dataset.js";
+import { span } from "./helpers/spans.js";
 
 const HOUR = 3_600_000;
 
@@ -49,6 +50,8 @@ interface Reference {
   p50: number | null;
   p95: number | null;
   p99: number | null;
+  /** Per hour of start (`YYYY-MM-DDTHH`): "executions/failed/timeout". */
+  hours: Record<string, string>;
   tokens: string | number | null;
   cost: string | number | null;
 }
@@ -88,6 +91,13 @@ SELECT ${t.k1} AS k1, ${t.k2} AS k2, count(*)::int AS count,
     WHERE ${t.k1} IS NOT DISTINCT FROM g.k1 AND ${t.k2} IS NOT DISTINCT FROM g.k2
       AND ${t.started} >= ${window.from}::timestamptz AND ${t.started} < ${window.to}::timestamptz AND ${inScope}
     GROUP BY 1) s) AS statuses,
+  (SELECT jsonb_object_agg(h.hour, h.counts) FROM (
+    SELECT to_char(date_bin('1 hour', ${t.started}, '1970-01-01T00:00:00Z') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24') AS hour,
+      concat_ws('/', count(*), count(*) FILTER (WHERE ${t.status} = 'failed'), count(*) FILTER (WHERE ${t.status} = 'timeout')) AS counts
+    FROM ${t.table}
+    WHERE ${t.k1} IS NOT DISTINCT FROM g.k1 AND ${t.k2} IS NOT DISTINCT FROM g.k2
+      AND ${t.started} >= ${window.from}::timestamptz AND ${t.started} < ${window.to}::timestamptz AND ${inScope}
+    GROUP BY 1) h) AS hours,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY ${t.duration}) AS p50,
   percentile_cont(0.95) WITHIN GROUP (ORDER BY ${t.duration}) AS p95,
   percentile_cont(0.99) WITHIN GROUP (ORDER BY ${t.duration}) AS p99,
@@ -139,7 +149,12 @@ async function expectStatsMatchRows(db: Database, scope: Scope): Promise<void> {
       expectWithinBound(got?.durationMs.p50 ?? null, want.p50);
       expectWithinBound(got?.durationMs.p95 ?? null, want.p95);
       expectWithinBound(got?.durationMs.p99 ?? null, want.p99);
-      expect(got?.series?.reduce((n, p) => n + p.count, 0)).toBe(want.count);
+      // the hourly series: every hour's counts as the rows give them, no hour that has none
+      expect(
+        Object.fromEntries(
+          (got?.series ?? []).map((p) => [p.bucketStart.slice(0, 13), `${p.count}/${p.failed}/${p.timeout}`]),
+        ),
+      ).toEqual(want.hours);
     }
   }
 }
@@ -274,6 +289,40 @@ describeEachDatabase("stats rollups", (kind) => {
         };
       }),
     );
+  });
+
+  it("keys and chart buckets whose executions all lie in a part taken away from a wider cell are not reported", async () => {
+    const db = database.handle.db;
+    // far from the dataset's days: "early" at :05 and 1:10, "late" at :40, "gone" at :10 only
+    const hour = BASE_MS + 400 * 24 * HOUR;
+    const workflow = (name: string, minute: number, id: string) =>
+      span({
+        traceId: id.repeat(32),
+        spanId: id.repeat(16),
+        name,
+        startMs: hour + minute * 60_000,
+        endMs: hour + minute * 60_000 + 1000,
+        attributes: { "workflow.name": name },
+      });
+    await writeChanges(
+      db,
+      mapSpans([
+        workflow("early", 5, "d"),
+        workflow("early", 70, "e"),
+        workflow("late", 40, "f"),
+        workflow("gone", 10, "c"),
+      ]),
+    );
+    // the first hour's last 45 minutes: its cells less its first quarter hour
+    const window = { from: at(hour + 15 * 60_000), to: at(hour + 2 * HOUR) };
+    const stats = await workflowStats(db, ALL, { ...window, bucketSeconds: 3600 });
+    expect(
+      stats.map((w) => [w.workflowName, w.count, w.series?.map((p) => [p.bucketStart, p.count])]),
+    ).toEqual([
+      ["early", 1, [[at(hour + HOUR), 1]]],
+      ["late", 1, [[at(hour), 1]]],
+    ]);
+    expect((await skillStats(db, ALL, window)).length).toBe(0);
   });
 
   it("follow retention: deleted rows leave the cells", async () => {

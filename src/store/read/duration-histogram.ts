@@ -55,11 +55,18 @@ const DIGITS_PER_BUCKET = 10;
  * bucket b's count is read from decimal digits 10b to 10b+9, counted from the right.
  */
 export function unpackHistogram(packed: string): Histogram {
-  if (!/^\d+$/.test(packed)) throw new Error(`not a packed duration histogram: ${packed.slice(0, 40)}`);
+  if (packed.length === 0) throw new Error("not a packed duration histogram: empty");
+  // digit by digit, without a substring per bucket: a stats answer unpacks hundreds of these,
+  // each about a thousand digits long
   const buckets: number[] = [];
   const counts: number[] = [];
   for (let bucket = 0, end = packed.length; end > 0; bucket++, end -= DIGITS_PER_BUCKET) {
-    const count = Number(packed.slice(Math.max(0, end - DIGITS_PER_BUCKET), end));
+    let count = 0;
+    for (let i = Math.max(0, end - DIGITS_PER_BUCKET); i < end; i++) {
+      const digit = packed.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) throw new Error(`not a packed duration histogram: ${packed.slice(0, 40)}`);
+      count = count * 10 + digit;
+    }
     if (count > 0) {
       buckets.push(bucket);
       counts.push(count);
@@ -74,13 +81,14 @@ export function histogramPercentile(histogram: Histogram, p: number): number | n
   if (total === 0) return null;
   const rank = p * (total - 1);
   const lower = Math.floor(rank);
+  const { buckets, counts } = histogram;
   const at = (index: number): number => {
     let seen = 0;
-    for (const [i, n] of histogram.counts.entries()) {
-      seen += n;
-      if (index < seen) return bucketPoint(histogram.buckets[i] as number);
+    for (let i = 0; i < counts.length; i++) {
+      seen += counts[i] as number;
+      if (index < seen) return bucketPoint(buckets[i] as number);
     }
-    return bucketPoint(histogram.buckets[histogram.buckets.length - 1] as number);
+    return bucketPoint(buckets[buckets.length - 1] as number);
   };
   const low = at(lower);
   const fraction = rank - lower;

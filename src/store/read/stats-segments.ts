@@ -13,7 +13,7 @@ export interface Segment {
   readonly source: "rows" | number;
   readonly from: Timestamp;
   readonly to: Timestamp;
-  /** Rows to take away: the part of an hour cell outside the window. */
+  /** Taken away: a part of a wider cell that lies outside the window. */
   readonly subtract?: true;
 }
 
@@ -24,52 +24,74 @@ interface Span {
   readonly subtract?: true;
 }
 
+/**
+ * What an hour of rows costs to read against one width's cells of one span of time: the rows are
+ * each read from the table, the cells are one per key. With thousands of rows an hour and hundreds
+ * of keys (bench:query), an hour of rows takes about as long as twenty spans of cells.
+ */
+const ROW_HOUR_COST = 20;
+
+function cost(spans: readonly Span[]): number {
+  return spans.reduce(
+    (sum, s) =>
+      sum +
+      (s.source === "rows"
+        ? (Number(s.to - s.from) / Number(HOUR)) * ROW_HOUR_COST
+        : Number(s.to - s.from) / (s.source * Number(HOUR))),
+    0,
+  );
+}
+
 const floorTo = (t: bigint, unit: bigint) => t - (((t % unit) + unit) % unit);
 const ceilTo = (t: bigint, unit: bigint) => -floorTo(-t, unit);
+const takenAway = (spans: readonly Span[]): Span[] =>
+  spans.map((s) => (s.subtract ? { source: s.source, from: s.from, to: s.to } : { ...s, subtract: true }));
 
-/** [from, to) as the widest whole cells it holds, the rest by the finer ones, the ragged edges by the rows. */
+/**
+ * [from, to) as the cheapest mix of whole cells and rows: at each width, each end of the window
+ * either filled in from finer cells or taken, whole, from the next cell out, less its part outside
+ * the window (sums of counts and histograms are exact either way).
+ */
 function cover(from: bigint, to: bigint, widths: readonly number[]): Span[] {
   if (from >= to) return [];
   const hours = widths[widths.length - 1];
   if (hours === undefined) return [{ source: "rows", from, to }];
   const finer = widths.slice(0, -1);
   const unit = BigInt(hours) * HOUR;
-  const cellsFrom = ceilTo(from, unit);
-  const cellsTo = floorTo(to, unit);
-  if (cellsFrom >= cellsTo) return cover(from, to, finer);
-  return [
-    ...cover(from, cellsFrom, finer),
-    { source: hours, from: cellsFrom, to: cellsTo },
-    ...cover(cellsTo, to, finer),
-  ];
+  let best = cover(from, to, finer);
+  let bestCost = cost(best);
+  const heads = [...new Set([ceilTo(from, unit), floorTo(from, unit)])].map((start) => ({
+    start,
+    spans: start >= from ? cover(from, start, finer) : takenAway(cover(start, from, finer)),
+  }));
+  const tails = [...new Set([floorTo(to, unit), ceilTo(to, unit)])].map((end) => ({
+    end,
+    spans: end <= to ? cover(end, to, finer) : takenAway(cover(to, end, finer)),
+  }));
+  for (const head of heads) {
+    for (const tail of tails) {
+      if (head.start >= tail.end) continue;
+      const spans = [...head.spans, { source: hours, from: head.start, to: tail.end }, ...tail.spans];
+      const spansCost = cost(spans);
+      if (spansCost < bestCost) {
+        best = spans;
+        bestCost = spansCost;
+      }
+    }
+  }
+  return best;
 }
 
 /**
- * Rows of more than half an hour, all in one hour, as that hour's cells less the rows of the
- * hour outside them: fewer rows to read, the same sums.
- */
-function complemented(span: Span): Span[] {
-  const hour = floorTo(span.from, HOUR);
-  if (span.source !== "rows" || span.to - span.from <= HOUR / 2n || span.to > hour + HOUR) return [span];
-  const outside: Span[] = [
-    { source: "rows", from: hour, to: span.from, subtract: true },
-    { source: "rows", from: span.to, to: hour + HOUR, subtract: true },
-  ];
-  return [{ source: 1, from: hour, to: hour + HOUR }, ...outside.filter((s) => s.from < s.to)];
-}
-
-/**
- * Splits [from, to) so that the widest cells come first and finer ones fill in, down to the
- * rows for the ragged edges. With `bucketSeconds` (a chart), only cells that never straddle two
- * of its buckets are used: widths that divide it; none when it is not whole hours. An edge of more
- * than half an hour is read as its hour's cells less the rows of the hour outside the window.
+ * Splits [from, to) into cells of the rollups and rows, as cheap to read as can be (see cover).
+ * With `bucketSeconds` (a chart), only cells that never straddle two of its buckets are used:
+ * widths that divide it; none when it is not whole hours.
  */
 export function segmentsOf(from: Timestamp, to: Timestamp, bucketSeconds?: number): Segment[] {
   const widths = CELL_HOURS.filter(
     (hours) => bucketSeconds === undefined || bucketSeconds % (hours * 3600) === 0,
   );
-  const spans = cover(timestampMicros(from), timestampMicros(to), widths);
-  return (widths.includes(1) ? spans.flatMap(complemented) : spans).map((s) => ({
+  return cover(timestampMicros(from), timestampMicros(to), widths).map((s) => ({
     source: s.source,
     from: timestampFromMicros(s.from),
     to: timestampFromMicros(s.to),

@@ -99,10 +99,6 @@ SELECT ${rows.keys[0]} AS k1, ${rows.keys[1]} AS k2, ${rows.status} AS status, 1
   ${rows.started} AS at, ${rows.extras}
 FROM ${rows.table}
 WHERE ${and(sql`${rows.started} >= ${segment.from}::timestamptz`, sql`${rows.started} < ${segment.to}::timestamptz`, scope, rows.filter)}`;
-  if (segment.source === "rows" && segment.subtract)
-    return [
-      sql`SELECT k1, k2, status, -executions, -histogram, at, -avg_sum, -avg_n, -tokens, -cost FROM (${fromRows(rows.scope)}) taken`,
-    ];
   if (segment.source === "rows") return [fromRows(rows.scope)];
   const cells = sql`
 SELECT ${rollups.keys[0]} AS k1, ${rollups.keys[1]} AS k2, ${rollups.table}.status AS status,
@@ -119,16 +115,26 @@ WHERE ${and(
   return rows.missedByRollups === undefined ? [cells] : [cells, fromRows(rows.missedByRollups)];
 }
 
+/** The cells of a segment, or of one taken away with every sum negated. */
+function signedCellsOf(source: Source, segment: Segment): SQL[] {
+  const cells = cellsOf(source, segment);
+  if (!segment.subtract) return cells;
+  return cells.map(
+    (part) =>
+      sql`SELECT k1, k2, status, -executions AS executions, -histogram AS histogram, at, -avg_sum AS avg_sum, -avg_n AS avg_n, -tokens AS tokens, -cost AS cost FROM (${part}) taken`,
+  );
+}
+
 function unionOf(source: Source, segments: readonly Segment[]): SQL {
   return sql.join(
-    segments.flatMap((segment) => cellsOf(source, segment)),
+    segments.flatMap((segment) => signedCellsOf(source, segment)),
     sql` UNION ALL `,
   );
 }
 
 /**
  * Stats per key over a window: whole weeks, days, quarter days and hours from the rollup cells,
- * the ragged edges from the rows, merged as cells. Counts are exact; percentiles are read from the merged duration
+ * the ragged edges from the rows (some taken away from wider cells, see segmentsOf), merged as cells. Counts are exact; percentiles are read from the merged duration
  * histogram (see PERCENTILE_RELATIVE_ERROR).
  */
 function stats(
@@ -163,7 +169,10 @@ SELECT s.k1::text, s.k2, sum(s.n)::int AS count,
   (sum(s.avg_sum) / NULLIF(sum(s.avg_n), 0))::real AS avg_step, sum(s.tokens)::bigint AS tokens, sum(s.cost)::numeric AS cost,
   -- histograms merge by adding their packed numbers
   sum(s.histogram)::text AS histogram
-FROM s GROUP BY 1, 2 ORDER BY 3 DESC, 2`,
+FROM s GROUP BY 1, 2
+-- a key whose cells were all taken away again (executions outside the window only)
+HAVING sum(s.n) <> 0
+ORDER BY 3 DESC, 2`,
   );
   if (window.bucketSeconds === undefined) return rows;
   const points = await queryRows<{
@@ -181,7 +190,7 @@ SELECT c.k1::text, c.k2, date_bin(make_interval(secs => ${window.bucketSeconds})
   sum(c.executions)::int AS count,
   coalesce(sum(c.executions) FILTER (WHERE c.status = 'failed'), 0)::int AS failed,
   coalesce(sum(c.executions) FILTER (WHERE c.status = 'timeout'), 0)::int AS timeout
-FROM c GROUP BY 1, 2, 3 ORDER BY 3`,
+FROM c GROUP BY 1, 2, 3 HAVING sum(c.executions) <> 0 ORDER BY 3`,
   );
   return rows.map((row) => ({
     ...row,
