@@ -59,13 +59,13 @@ interface ListQuery {
 
 /**
  * One page of a list, answered: the organisation filter checked against the key, the rows as the
- * API shows them (JSON PostgreSQL built), as the page body's text.
+ * API shows them (JSON PostgreSQL built), as the page body's texts.
  */
 export async function answerPage(
   scope: Scope,
   query: ListQuery,
   list: (page: PageRequest) => Promise<Page<string>>,
-): Promise<string> {
+): Promise<string[]> {
   checkOrganization(scope, query.organization_id);
   return pageText(await paged(() => list(page(query))));
 }

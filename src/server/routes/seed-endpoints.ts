@@ -15,7 +15,7 @@ import {
 } from "../../store/index.js";
 import type { ApiEnv } from "../auth.js";
 import { ApiError } from "../errors.js";
-import { jsonText } from "../json-text.js";
+import { commaSeparated, jsonText } from "../json-text.js";
 import { apiRouter } from "../router.js";
 import { ErrorBody, progressSql } from "../schemas.js";
 
@@ -216,10 +216,11 @@ export function seedEndpointRoutes(db: Database): OpenAPIHono<ApiEnv> {
         { sort: "started_at", order: "desc", limit: 500 },
         workerStatus,
       );
-      return jsonText<{ executions: Array<z.infer<typeof WorkerStatus>> }>(
-        c,
-        `{"executions":[${page.items.join(",")}]}`,
-      );
+      return jsonText<{ executions: Array<z.infer<typeof WorkerStatus>> }>(c, [
+        '{"executions":[',
+        ...commaSeparated(page.items),
+        "]}",
+      ]);
     },
   );
 
