@@ -26,8 +26,12 @@ export async function updateChangedMetadata(
   const alias = sql.raw(rows.alias);
   const idName = sql.identifier(id.name);
   const attributesName = sql.identifier(attributes.name);
+  // the metadata computed first, apart (MATERIALIZED): joined in the UPDATE, its subqueries' cost
+  // counted per row tipped the planner into reading the whole table (a hash join) whenever the
+  // tables it reads had no statistics yet (autovacuum off, or not run since they grew)
   await tx.execute(sql`
+WITH d AS MATERIALIZED (SELECT ${alias}.${idName} AS id, ${rows.metadata} AS metadata FROM ${table} ${alias} ${rows.rest})
 UPDATE ${table} t SET ${attributesName} = jsonb_set(t.${attributesName}, '{metadata}', d.metadata)
-FROM (SELECT ${alias}.${idName} AS id, ${rows.metadata} AS metadata FROM ${table} ${alias} ${rows.rest}) d
+FROM d
 WHERE t.${idName} = d.id AND t.${attributesName} -> 'metadata' IS DISTINCT FROM d.metadata`);
 }
