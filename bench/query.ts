@@ -1,9 +1,9 @@
 /**
  * `npm run bench:query`: PostgreSQL loaded with 2M skill and 400k workflow executions over 30
  * days (generated in SQL, reused between runs). Latency p50/p95/p99 of each API endpoint kind
- * at concurrency 8 through a running execlens (after a warm-up of each kind), every Grafana panel query over 30 days, and the
- * plan (index) of every list query; and the API process's CPU time per request of a few kinds,
- * warm (issue 16: at most 1 ms for a page of 50 rows). SMOKE=1 runs on a small database with few
+ * at concurrency 8 through a running execlens (after a warm-up of each kind), every Grafana
+ * panel query over 30 days, and the plan (index) of every list query; and the API process's CPU
+ * time per request of a few kinds, warm (issue 16: at most 1 ms for a page of 50 rows). SMOKE=1 runs on a small database with few
  * requests; EXECLENS_BENCH_DATABASE names another database to use; EXECLENS_BIN measures another
  * build's `bin/execlens` (an older checkout's, to compare).
  */

@@ -134,8 +134,9 @@ function unionOf(source: Source, segments: readonly Segment[]): SQL {
 
 /**
  * Stats per key over a window: whole weeks, days, quarter days and hours from the rollup cells,
- * the ragged edges from the rows (some taken away from wider cells, see segmentsOf), merged as cells. Counts are exact; percentiles are read from the merged duration
- * histogram (see PERCENTILE_RELATIVE_ERROR).
+ * the ragged edges from the rows (some taken away from wider cells, see segmentsOf), merged as
+ * cells. Counts are exact; percentiles are read from the merged duration histogram (see
+ * PERCENTILE_RELATIVE_ERROR).
  */
 function stats(
   db: Database,
