@@ -86,7 +86,11 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
          'session-' || (i % 50000), 'conversation-' || (i % 80000), 1 + i % 4,
          CASE WHEN s.status IN ('failed', 'timeout') THEN 'error ' || (i % 70) END,
          jsonb_build_object('input_data', jsonb_build_object('query', repeat('x', 200 + i % 600)), 'output_data',
-           jsonb_build_object('results', i % 20), 'metadata', jsonb_build_object('environment', 'production')),
+           jsonb_build_object('results', i % 20), 'metadata', jsonb_build_object('environment', 'production')
+             -- a third made db queries and HTTP calls (what the "Where skill time goes" panel reads)
+             || CASE WHEN i % 3 = 0 THEN jsonb_build_object('performance', jsonb_build_object('dbQueries', 1 + i % 4,
+               'dbQueryTime', (i % 3000) / 8.0, 'apiCalls', i % 2, 'apiCallTime', (i % 2) * (i % 5000) / 4.0,
+               'transformTime', greatest(0, i % 30000 - (i % 3000) / 8.0 - (i % 2) * (i % 5000) / 4.0))) ELSE '{}' END),
          lpad(to_hex(i), 32, '0'), lpad(to_hex(i), 16, '0'), t.started
        FROM generate_series(1, $1::int) AS i
        CROSS JOIN LATERAL (SELECT now() - ((i % 1) + random()) * $2::int * 86400 * interval '1 second' AS started) t

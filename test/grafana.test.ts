@@ -416,6 +416,36 @@ describeEachDatabase("panel and alert SQL, expanded as Grafana does", (kind) => 
     expect(failures.rows.length).toBe(
       Math.min(50, skills.filter((s) => ["failed", "timeout"].includes(s.exec_status as string)).length),
     );
+    // the dataset's db queries and HTTP calls, and the retried lookup's query (seeded above)
+    const timeGoes = await panel(skillsBoard, "Where skill time goes (db, API, own)");
+    const timesOf = (s: Row) =>
+      ((s.exec_attributes as { metadata?: { performance?: Record<string, unknown> } }).metadata
+        ?.performance ?? {}) as Record<string, unknown>;
+    const timed = skills.filter((s) => typeof timesOf(s).transformTime === "number");
+    expect(timeGoes.rows.map((r) => r.skill).sort()).toEqual(
+      [...new Set(timed.map((s) => s.exec_skill_name))].sort(),
+    );
+    const average = (skill: unknown, key: string) => {
+      const values = timed
+        .filter((s) => s.exec_skill_name === skill)
+        .flatMap((s) => {
+          const value = timesOf(s)[key];
+          return typeof value === "number" ? [value] : [];
+        });
+      return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+    };
+    for (const row of timeGoes.rows) {
+      for (const [column, key] of [
+        ["db ms", "dbQueryTime"],
+        ["API ms", "apiCallTime"],
+        ["own ms", "transformTime"],
+      ] as const) {
+        const want = average(row.skill, key);
+        if (want === null) expect(row[column], `${row.skill} ${column}`).toBeNull();
+        else expect(num(row[column]), `${row.skill} ${column}`).toBeCloseTo(want, 3);
+      }
+    }
+    expect(timeGoes.rows.filter((r) => r["API ms"] !== null).length).toBeGreaterThan(0);
     // the retried lookup (seeded above), read through idx_skillexecutions_retried's condition
     const retries = await panel(skillsBoard, "Retries");
     expect(retries.rows).toEqual([
@@ -441,6 +471,16 @@ FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1, 2 ORDER BY 1, 2`,
   100.0 * count(*) FILTER (WHERE exec_status = 'failed') / count(*) AS "failed %",
   100.0 * count(*) FILTER (WHERE exec_status = 'timeout') / count(*) AS "timed out %"
 FROM "SkillExecutions" WHERE ${SKILL_ROWS} GROUP BY 1 ORDER BY 1`,
+      ],
+      [
+        skillsBoard,
+        "Where skill time goes (db, API, own)",
+        `SELECT exec_skill_name AS skill,
+  round(avg((exec_attributes #> '{metadata,performance,dbQueryTime}')::numeric), 3)::float8 AS "db ms",
+  round(avg((exec_attributes #> '{metadata,performance,apiCallTime}')::numeric), 3)::float8 AS "API ms",
+  round(avg((exec_attributes #> '{metadata,performance,transformTime}')::numeric), 3)::float8 AS "own ms"
+FROM "SkillExecutions" WHERE ${SKILL_ROWS} AND exec_attributes #> '{metadata,performance,transformTime}' IS NOT NULL
+GROUP BY 1 ORDER BY 1 LIMIT 20`,
       ],
       [
         workflowsBoard,

@@ -145,4 +145,36 @@ describeEachDatabase("migrations", (kind) => {
       await database.drop();
     }
   });
+
+  it("give the cells of the previous version the performance of their rows, as a rebuild does", async () => {
+    const database = await kind.create();
+    try {
+      // metadata.performance as execlens derives it, as an app may send it (partly, or not a number), and none
+      await olderDatabase(database.target, 15, [
+        sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_status, exec_started_at, exec_duration_ms, exec_attributes)
+          SELECT gen_random_uuid(), 'skill-' || (i % 3), CASE WHEN i % 4 = 0 THEN 'failed' ELSE 'completed' END,
+            '2026-01-01T00:00:00Z'::timestamptz + i * interval '13 min', i * 3,
+            CASE i % 5
+              WHEN 0 THEN jsonb_build_object('metadata', jsonb_build_object('performance', jsonb_build_object(
+                'dbQueries', 1, 'dbQueryTime', i * 0.125, 'apiCalls', 1, 'apiCallTime', i * 0.5, 'transformTime', i * 2.375)))
+              WHEN 1 THEN jsonb_build_object('metadata', jsonb_build_object('performance', jsonb_build_object('transformTime', i)))
+              WHEN 2 THEN jsonb_build_object('metadata', jsonb_build_object('performance', jsonb_build_object('transformTime', 'fast')))
+              ELSE '{}'::jsonb END
+          FROM generate_series(1, 600) i`,
+      ]);
+      const handle = await openDatabase(database.target);
+      const cells = sql`SELECT bucket_hours, bucket_start::text, skill_name, status,
+          concat_ws('/', performance_count, trim_scale(own_time_sum), trim_scale(db_time_sum), db_time_count,
+            trim_scale(api_time_sum), api_time_count) AS performance
+        FROM "SkillRollups" ORDER BY 1, 2, 3, 4`;
+      const converted = await select<{ performance: string }>(handle, cells);
+      await rebuildRollups(handle.db);
+      const rebuilt = await select(handle, cells);
+      await handle.close();
+      expect(converted.filter((c) => !c.performance.startsWith("0/")).length).toBeGreaterThan(0);
+      expect(converted).toEqual(rebuilt);
+    } finally {
+      await database.drop();
+    }
+  });
 });

@@ -165,12 +165,15 @@ async function rollupCells(db: Database): Promise<unknown[]> {
     db,
     sql`SELECT 'skill' AS kind, bucket_start::text, bucket_hours, skill_id::text AS id, skill_name AS name, organization_id::text,
           companion_id::text, status, executions, duration_sum::text, duration_histogram::text,
-          NULL AS tokens, NULL AS cost, NULL AS avg_n
+          NULL AS tokens, NULL AS cost, NULL AS avg_n,
+          -- equal numbers, whatever their scale (a sum taken back to zero keeps its decimals)
+          concat_ws('/', performance_count, trim_scale(own_time_sum), trim_scale(db_time_sum), db_time_count,
+            trim_scale(api_time_sum), api_time_count) AS performance
         FROM "SkillRollups"
         UNION ALL
         SELECT 'workflow', bucket_start::text, bucket_hours, workflow_id::text, workflow_name, organization_id::text,
           companion_id::text, status, executions, duration_sum::text, duration_histogram::text,
-          total_tokens::text, cost_usd::text, avg_step_count
+          total_tokens::text, cost_usd::text, avg_step_count, NULL
         FROM "WorkflowRollups"
         ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`,
   );
@@ -226,6 +229,13 @@ describeEachDatabase("stats rollups", (kind) => {
     const db = database.handle.db;
     const kept = await rollupCells(db);
     expect(kept.length).toBeGreaterThan(0);
+    // the dataset's db queries and HTTP calls give some cells where their skills' time went
+    const [timed] = await queryRows<{ cells: number; http: number }>(
+      db,
+      sql`SELECT count(*)::int AS cells, count(*) FILTER (WHERE api_time_count > 0)::int AS http FROM "SkillRollups" WHERE performance_count > 0`,
+    );
+    expect(timed?.cells).toBeGreaterThan(0);
+    expect(timed?.http).toBeGreaterThan(0);
     const rebuilt = await rebuildRollups(db);
     expect(rebuilt.skillCells + rebuilt.workflowCells).toBe(kept.length);
     expect(await rollupCells(db)).toEqual(kept);

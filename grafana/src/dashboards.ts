@@ -103,6 +103,21 @@ const skillDurations = hourCellsAndRows({
   rowFilter: skillFilter,
 });
 
+/**
+ * Skill executions of the range and variables as (skill, n, own, db, db_n, api, api_n): where their
+ * time went, from metadata.performance as execlens_skill_performance reads it (migration 0015),
+ * summed by the cells for whole hours.
+ */
+const skillPerformance = hourCellsAndRows({
+  useCells: NO_USER_OR_SESSION,
+  cells: `SELECT skill_name AS skill, performance_count AS n, own_time_sum AS own, db_time_sum AS db,
+    db_time_count AS db_n, api_time_sum AS api, api_time_count AS api_n FROM "SkillRollups"`,
+  cellFilter: `performance_count > 0 AND ${skillCellFilter}`,
+  rows: `SELECT exec_skill_name, p.* FROM "SkillExecutions" CROSS JOIN LATERAL execlens_skill_performance(exec_attributes) p`,
+  started: "exec_started_at",
+  rowFilter: `${skillFilter}\n  AND exec_attributes #> '{metadata,performance,transformTime}' IS NOT NULL`,
+});
+
 const workflowCellFilter = [
   where.workflow("workflow_name"),
   where.companion("companion_id"),
@@ -232,17 +247,16 @@ LIMIT 50`,
       title: "Where skill time goes (db, API, own)",
       kind: "barchart",
       description:
-        "Average time of each skill spent in db queries, in HTTP calls and in its own work (metadata.performance), for skills that made such calls",
+        "Average time of each skill spent in db queries, in HTTP calls and in its own work (metadata.performance), for skills that made such calls, the slowest first",
       unit: "ms",
-      sql: `SELECT exec_skill_name AS skill,
-  avg((exec_attributes #>> '{metadata,performance,dbQueryTime}')::float8) AS "db ms",
-  avg((exec_attributes #>> '{metadata,performance,apiCallTime}')::float8) AS "API ms",
-  avg((exec_attributes #>> '{metadata,performance,transformTime}')::float8) AS "own ms"
-FROM "SkillExecutions"
-WHERE ${skillFilter}
-  AND exec_attributes #> '{metadata,performance,transformTime}' IS NOT NULL
-GROUP BY exec_skill_name
-ORDER BY avg(exec_duration_ms) DESC
+      sql: `SELECT skill,
+  round(sum(db) / nullif(sum(db_n), 0), 3)::float8 AS "db ms",
+  round(sum(api) / nullif(sum(api_n), 0), 3)::float8 AS "API ms",
+  round(sum(own) / sum(n), 3)::float8 AS "own ms"
+FROM (${skillPerformance}) p
+GROUP BY skill
+HAVING sum(n) > 0
+ORDER BY (sum(own) + sum(db) + sum(api)) / sum(n) DESC, skill
 LIMIT 20`,
     },
     {

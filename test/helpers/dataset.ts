@@ -95,18 +95,50 @@ export function datasetSpans(options: DatasetOptions): Span[][] {
         },
         ...(failed ? { error: "step failed" } : {}),
       }),
+    );
+    const standaloneId = id();
+    const standaloneStart = ++clock;
+    spans.push(
       span({
         traceId,
-        spanId: id(),
+        spanId: standaloneId,
         name: "standalone skill",
-        startMs: ++clock,
+        startMs: standaloneStart,
         endMs: clock + 3 + r.int(50),
         attributes: { "skill.name": r.pick(SKILLS), ...ids },
       }),
+      // a db query in half of them, an HTTP call too in a quarter (their metadata.performance);
+      // from the trace's number, so the rest of the dataset draws what it always drew
+      ...(t % 2 === 0
+        ? [clientCall(traceId, id(), standaloneId, standaloneStart + 0.25 + (t % 7) / 8, "db")]
+        : []),
+      ...(t % 4 === 0
+        ? [clientCall(traceId, id(), standaloneId, standaloneStart + 1.5 + (t % 5) / 8, "http")]
+        : []),
     );
     traces.push(spans);
   }
   return traces;
+}
+
+/** A CLIENT span under a skill: a db query or an HTTP call, under a millisecond long. */
+function clientCall(
+  traceId: string,
+  spanId: string,
+  parentSpanId: string,
+  startMs: number,
+  kind: "db" | "http",
+): Span {
+  return span({
+    traceId,
+    spanId,
+    parentSpanId,
+    name: kind === "db" ? "SELECT" : "GET",
+    kind: 3,
+    startMs,
+    endMs: startMs + (kind === "db" ? 0.625 : 0.875),
+    attributes: kind === "db" ? { "db.system.name": "postgresql" } : { "http.request.method": "GET" },
+  });
 }
 
 export async function ingestDataset(db: Database, options: DatasetOptions): Promise<void> {

@@ -37,6 +37,22 @@ const cell = () => ({
   durationHistogram: numeric("duration_histogram").notNull(),
 });
 
+/**
+ * Where the time of a cell's skill executions went, from their metadata.performance (written by the
+ * app or derived from their db and HTTP calls, see recompute-skills.ts): how many executions have a
+ * numeric transformTime, its sum, and among those the sums and counts of numeric dbQueryTime and
+ * apiCallTime. Numeric, so cells that change by +new −old stay exactly the rows' sums. Read by
+ * execlens_skill_performance (migration 0015) from each row.
+ */
+const performance = () => ({
+  performanceCount: integer("performance_count").notNull().default(0),
+  ownTimeSum: numeric("own_time_sum").notNull().default("0"),
+  dbTimeSum: numeric("db_time_sum").notNull().default("0"),
+  dbTimeCount: integer("db_time_count").notNull().default(0),
+  apiTimeSum: numeric("api_time_sum").notNull().default("0"),
+  apiTimeCount: integer("api_time_count").notNull().default(0),
+});
+
 /** Skill executions per hour, quarter day, day and week, by skill, organisation, companion and status. */
 export const skillRollups = pgTable(
   "SkillRollups",
@@ -45,6 +61,7 @@ export const skillRollups = pgTable(
     skillId: uuid("skill_id"),
     skillName: text("skill_name").notNull(),
     status: varchar("status", { length: 20 }).notNull(),
+    ...performance(),
   },
   (t) => [
     // one cell per key; also how a recompute finds a name's cells in a span of time
@@ -112,6 +129,8 @@ export const rollupChanges = pgTable(
     costUsd: numeric("cost_usd", { precision: 18, scale: 8, mode: "number" }).notNull(),
     avgStepSum: doublePrecision("avg_step_sum").notNull(),
     avgStepCount: integer("avg_step_count").notNull(),
+    /** Skills only (zero for workflows). */
+    ...performance(),
   },
   (t) => [index("idx_rollupchanges_txid").on(t.txid)],
 );
