@@ -9,7 +9,7 @@ import { closeBy, Lifecycle } from "./lifecycle.js";
 import { type Listening, listen } from "./listen.js";
 import { DEFAULT_PRICES } from "./mappers/index.js";
 import { createApiApp, ExeclensMetrics } from "./server/index.js";
-import { type DatabaseHandle, GroupCommitWriter, openDatabase } from "./store/index.js";
+import { autovacuumRuns, type DatabaseHandle, GroupCommitWriter, openDatabase } from "./store/index.js";
 import { TlsSource } from "./tls.js";
 import { startUpkeep } from "./upkeep/index.js";
 
@@ -77,7 +77,13 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
       maxSpansPerTransaction: config.maxSpansPerTransaction,
     });
     lifecycle.add({ name: "writer", stop: () => writer.drain() });
-    const upkeep = lifecycle.add(startUpkeep(database.handle.db, config, observers, logger));
+    const analyze = !(await autovacuumRuns(database.handle));
+    if (analyze && database.handle.kind === "postgres") {
+      logger.warn(
+        "PostgreSQL's autovacuum is off: execlens analyzes its tables as they grow, but nothing removes their dead rows; turn autovacuum on",
+      );
+    }
+    const upkeep = lifecycle.add(startUpkeep(database.handle.db, config, observers, logger, { analyze }));
     const receiverOptions = {
       context: {
         consumer: createIngest({

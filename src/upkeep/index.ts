@@ -2,7 +2,13 @@ import type { Logger } from "pino";
 import type { OutcomeObserver } from "../ingest/index.js";
 import { type ExecutionOutcome, outcomesOf } from "../model/index.js";
 import type { StoreConfig } from "../store/config.js";
-import { type Database, deleteExpired, settleQuietTraces, sweepTimeouts } from "../store/index.js";
+import {
+  analyzeGrownTables,
+  type Database,
+  deleteExpired,
+  settleQuietTraces,
+  sweepTimeouts,
+} from "../store/index.js";
 import { every } from "./periodic.js";
 
 /** How often retention deletes executions older than EXECLENS_RETENTION_DAYS. */
@@ -13,6 +19,8 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
  * that arrived late with an old start, go then (a day later, when vacuum has cleaned the index).
  */
 const RETENTION_FULL_PASS_EVERY = 24;
+/** Where autovacuum does not run, how often the tables that have grown are analyzed. */
+const ANALYZE_INTERVAL_MS = 60 * 1000;
 /** A quiet trace is settled within a sixth of the delay after it is due, at most this late. */
 const MAX_SETTLE_CHECK_MS = 5_000;
 
@@ -25,15 +33,22 @@ export interface Upkeep {
   stop(deadline: number): Promise<void>;
 }
 
+export interface UpkeepOptions {
+  /** ANALYZE the tables as they grow: where autovacuum does not run (PGlite, or turned off). */
+  readonly analyze: boolean;
+}
+
 /**
- * The store's periodic jobs: the timeout sweeper, settling quiet traces, retention. What the
- * first two find (timed-out workflows, AI workflows of settled traces) goes to the observers.
+ * The store's periodic jobs: the timeout sweeper, settling quiet traces, retention, and where
+ * autovacuum does not run, the tables' statistics. What the first two find (timed-out workflows,
+ * AI workflows of settled traces) goes to the observers.
  */
 export function startUpkeep(
   db: Database,
   config: Pick<StoreConfig, "sweepIntervalMs" | "defaultTimeoutMs" | "settleAfterMs" | "retentionDays">,
   observers: readonly OutcomeObserver[],
   logger: Logger,
+  options: UpkeepOptions,
 ): Upkeep {
   const tell = (outcomes: readonly ExecutionOutcome[]) => {
     for (const observe of observers) observe(outcomes);
@@ -84,6 +99,18 @@ export function startUpkeep(
             (error) => logger.warn({ err: error }, "retention failed"),
           ),
         ]),
+    ...(options.analyze
+      ? [
+          every(
+            ANALYZE_INTERVAL_MS,
+            async () => {
+              const tables = await analyzeGrownTables(db);
+              if (tables.length > 0) logger.debug({ tables }, "grown tables analyzed");
+            },
+            (error) => logger.warn({ err: error }, "analyzing grown tables failed"),
+          ),
+        ]
+      : []),
   ];
   return {
     name: "upkeep",

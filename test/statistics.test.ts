@@ -1,0 +1,65 @@
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { analyzeGrownTables, autovacuumRuns } from "../src/store/index.js";
+import { queryRows } from "../src/store/transaction.js";
+import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
+import { ingestDataset } from "./helpers/dataset.js";
+
+describeEachDatabase("planner statistics where autovacuum does not run", (kind) => {
+  const database = useOpenDatabase(kind);
+
+  it("autovacuum is taken to run only on a server with it and track_counts on", async () => {
+    const handle = database.handle;
+    if (handle.kind === "pglite") {
+      expect(await autovacuumRuns(handle)).toBe(false);
+      return;
+    }
+    const [settings] = await queryRows<{ autovacuum: string; track_counts: string }>(
+      handle.db,
+      sql`SELECT current_setting('autovacuum') AS autovacuum, current_setting('track_counts') AS track_counts`,
+    );
+    expect(await autovacuumRuns(handle)).toBe(
+      settings?.autovacuum === "on" && settings.track_counts === "on",
+    );
+  });
+
+  it("tables grown since their statistics are analyzed once, then not again until they grow", async () => {
+    const db = database.handle.db;
+    // a server here may run autovacuum: kept off these tables, as where it does not run
+    const tables = await queryRows<{ name: string }>(
+      db,
+      sql`SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'`,
+    );
+    for (const { name } of tables) {
+      await db.execute(sql`ALTER TABLE ${sql.identifier(name)} SET (autovacuum_enabled = false)`);
+    }
+    const statistics = () =>
+      queryRows<{ name: string; tuples: number }>(
+        db,
+        sql`SELECT relname AS name, reltuples::float8 AS tuples FROM pg_class
+          WHERE relname IN ('SkillExecutions', 'WorkflowExecutions') ORDER BY relname`,
+      );
+    await ingestDataset(db, { seed: 5, traces: 150 });
+    const rows = await queryRows<{ skills: number; workflows: number }>(
+      db,
+      sql`SELECT (SELECT count(*) FROM "SkillExecutions")::int AS skills,
+        (SELECT count(*) FROM "WorkflowExecutions")::int AS workflows`,
+    );
+    // the migrations analyzed some tables while empty; none knows its rows yet
+    for (const table of await statistics()) expect(table.tuples, table.name).toBeLessThanOrEqual(0);
+
+    const analyzed = await analyzeGrownTables(db);
+    expect(analyzed).toEqual(expect.arrayContaining(["SkillExecutions", "SpanIndex", "WorkflowExecutions"]));
+    const [counts] = rows;
+    expect(Object.fromEntries((await statistics()).map((t) => [t.name, t.tuples]))).toEqual({
+      SkillExecutions: counts?.skills,
+      WorkflowExecutions: counts?.workflows,
+    });
+    expect(await analyzeGrownTables(db)).toEqual([]);
+
+    await ingestDataset(db, { seed: 6, traces: 300, traceOffset: 1000 });
+    expect(await analyzeGrownTables(db)).toEqual(
+      expect.arrayContaining(["SkillExecutions", "SpanIndex", "WorkflowExecutions"]),
+    );
+  });
+});
