@@ -38,7 +38,9 @@ export interface Volume {
 /**
  * Fills the execution tables with `volume` rows spread over `days`, with value distributions
  * like a busy deployment (a few hundred skills, thousands of users), unless they already hold
- * that many. Generated in SQL (INSERT … SELECT generate_series), then ANALYZEd.
+ * that many. Generated in SQL (INSERT … SELECT generate_series), then ANALYZEd. Rows go in in
+ * the order they started, give or take one row's share of the range, as a deployment writes them:
+ * a day's rows share pages, which is what retention deletes and a time range reads.
  */
 export async function ensureVolume(url: string, volume: Volume, log: (line: string) => void): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -70,7 +72,7 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
          CASE WHEN s.status = 'failed' THEN 'error ' || (i % 50) END, CASE WHEN s.status = 'failed' THEN 'step-' || (1 + i % 4) END,
          i % 5000, (i % 5000) * 0.000002, lpad(to_hex(i), 32, '0'), lpad(to_hex(i), 16, '0'), true
        FROM generate_series(1, $1::int) AS i
-       CROSS JOIN LATERAL (SELECT now() - ((i % 1) + random()) * $2::int * 86400 * interval '1 second' AS started) t
+       CROSS JOIN LATERAL (SELECT now() - (($1::int - i + random()) / $1::int) * $2::int * 86400 * interval '1 second' AS started) t
        CROSS JOIN LATERAL (SELECT (ARRAY['completed','completed','completed','completed','completed','completed',
          'completed','failed','timeout','running','paused','cancelled'])[1 + (i % 12)] AS status) s`,
       [volume.workflows, volume.days],
@@ -93,7 +95,7 @@ export async function ensureVolume(url: string, volume: Volume, log: (line: stri
                'transformTime', greatest(0, i % 30000 - (i % 3000) / 8.0 - (i % 2) * (i % 5000) / 4.0))) ELSE '{}' END),
          lpad(to_hex(i), 32, '0'), lpad(to_hex(i), 16, '0'), t.started
        FROM generate_series(1, $1::int) AS i
-       CROSS JOIN LATERAL (SELECT now() - ((i % 1) + random()) * $2::int * 86400 * interval '1 second' AS started) t
+       CROSS JOIN LATERAL (SELECT now() - (($1::int - i + random()) / $1::int) * $2::int * 86400 * interval '1 second' AS started) t
        CROSS JOIN LATERAL (SELECT (ARRAY['completed','completed','completed','completed','completed','completed',
          'completed','completed','failed','timeout'])[1 + (i % 10)] AS status) s`,
       [volume.skills, volume.days, volume.workflows],
