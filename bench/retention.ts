@@ -38,7 +38,7 @@ await client.query(
      w.wkex_started_at, w.wkex_started_at + interval '1 second', 1000, w.wkex_started_at
    FROM "WorkflowExecutions" w CROSS JOIN generate_series(1, 2) AS o`,
 );
-await client.query(`ANALYZE "WorkflowStepExecutions"`);
+await client.query(`VACUUM (ANALYZE) "WorkflowStepExecutions"`);
 log(`loaded ${volume.workflows * 2} steps in ${Date.now() - began} ms`);
 
 const cutoff = new Date(Date.now() - RETENTION_DAYS * 86_400_000);
