@@ -83,13 +83,15 @@ const execlens = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--a
   EXECLENS_SWEEP_INTERVAL_MS: String(24 * 60 * 60 * 1000),
 });
 const { otlpHttp } = await execlens.ready(60_000);
-const rowsPerSecond = (ms: number) => Math.round(((TRACES_PER_ROUND * ROWS_PER_TRACE) / ms) * 1000);
+/** The ingest rate of `rounds` rounds that took `ms` together. */
+const rowsPerSecond = (ms: number, rounds = 1) =>
+  Math.round(((rounds * TRACES_PER_ROUND * ROWS_PER_TRACE) / ms) * 1000);
 
 /** One round's time (ms), sent by 4 senders. */
 const round = async () => (await sendBodies(otlpHttp, await nextRound(), SENDERS)).ms;
 const baselineMs: number[] = [];
 for (let r = 0; r < BASELINE_ROUNDS; r++) baselineMs.push(await round());
-const baseline = baselineMs.map(rowsPerSecond);
+const baseline = baselineMs.map((ms) => rowsPerSecond(ms));
 /**
  * The rounds' rate over consecutive windows of at least a minute: a round takes a few seconds, and
  * on two shared cores one round's rate says as much about the machine as about retention.
@@ -101,13 +103,11 @@ const perMinute = (ms: readonly number[]) => {
     rounds++;
     total += m;
     if (total >= 60_000) {
-      windows.push(Math.round(((rounds * TRACES_PER_ROUND * ROWS_PER_TRACE) / total) * 1000));
+      windows.push(rowsPerSecond(total, rounds));
       [rounds, total] = [0, 0];
     }
   }
-  if (windows.length === 0 && rounds > 0) {
-    windows.push(Math.round(((rounds * TRACES_PER_ROUND * ROWS_PER_TRACE) / total) * 1000));
-  }
+  if (windows.length === 0 && rounds > 0) windows.push(rowsPerSecond(total, rounds));
   return windows;
 };
 
@@ -134,7 +134,7 @@ async function retentionUnderIngest(until: Date, since?: Date) {
   const duringMs: number[] = [];
   while (!done || duringMs.length === 0) duringMs.push(await round());
   const deleted = await run;
-  return { deleted, ms, workMs, during: duringMs.map(rowsPerSecond), duringMs };
+  return { deleted, ms, workMs, during: duringMs.map((ms) => rowsPerSecond(ms)), duringMs };
 }
 // The first run catches up with 60 days of backlog (the worst case: retention just turned on);
 // the second is a day later, a day's worth of rows (24 of execlens' hourly runs at once).
@@ -150,6 +150,7 @@ await client.query("CHECKPOINT");
 // from the catch-up's cutoff on, as execlens' next hourly run looks (upkeep/index.ts)
 const nextDay = await retentionUnderIngest(nextDayCutoff, cutoff);
 const { deleted, ms: retentionMs, during, duringMs } = catchUp;
+const duringPerMinute = perMinute(duringMs);
 execlens.child.kill("SIGTERM");
 await execlens.exited;
 await handle.close();
@@ -174,9 +175,9 @@ const summary = {
     duringRetentionRowsPerSecond: during,
     "median during/baseline": Math.round((median(during) / median(baseline)) * 100) / 100,
     "min during/baseline": Math.round((Math.min(...during) / median(baseline)) * 100) / 100,
-    duringRetentionRowsPerSecondPerMinute: perMinute(duringMs),
+    duringRetentionRowsPerSecondPerMinute: duringPerMinute,
     "min of a minute during/baseline":
-      Math.round((Math.min(...perMinute(duringMs)) / median(baseline)) * 100) / 100,
+      Math.round((Math.min(...duringPerMinute) / median(baseline)) * 100) / 100,
   },
   nextDay: {
     deleted: nextDay.deleted,
