@@ -257,6 +257,17 @@ describeEachDatabase("stats rollups", (kind) => {
     expect(new Map(got.buckets.map((b, i) => [b, got.counts[i]]))).toEqual(want);
   });
 
+  it("the bucket's packed histogram is inlined where SQL calls it, not a function call per row", async () => {
+    // every commit's apply and every stats edge call it once per row (migration 0016)
+    const plan = await queryRows<{ "QUERY PLAN": string }>(
+      database.handle.db,
+      sql`EXPLAIN (VERBOSE) SELECT execlens_histogram_of_bucket(b::smallint) FROM generate_series(0, 3) AS b`,
+    );
+    const text = plan.map((line) => line["QUERY PLAN"]).join("\n");
+    expect(text).toContain("'1e'");
+    expect(text).not.toContain("execlens_histogram_of_bucket");
+  });
+
   it("SQL takes every bucket of an integer duration as the point duration-histogram.ts does", async () => {
     const last = durationBucket(2 ** 31 - 1);
     const rows = await queryRows<{ bucket: number; point: number }>(
