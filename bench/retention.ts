@@ -159,6 +159,8 @@ const after = await census();
 console.table({ before, after });
 console.table(await tables());
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+/** An ingest rate as a share of the baseline's median, to two decimals. */
+const ofBaseline = (rowsPerSecond: number) => Math.round((rowsPerSecond / median(baseline)) * 100) / 100;
 const deletedRows = deleted.skills + deleted.workflows + deleted.steps;
 const summary = {
   volume,
@@ -173,18 +175,17 @@ const summary = {
   ingest: {
     baselineRowsPerSecond: baseline,
     duringRetentionRowsPerSecond: during,
-    "median during/baseline": Math.round((median(during) / median(baseline)) * 100) / 100,
-    "min during/baseline": Math.round((Math.min(...during) / median(baseline)) * 100) / 100,
+    "median during/baseline": ofBaseline(median(during)),
+    "min during/baseline": ofBaseline(Math.min(...during)),
     duringRetentionRowsPerSecondPerMinute: duringPerMinute,
-    "min of a minute during/baseline":
-      Math.round((Math.min(...duringPerMinute) / median(baseline)) * 100) / 100,
+    "min of a minute during/baseline": ofBaseline(Math.min(...duringPerMinute)),
   },
   nextDay: {
     deleted: nextDay.deleted,
     ms: Math.round(nextDay.ms),
     "ms without the rests": Math.round(nextDay.workMs),
     duringRetentionRowsPerSecond: nextDay.during,
-    "median during/baseline": Math.round((median(nextDay.during) / median(baseline)) * 100) / 100,
+    "median during/baseline": ofBaseline(median(nextDay.during)),
   },
 };
 console.log(JSON.stringify(summary));
