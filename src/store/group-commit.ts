@@ -12,19 +12,38 @@ export interface GroupCommitOptions {
 
 interface Pending {
   readonly changes: ExecutionChanges;
+  /** The traces the batch writes to: a transaction holds their locks until it commits. */
+  readonly traces: ReadonlySet<string>;
+  /** When the batch was queued (performance.now()). */
+  readonly queuedAt: number;
   resolve(result: WriteResult): void;
   reject(error: unknown): void;
 }
+
+/**
+ * How long a batch waits for the transactions writing its traces before it goes anyway (and
+ * waits on their locks instead): a trace that never stops being written cannot hold it back.
+ */
+const MAX_CONFLICT_WAIT_MS = 1000;
 
 /**
  * Group commit: batches that arrive while a transaction runs are merged into the next one.
  * Each caller is answered only once the transaction holding its spans has committed. When a
  * merged transaction fails, its batches are written again one by one, so a batch that cannot be
  * stored fails alone.
+ *
+ * A batch that shares a trace with a running transaction waits in the queue, and the batches
+ * behind it that do not go first: started, it would only wait for that transaction's trace locks
+ * while holding a connection and the locks of its other traces, on which the next batch would
+ * wait in turn (an exporter's consecutive requests share the trace cut between them, so
+ * concurrent writers formed one queue of lock waits). Order between batches does not matter to
+ * what is stored.
  */
 export class GroupCommitWriter {
   private readonly queue: Pending[] = [];
   private active = 0;
+  /** Traces of the running transactions, with how many of them write each. */
+  private readonly writing = new Map<string, number>();
   /** Committed transactions and the batches they held (batches > transactions means grouping happened). */
   readonly committed = { transactions: 0, batches: 0 };
   private idle: Array<() => void> = [];
@@ -32,11 +51,14 @@ export class GroupCommitWriter {
   constructor(
     private readonly db: Database,
     private readonly options: GroupCommitOptions,
+    /** How a transaction's changes are written (the writer; a test observes it). */
+    private readonly writeTransaction: typeof writeChanges = writeChanges,
   ) {}
 
   submit(changes: ExecutionChanges): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ changes, resolve, reject });
+      const traces = new Set(changes.nodes.map((node) => node.traceId));
+      this.queue.push({ changes, traces, queuedAt: performance.now(), resolve, reject });
       this.pump();
     });
   }
@@ -48,19 +70,18 @@ export class GroupCommitWriter {
   }
 
   private pump(): void {
-    while (this.active < this.options.concurrency && this.queue.length > 0) {
-      const group: Pending[] = [];
-      let spans = 0;
-      while (this.queue.length > 0) {
-        const next = this.queue[0] as Pending;
-        if (group.length > 0 && spans + next.changes.nodes.length > this.options.maxSpansPerTransaction)
-          break;
-        group.push(next);
-        spans += next.changes.nodes.length;
-        this.queue.shift();
-      }
+    while (this.active < this.options.concurrency) {
+      const group = this.nextGroup();
+      if (group.length === 0) return;
+      const traces = group.flatMap((pending) => [...pending.traces]);
+      for (const trace of traces) this.writing.set(trace, (this.writing.get(trace) ?? 0) + 1);
       this.active++;
       void this.write(group).finally(() => {
+        for (const trace of traces) {
+          const left = (this.writing.get(trace) ?? 1) - 1;
+          if (left === 0) this.writing.delete(trace);
+          else this.writing.set(trace, left);
+        }
         this.active--;
         this.pump();
         if (this.active === 0 && this.queue.length === 0) {
@@ -70,9 +91,30 @@ export class GroupCommitWriter {
     }
   }
 
+  /** The queued batches of the next transaction, taken out of the queue (none when all must wait). */
+  private nextGroup(): Pending[] {
+    const group: Pending[] = [];
+    let spans = 0;
+    const now = performance.now();
+    for (let i = 0; i < this.queue.length; ) {
+      const next = this.queue[i] as Pending;
+      if (group.length > 0 && spans + next.changes.nodes.length > this.options.maxSpansPerTransaction) break;
+      const waits =
+        now - next.queuedAt < MAX_CONFLICT_WAIT_MS && [...next.traces].some((t) => this.writing.has(t));
+      if (waits) {
+        i++;
+        continue;
+      }
+      group.push(next);
+      spans += next.changes.nodes.length;
+      this.queue.splice(i, 1);
+    }
+    return group;
+  }
+
   private async write(group: readonly Pending[]): Promise<void> {
     try {
-      const result = await writeChanges(this.db, mergeChanges(group.map((p) => p.changes)));
+      const result = await this.writeTransaction(this.db, mergeChanges(group.map((p) => p.changes)));
       this.committed.transactions++;
       this.committed.batches += group.length;
       const told = new Set<string>();
@@ -86,7 +128,7 @@ export class GroupCommitWriter {
     }
     for (const pending of group) {
       try {
-        const summary = await writeChanges(this.db, pending.changes);
+        const summary = await this.writeTransaction(this.db, pending.changes);
         this.committed.transactions++;
         this.committed.batches++;
         pending.resolve(summary);
