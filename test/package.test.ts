@@ -68,6 +68,8 @@ describe("the published package", () => {
       env: { ...process.env, EXECLENS_DATA_DIR: join(dir, "data") },
       detached: true,
     });
+    // npx's exit comes after execlens's (same process group): by then PGlite has closed its data folder
+    const exited = new Promise((resolve) => child.on("close", resolve));
     let out = "";
     child.stdout.on("data", (chunk) => {
       out += chunk;
@@ -80,6 +82,8 @@ describe("the published package", () => {
       expect((await fetch(new URL("/readyz", ready.api))).status).toBe(200);
     } finally {
       if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      // the folder is removed after the tests: not while execlens still writes to it
+      await exited;
     }
   }, 300_000);
 });
