@@ -74,9 +74,9 @@ const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
   sql`unnest(${pgArray(keys.map((k) => k.traceId))}::text[], ${pgArray(keys.map((k) => k.spanId))}::text[]) AS k(t, s)`;
 
 /**
- * The index entries a batch needs, in three primary-key or index lookups: the entries of `keys`
- * (the batch's spans and their parents), the entries waiting for one of `batch`, and which of
- * the traces were settled.
+ * The index entries a batch needs, in one statement of three primary-key or index lookups: the
+ * entries of `keys` (the batch's spans and their parents), the entries waiting for one of
+ * `batch`, and which of the traces were settled.
  */
 export async function loadStoredContext(
   tx: Transaction,
@@ -84,25 +84,25 @@ export async function loadStoredContext(
   batch: ReadonlyArray<{ traceId: string; spanId: string }>,
   traceIds: readonly string[],
 ): Promise<StoredContext> {
-  const known = await queryRows<IndexRow>(
+  const [context] = await queryRows<{ known: IndexRow[]; waiting: IndexRow[]; settled: string[] }>(
     tx,
-    sql`SELECT ${COLUMNS} FROM ${pairs(keys)}
-        JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')`,
+    sql`SELECT
+  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(keys)}
+    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
+  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(batch)}
+    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting,
+  ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces"
+    WHERE settled AND trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)) AS settled`,
   );
-  const waiting = await queryRows<IndexRow>(
-    tx,
-    sql`SELECT ${COLUMNS} FROM ${pairs(batch)}
-        JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')`,
-  );
-  const settled = await queryRows<{ t: string }>(
-    tx,
-    sql`SELECT encode(trace_id, 'hex') AS t FROM "OpenTraces"
-        WHERE settled AND trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`,
-  );
+  const { known, waiting, settled } = context as {
+    known: IndexRow[];
+    waiting: IndexRow[];
+    settled: string[];
+  };
   return {
     known: new Map(known.map((row) => [keyOf(row.t, row.s), fromRow(row)])),
     waiting: waiting.map(fromRow),
-    settledTraces: new Set(settled.map((row) => row.t)),
+    settledTraces: new Set(settled),
   };
 }
 
