@@ -99,6 +99,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     traceIds,
     candidates: changes.candidates,
     workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds, ...enteredIds],
+    writtenSkills: changes.skills.map((s) => s.execId),
     upsertWorkflows: async (ai) => upsertWorkflows(tx, await claimExecutionIds(tx, ai)),
   });
 }
@@ -238,12 +239,10 @@ async function upsertSkills(
     organizationId: "coalesce",
     sessionId: "coalesce",
     conversationId: "coalesce",
-    // what execlens derived and the span does not say again: the performance and cost counted
-    // from the calls below it, the ids it took from its workflow
+    // what execlens derived and the span does not say again: the ids it took from its workflow
+    // (the performance and cost are derived afresh below, from every call stored by then)
     attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
       || jsonb_strip_nulls(jsonb_build_object(
-        'performance', ${skillExecutions.attributes} #> '{metadata,performance}',
-        'cost', ${skillExecutions.attributes} #> '{metadata,cost}',
         'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
   } as const;
   await upsertRows(tx, skillExecutions, rows, ["execId"], merge, {

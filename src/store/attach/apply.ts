@@ -77,6 +77,11 @@ export interface ApplyOptions {
   readonly candidates: readonly WorkflowChange[];
   /** Workflow executions the batch wrote itself (declared ones, stubs): recomputed too. */
   readonly workflowIds: readonly string[];
+  /**
+   * Skills the batch wrote, each with the performance and cost of the calls stored by then (the
+   * batch's own included): recomputed only when calls are moved or re-marked after them.
+   */
+  readonly writtenSkills: readonly string[];
   upsertWorkflows(workflows: readonly WorkflowChange[]): Promise<void>;
 }
 
@@ -96,10 +101,8 @@ export async function applyResolution(
   await options.upsertWorkflows(aiWorkflows);
   const inBatch = new Set(resolution.batch.map(({ span }) => keyOf(span.traceId, span.spanId)));
   await moveStoredRows(tx, resolution.changed);
-  await markWrappers(
-    tx,
-    [...rows.wrappers].filter((key) => !inBatch.has(key)),
-  );
+  const storedWrappers = [...rows.wrappers].filter((key) => !inBatch.has(key));
+  await markWrappers(tx, storedWrappers);
   const retired = resolution.retired.filter((id) => !aiWorkflows.some((w) => w.wkexId === id));
   if (retired.length > 0) {
     await tx.execute(sql`DELETE FROM "WorkflowExecutions" WHERE wkex_id = ANY(${pgArray(retired)}::uuid[])`);
@@ -117,7 +120,14 @@ export async function applyResolution(
     ...new Set([...options.workflowIds, ...rows.workflows, ...aiWorkflows.map((w) => w.wkexId)]),
   ].filter((id) => !gone.has(id));
   await recomputeWorkflows(tx, affected);
-  await recomputeSkillPerformance(tx, [...rows.skillsWithCalls]);
+  const upToDate = new Set(storedWrappers.length === 0 ? options.writtenSkills : []);
+  for (const { attachment } of resolution.changed) {
+    if (attachment.nearSkill !== null) upToDate.delete(attachment.nearSkill);
+  }
+  await recomputeSkillPerformance(
+    tx,
+    [...rows.skillsWithCalls].filter((id) => !upToDate.has(id)),
+  );
   await inheritWorkflowIds(tx, affected);
   await recomputeRetries(tx, affected);
   await recomputeEntryContext(tx, affected);

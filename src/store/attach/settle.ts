@@ -53,6 +53,7 @@ export async function settleQuietTraces(db: Database, quietForMs: number): Promi
         traceIds: [],
         candidates: [],
         workflowIds: [],
+        writtenSkills: [],
         upsertWorkflows: async (workflows) => upsertWorkflows(tx, await claimExecutionIds(tx, workflows)),
       });
       return { count: due.length, ai };
