@@ -1,17 +1,25 @@
 import { type SQL, sql } from "drizzle-orm";
 
+/** Characters an array literal's quoted item escapes with a backslash. */
+const QUOTED_SPECIAL = /["\\]/;
+const QUOTED_SPECIALS = /["\\]/g;
+
 /**
  * A PostgreSQL array literal, passed as one parameter and cast in SQL (`::uuid[]`, `::int[]`):
- * one statement carries a whole column of rows. null is SQL NULL.
+ * one statement carries a whole column of rows. null is SQL NULL. Built as one string (it runs
+ * for every column of every row written; ids, the most of them, need no escaping).
  */
 export function pgArray(values: Iterable<string | number | null>): string {
-  const items: string[] = [];
+  let literal = "{";
+  let first = true;
   for (const value of values) {
-    if (value === null) items.push("NULL");
-    else if (typeof value === "number") items.push(String(value));
-    else items.push(`"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
+    if (!first) literal += ",";
+    first = false;
+    if (value === null) literal += "NULL";
+    else if (typeof value === "number") literal += String(value);
+    else literal += `"${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_SPECIALS, "\\$&") : value}"`;
   }
-  return `{${items.join(",")}}`;
+  return `${literal}}`;
 }
 
 /**

@@ -1,0 +1,28 @@
+import { sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { pgArray } from "../src/store/sql-values.js";
+import { queryRows } from "../src/store/transaction.js";
+import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
+
+describeEachDatabase("array literals", (kind) => {
+  const database = useOpenDatabase(kind);
+
+  it("carry any text, numbers and nulls to the database as they are", async () => {
+    const texts = [
+      "plain",
+      "",
+      "NULL",
+      'a "quoted" word',
+      'back\\slash and \\" both',
+      "{braces}, commas, and spaces ",
+      "línea\nnueva\ttab ✓",
+      null,
+    ];
+    const [row] = await queryRows<{ texts: Array<string | null>; numbers: number[] }>(
+      database.handle.db,
+      sql`SELECT ${pgArray(texts)}::text[] AS texts, ${pgArray([0, -1.5, 42])}::float8[] AS numbers`,
+    );
+    expect(row?.texts).toEqual(texts);
+    expect(row?.numbers).toEqual([0, -1.5, 42]);
+  });
+});
