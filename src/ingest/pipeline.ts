@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
 import type { TracesConsumer } from "../collector/index.js";
-import { type MappingOptions, mapSpans } from "../mappers/index.js";
+import type { MappingOptions } from "../mappers/index.js";
 import { type ExecutionOutcome, isOwnSpan, type LlmCallChange, outcomesOf } from "../model/index.js";
 import type { GroupCommitWriter } from "../store/index.js";
+import { mapInSlices } from "./map-in-slices.js";
 
 /** Told of the executions each committed batch (or upkeep run) reported: metrics, alerts. */
 export type OutcomeObserver = (outcomes: readonly ExecutionOutcome[]) => void;
@@ -21,7 +22,7 @@ export interface IngestOptions {
 }
 
 /**
- * The ingest stage: own spans out → map → group commit → outcomes to the observers. Resolves
+ * The ingest stage: own spans out → map (in slices) → group commit → outcomes to the observers. Resolves
  * once the rows are committed, so a 200 means durable. A request whose ingest key pins an
  * organisation is mapped under it. execlens' own spans (self-telemetry sent
  * back to it) are counted as received and not stored.
@@ -35,7 +36,7 @@ export function createIngest(options: IngestOptions): TracesConsumer {
         metrics.recordSpans(received.length, 0);
         return { rejected: [], rowsWritten: 0 };
       }
-      const changes = mapSpans(
+      const changes = await mapInSlices(
         spans,
         grant.organizationId === undefined ? mapping : { ...mapping, organizationId: grant.organizationId },
       );
