@@ -65,6 +65,28 @@ describeEachDatabase("schema", (kind) => {
     expect(rows.map((r) => r.wkex_execution_id)).toEqual(["keep-me"]);
   });
 
+  it("compresses the large JSON documents with lz4 on PostgreSQL, with pglz on PGlite (built without lz4)", async () => {
+    const { rows } = (await database.handle.db.execute(
+      sql`SELECT attrelid::regclass::text AS "table", attname AS "column", attcompression AS method
+          FROM pg_attribute WHERE attname IN ('wkex_attributes', 'wstp_attributes', 'exec_attributes', 'messages', 'step', 'change', 'detail')
+            AND attrelid::regclass::text IN ('"WorkflowExecutions"', '"WorkflowStepExecutions"', '"SkillExecutions"', '"LlmCalls"', '"AiCalls"', '"ClientCalls"')`,
+    )) as unknown as Rows<{ table: string; column: string; method: string }>;
+    expect(rows).toHaveLength(7);
+    for (const row of rows)
+      expect(row.method, `${row.table}.${row.column}`).toBe(kind.name === "postgres" ? "l" : "");
+    // a document over the compression threshold reads back as written
+    const document = { text: "report ".repeat(2000), n: 1 };
+    await database.handle.db.execute(
+      sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_attributes)
+          VALUES ('00000000-0000-4000-8000-0000000000c1', 'compressed', ${JSON.stringify(document)}::jsonb)`,
+    );
+    const read = (await database.handle.db.execute(
+      sql`SELECT exec_attributes AS a, pg_column_compression(exec_attributes) AS method FROM "SkillExecutions" WHERE exec_skill_name = 'compressed'`,
+    )) as unknown as Rows<{ a: unknown; method: string }>;
+    expect(read.rows[0]?.a).toEqual(document);
+    expect(read.rows[0]?.method).toBe(kind.name === "postgres" ? "lz4" : "pglz");
+  });
+
   it("stamps wkex_updated_at on every update (trigger)", async () => {
     await database.handle.db.execute(
       sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_updated_at)
