@@ -24,6 +24,7 @@ import {
 } from "../src/store/index.js";
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { freshDatabase } from "./fresh-database.js";
+import { postgresCpuNanos } from "./postgres-cpu.js";
 import { sendBodies } from "./send.js";
 import { ROWS_PER_TRACE, SPANS_PER_TRACE, type Workload, workloadBodies } from "./workload.js";
 
@@ -42,14 +43,91 @@ async function counts(url: string) {
   return rows[0] as { workflows: number; steps: number; skills: number };
 }
 
+/**
+ * The bodies sent to a fresh execlens, with the CPU time the execlens process and (when local)
+ * the PostgreSQL server used from the first request to the last answer.
+ */
 async function execlensIngest(bodies: Uint8Array[], env: Record<string, string>) {
   const child = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env);
   const { otlpHttp } = await child.ready(60_000);
+  const [execlensBefore, postgresBefore] = [child.cpuNanos(), postgresCpuNanos()];
+  const sampling = env.DATABASE_URL === undefined ? undefined : sampleBackends(env.DATABASE_URL);
   const result = await sendBodies(otlpHttp, bodies, SENDERS);
+  const backends = await sampling?.stop();
+  const execlensNanos = child.cpuNanos() - execlensBefore;
   child.child.kill("SIGTERM");
   await child.exited;
-  return result;
+  // its backends have exited and been reaped: their time is the postmaster's children's
+  const postgresAfter = postgresCpuNanos();
+  const postgresNanos =
+    postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore;
+  return { ...result, execlensNanos, postgresNanos, backends };
 }
+
+/**
+ * What execlens's connections do while it ingests, sampled from pg_stat_activity every 100 ms:
+ * on average how many run a statement, wait for a lock, wait for execlens inside a transaction
+ * (its next statement), or sit idle between transactions.
+ */
+function sampleBackends(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  const totals = { running: 0, waitingForLock: 0, waitingForExeclens: 0, idle: 0 };
+  let samples = 0;
+  let stopped = false;
+  const done = (async () => {
+    await client.connect();
+    while (!stopped) {
+      const { rows } = await client.query<{ state: string; wait: string | null }>(
+        `SELECT state, wait_event_type AS wait FROM pg_stat_activity
+         WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      samples++;
+      for (const { state, wait } of rows) {
+        if (state === "active") totals[wait === "Lock" ? "waitingForLock" : "running"]++;
+        else if (state.startsWith("idle in transaction")) totals.waitingForExeclens++;
+        else totals.idle++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await done;
+      const average = (n: number) => Math.round((n / Math.max(1, samples)) * 100) / 100;
+      return {
+        running: average(totals.running),
+        waitingForLock: average(totals.waitingForLock),
+        waitingForExeclens: average(totals.waitingForExeclens),
+        idle: average(totals.idle),
+      };
+    },
+  };
+}
+
+/** Rows inserted, updated and deleted in each table of a database, per trace ingested (from its statistics). */
+async function rowWritesPerTrace(url: string, traces: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ table: string; inserted: string; updated: string; deleted: string }>(
+    `SELECT relname AS table, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_del AS deleted
+     FROM pg_stat_user_tables WHERE relname <> '__drizzle_migrations' AND n_tup_ins + n_tup_upd + n_tup_del > 0
+     ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC`,
+  );
+  await client.end();
+  const per = (n: string) => Math.round((Number(n) / traces) * 100) / 100;
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.table,
+      { inserted: per(r.inserted), updated: per(r.updated), deleted: per(r.deleted) },
+    ]),
+  );
+}
+
+/** CPU microseconds per span, one decimal. */
+const microsPerSpan = (nanos: number | null, spans: number) =>
+  nanos === null ? null : Math.round(nanos / spans / 100) / 10;
 
 /** COPY text format: tab-separated, \N for NULL, backslash escapes. */
 function copyValue(value: unknown): string {
@@ -249,14 +327,15 @@ async function againstCopy(workload: Workload) {
   const url = await freshDatabase(`execlens_bench_ingest_${workload}`);
   const ingest = await execlensIngest(bodies, { DATABASE_URL: url });
   const stored = await counts(url);
+  const writes = await rowWritesPerTrace(url, TRACES);
   if (stored.workflows !== TRACES || stored.steps !== 4 * TRACES || stored.skills !== 4 * TRACES) {
     throw new Error(`${workload}: rows missing after ingest: ${JSON.stringify(stored)} for ${TRACES} traces`);
   }
   const copyMs = await copyIngest(await freshDatabase("execlens_bench_copy"), all);
-  return { bodies, all, ingest, copyMs };
+  return { bodies, all, ingest, copyMs, writes };
 }
 
-const { bodies, all, ingest, copyMs } = await againstCopy("ai");
+const { bodies, all, ingest, copyMs, writes } = await againstCopy("ai");
 const conventions = await againstCopy("conventions");
 const spans = TRACES * SPANS_PER_TRACE.ai;
 const rows = TRACES * ROWS_PER_TRACE;
@@ -286,6 +365,12 @@ const summary = {
     spansPerSecond: perSecond(spans, ingest.ms),
     rowsPerSecond: perSecond(rows, ingest.ms),
     answers: ingest.statuses,
+    cpuMicrosPerSpan: {
+      execlens: microsPerSpan(ingest.execlensNanos, spans),
+      postgres: microsPerSpan(ingest.postgresNanos, spans),
+    },
+    backends: ingest.backends,
+    rowWritesPerTrace: writes,
   },
   copy: { ms: Math.round(copyMs), rowsPerSecond: perSecond(rows, copyMs) },
   conventions: {
@@ -293,6 +378,10 @@ const summary = {
       ms: Math.round(conventions.ingest.ms),
       spansPerSecond: perSecond(TRACES * SPANS_PER_TRACE.conventions, conventions.ingest.ms),
       rowsPerSecond: perSecond(rows, conventions.ingest.ms),
+      cpuMicrosPerSpan: {
+        execlens: microsPerSpan(conventions.ingest.execlensNanos, TRACES * SPANS_PER_TRACE.conventions),
+        postgres: microsPerSpan(conventions.ingest.postgresNanos, TRACES * SPANS_PER_TRACE.conventions),
+      },
     },
     copy: { ms: Math.round(conventions.copyMs), rowsPerSecond: perSecond(rows, conventions.copyMs) },
   },
@@ -333,6 +422,13 @@ console.table({
     ms: summary.pglite.ms,
   },
 });
+console.log(`Row writes per trace (AI workload; COPY writes ${ROWS_PER_TRACE}):`);
+console.table(writes);
+console.log(`execlens's connections on average (AI workload): ${JSON.stringify(summary.execlens.backends)}`);
+console.log(
+  `CPU per span (µs): execlens ${summary.execlens.cpuMicrosPerSpan.execlens}, PostgreSQL ${summary.execlens.cpuMicrosPerSpan.postgres} (AI workload); ` +
+    `execlens ${summary.conventions.execlens.cpuMicrosPerSpan.execlens}, PostgreSQL ${summary.conventions.execlens.cpuMicrosPerSpan.postgres} (conventions only)`,
+);
 console.log(
   `execlens/COPY = ${summary.ratios["execlens/COPY"]} (AI workload), ${summary.ratios["execlens/COPY (conventions)"]} (conventions only)   execlens/naive = ${summary.ratios["execlens/naive"]}`,
 );
