@@ -96,7 +96,8 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   await upsertClientCalls(tx, changes.clientCalls, rows);
   await upsertSkills(tx, changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
   return applyResolution(tx, resolution, rows, {
-    traceIds,
+    openTraceIds: traceIds.filter((id) => stored.openTraces.has(id)),
+    entrySpans: changes.entrySpans.length > 0 || stored.enteredTraces.size > 0,
     candidates: changes.candidates,
     workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds, ...enteredIds],
     writtenSkills: changes.skills.map((s) => s.execId),

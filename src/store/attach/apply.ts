@@ -71,8 +71,10 @@ export function rowAttachmentsOf(resolution: Resolution): RowAttachments {
 }
 
 export interface ApplyOptions {
-  /** Traces of the batch (their quiet clock moves on); none when settling. */
-  readonly traceIds: readonly string[];
+  /** The batch's traces that are open (their quiet clock moves on); none when settling. */
+  readonly openTraceIds: readonly string[];
+  /** Whether entry spans are stored in the traces (or may be): executions' entry context is recomputed only then. */
+  readonly entrySpans: boolean;
   /** The batch's AI spans as the workflow executions they would be. */
   readonly candidates: readonly WorkflowChange[];
   /** Workflow executions the batch wrote itself (declared ones, stubs): recomputed too. */
@@ -113,7 +115,7 @@ export async function applyResolution(
   await touchOpenTraces(
     tx,
     [...pendingTraces],
-    options.traceIds.filter((id) => !pendingTraces.has(id)),
+    options.openTraceIds.filter((id) => !pendingTraces.has(id)),
   );
   const gone = new Set(retired);
   const affected = [
@@ -130,7 +132,7 @@ export async function applyResolution(
   );
   await inheritWorkflowIds(tx, affected);
   await recomputeRetries(tx, affected);
-  await recomputeEntryContext(tx, affected);
+  if (options.entrySpans) await recomputeEntryContext(tx, affected);
   await notifyWorkflowsChanged(tx, affected);
   return aiWorkflows;
 }

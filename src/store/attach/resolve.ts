@@ -20,6 +20,10 @@ export interface StoredContext {
   readonly waiting: readonly IndexedSpan[];
   /** Traces settled earlier: their open chains are settled as they arrive. */
   readonly settledTraces: ReadonlySet<string>;
+  /** The batch's traces that are open and not settled: their quiet clock moves on. */
+  readonly openTraces: ReadonlySet<string>;
+  /** The batch's traces with entry spans stored earlier. */
+  readonly enteredTraces: ReadonlySet<string>;
 }
 
 export interface Resolution {

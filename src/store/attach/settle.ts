@@ -50,7 +50,8 @@ export async function settleQuietTraces(db: Database, quietForMs: number): Promi
         ),
       );
       const ai = await applyResolution(tx, resolution, rowAttachmentsOf(resolution), {
-        traceIds: [],
+        openTraceIds: [],
+        entrySpans: true,
         candidates: [],
         workflowIds: [],
         writtenSkills: [],

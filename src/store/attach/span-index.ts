@@ -73,10 +73,18 @@ function fromRow(row: IndexRow): IndexedSpan {
 const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
   sql`unnest(${pgArray(keys.map((k) => k.traceId))}::text[], ${pgArray(keys.map((k) => k.spanId))}::text[]) AS k(t, s)`;
 
+interface StoredRow {
+  known: IndexRow[];
+  waiting: IndexRow[];
+  settled: string[];
+  open: string[];
+  entered: string[];
+}
+
 /**
- * The index entries a batch needs, in one statement of three primary-key or index lookups: the
- * entries of `keys` (the batch's spans and their parents), the entries waiting for one of
- * `batch`, and which of the traces were settled.
+ * What is stored about a batch's spans and traces, in one statement of primary-key or index
+ * lookups: the index entries of `keys` (the batch's spans and their parents), the entries waiting
+ * for one of `batch`, which of the traces are open or were settled, and which have entry spans.
  */
 export async function loadStoredContext(
   tx: Transaction,
@@ -84,25 +92,25 @@ export async function loadStoredContext(
   batch: ReadonlyArray<{ traceId: string; spanId: string }>,
   traceIds: readonly string[],
 ): Promise<StoredContext> {
-  const [context] = await queryRows<{ known: IndexRow[]; waiting: IndexRow[]; settled: string[] }>(
+  const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
+  const [context] = await queryRows<StoredRow>(
     tx,
     sql`SELECT
   (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(keys)}
     JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
   (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(batch)}
     JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting,
-  ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces"
-    WHERE settled AND trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)) AS settled`,
+  ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE settled AND trace_id IN ${traces}) AS settled,
+  ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE NOT settled AND trace_id IN ${traces}) AS open,
+  ARRAY(SELECT DISTINCT e.trace_id FROM "EntrySpans" e WHERE e.trace_id = ANY(${pgArray(traceIds)}::text[])) AS entered`,
   );
-  const { known, waiting, settled } = context as {
-    known: IndexRow[];
-    waiting: IndexRow[];
-    settled: string[];
-  };
+  const { known, waiting, settled, open, entered } = context as StoredRow;
   return {
     known: new Map(known.map((row) => [keyOf(row.t, row.s), fromRow(row)])),
     waiting: waiting.map(fromRow),
     settledTraces: new Set(settled),
+    openTraces: new Set(open),
+    enteredTraces: new Set(entered),
   };
 }
 
