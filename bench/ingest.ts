@@ -33,14 +33,23 @@ const TRACES = smoke ? 60 : Number(process.env.TRACES ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 4);
 const NAIVE_TRACES = smoke ? 20 : 200;
 
-async function counts(url: string) {
+/** The rows of one query, on a connection of its own. */
+async function queryOnce<T extends object>(url: string, text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query(
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function counts(url: string) {
+  const [row] = await queryOnce<{ workflows: number; steps: number; skills: number }>(
+    url,
     `SELECT (SELECT count(*) FROM "WorkflowExecutions")::int AS workflows, (SELECT count(*) FROM "WorkflowStepExecutions")::int AS steps, (SELECT count(*) FROM "SkillExecutions")::int AS skills`,
   );
-  await client.end();
-  return rows[0] as { workflows: number; steps: number; skills: number };
+  return row as { workflows: number; steps: number; skills: number };
 }
 
 /**
@@ -108,14 +117,12 @@ function sampleBackends(url: string) {
 
 /** Rows inserted, updated and deleted in each table of a database, per trace ingested (from its statistics). */
 async function rowWritesPerTrace(url: string, traces: number) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const { rows } = await client.query<{ table: string; inserted: string; updated: string; deleted: string }>(
+  const rows = await queryOnce<{ table: string; inserted: string; updated: string; deleted: string }>(
+    url,
     `SELECT relname AS table, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_del AS deleted
      FROM pg_stat_user_tables WHERE relname <> '__drizzle_migrations' AND n_tup_ins + n_tup_upd + n_tup_del > 0
      ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC`,
   );
-  await client.end();
   const per = (n: string) => Math.round((Number(n) / traces) * 100) / 100;
   return Object.fromEntries(
     rows.map((r) => [
@@ -338,6 +345,7 @@ async function againstCopy(workload: Workload) {
 const { bodies, all, ingest, copyMs, writes } = await againstCopy("ai");
 const conventions = await againstCopy("conventions");
 const spans = TRACES * SPANS_PER_TRACE.ai;
+const conventionsSpans = TRACES * SPANS_PER_TRACE.conventions;
 const rows = TRACES * ROWS_PER_TRACE;
 const naiveTraces = bodies.length > 0 ? Math.min(NAIVE_TRACES, TRACES) : 0;
 const naiveChanges: ExecutionChanges = {
@@ -376,11 +384,11 @@ const summary = {
   conventions: {
     execlens: {
       ms: Math.round(conventions.ingest.ms),
-      spansPerSecond: perSecond(TRACES * SPANS_PER_TRACE.conventions, conventions.ingest.ms),
+      spansPerSecond: perSecond(conventionsSpans, conventions.ingest.ms),
       rowsPerSecond: perSecond(rows, conventions.ingest.ms),
       cpuMicrosPerSpan: {
-        execlens: microsPerSpan(conventions.ingest.execlensNanos, TRACES * SPANS_PER_TRACE.conventions),
-        postgres: microsPerSpan(conventions.ingest.postgresNanos, TRACES * SPANS_PER_TRACE.conventions),
+        execlens: microsPerSpan(conventions.ingest.execlensNanos, conventionsSpans),
+        postgres: microsPerSpan(conventions.ingest.postgresNanos, conventionsSpans),
       },
     },
     copy: { ms: Math.round(conventions.copyMs), rowsPerSecond: perSecond(rows, conventions.copyMs) },
