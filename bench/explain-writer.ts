@@ -2,15 +2,19 @@
  * `npm run bench:explain-writer`: the plan of every statement the writer issues, on a copy of the
  * plan database (1M skill and 200k workflow executions; SMOKE=1 a small one), for the ingest
  * workload written three ways: requests in reverse order (later parts of traces first), in order,
- * and all again (re-delivery). Fails when a statement reads a big table (≥ 10,000 rows) with a
- * sequential scan: the slow-down of ingest as tables grow, caught before it is measured.
+ * and all again (re-delivery). Each statement is explained twice: planned for its values, and as
+ * the generic plan the server may settle on for a prepared statement (execlens prepares the
+ * writer's statements, and PostgreSQL switches to the generic plan after five runs when it looks
+ * no worse). Fails when either plan reads a big table (≥ 10,000 rows) with a sequential scan: the
+ * slow-down of ingest as tables grow, caught before it is measured.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { openDatabase, writeChanges } from "../src/store/index.js";
-import { queryRows } from "../src/store/transaction.js";
+import { queryRows, type Transaction } from "../src/store/transaction.js";
 import { freshDatabase } from "./fresh-database.js";
 import { type PlanNode, planDatabase, planNodes } from "./plans.js";
 import { labelOf, observeStatements } from "./statements.js";
@@ -81,6 +85,32 @@ const big = new Set(
   ).map((r) => r.relname),
 );
 
+type Explained = Array<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>;
+
+const dialect = new PgDialect();
+
+/** A parameter as an SQL literal (EXECUTE takes expressions, not parameters). */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean")
+    return String(value);
+  if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;
+  throw new Error(`no literal for a parameter of type ${typeof value}`);
+}
+
+/** The plan of `query` as a prepared statement with a generic plan: what its values do not change. */
+async function genericPlan(tx: Pick<Transaction, "execute">, query: SQL): Promise<PlanNode> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  await tx.execute(sql.raw(`PREPARE execlens_generic_check AS ${text}`));
+  await tx.execute(sql.raw("SET LOCAL plan_cache_mode = force_generic_plan"));
+  const [explained] = await queryRows<Explained[number]>(
+    tx,
+    sql.raw(`EXPLAIN (FORMAT JSON) EXECUTE execlens_generic_check(${params.map(literal).join(", ")})`),
+  );
+  await tx.execute(sql.raw("SET LOCAL plan_cache_mode = auto; DEALLOCATE execlens_generic_check"));
+  return explained?.["QUERY PLAN"][0]?.Plan as PlanNode;
+}
+
 interface Checked {
   statement: string;
   count: number;
@@ -90,18 +120,20 @@ interface Checked {
 const checked = new Map<string, Checked>();
 const db = observeStatements(handle.db, async (tx, query, run) => {
   const label = labelOf(query);
-  const [explained] = await queryRows<{ "QUERY PLAN": Array<{ Plan: PlanNode }> }>(
-    tx,
-    sql`EXPLAIN (FORMAT JSON) ${query}`,
-  );
-  const nodes = planNodes(explained?.["QUERY PLAN"][0]?.Plan as PlanNode);
+  const [explained] = await queryRows<Explained[number]>(tx, sql`EXPLAIN (FORMAT JSON) ${query}`);
+  const plans = {
+    custom: explained?.["QUERY PLAN"][0]?.Plan as PlanNode,
+    generic: await genericPlan(tx, query as SQL),
+  };
   const entry = checked.get(label) ?? { statement: label, count: 0, scans: new Set(), indexes: new Set() };
   entry.count++;
-  for (const node of nodes) {
-    const relation = node["Relation Name"];
-    if (node["Node Type"] === "Seq Scan" && relation !== undefined && big.has(relation))
-      entry.scans.add(relation);
-    if (node["Index Name"] !== undefined) entry.indexes.add(node["Index Name"]);
+  for (const [kind, plan] of Object.entries(plans)) {
+    for (const node of planNodes(plan)) {
+      const relation = node["Relation Name"];
+      if (node["Node Type"] === "Seq Scan" && relation !== undefined && big.has(relation))
+        entry.scans.add(`${relation} (${kind} plan)`);
+      if (node["Index Name"] !== undefined) entry.indexes.add(node["Index Name"]);
+    }
   }
   checked.set(label, entry);
   return run();

@@ -4,6 +4,7 @@ import pg from "pg";
 import type { Database, DatabaseHandle, OpenOptions } from "./database.js";
 import { noNotifications } from "./notifications.js";
 import { postgresNotifications } from "./postgres-notifications.js";
+import { PreparingClient } from "./prepared-statements.js";
 import * as schema from "./schema/index.js";
 import {
   appliedMigrations,
@@ -21,6 +22,7 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions): P
     connectionString: databaseUrl,
     max: 10,
     connectionTimeoutMillis: 5000,
+    Client: PreparingClient,
   });
   // A client losing its connection (server restart) must not crash the process: the pool
   // listens on idle clients; a client checked out for a transaction, between two of its

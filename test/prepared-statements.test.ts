@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PREPARED_PER_CONNECTION, PreparingClient } from "../src/store/prepared-statements.js";
+import { databaseKinds, postgres, type TestDatabase } from "./helpers/databases.js";
+
+describe.runIf(databaseKinds.includes(postgres))("prepared statements on the PostgreSQL server", () => {
+  let database: TestDatabase;
+  let client: PreparingClient;
+
+  /** Rows of a statement (PreparingClient.query passes every form of pg's query through, untyped). */
+  const rows = async <T>(text: string, values?: unknown[]): Promise<T[]> =>
+    ((await client.query(text, values)) as { rows: T[] }).rows;
+  const prepared = () =>
+    rows<{ name: string; statement: string }>(
+      "SELECT name, statement FROM pg_prepared_statements ORDER BY name",
+    );
+
+  beforeAll(async () => {
+    database = await postgres.create();
+    client = new PreparingClient({ connectionString: database.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await database.drop();
+  });
+
+  it("prepares a statement with parameters once and runs it again by name, with each run's values", async () => {
+    const text = "SELECT count(*)::int AS n FROM unnest($1::int[]) AS v WHERE v > $2::int";
+    const first = await rows<{ n: number }>(text, ["{1,2,3}", 1]);
+    // the form drizzle uses: a query config object
+    const second = (
+      (await client.query({ text, values: ["{1,2,3,4,5}", 2] })) as { rows: Array<{ n: number }> }
+    ).rows;
+    expect([first[0]?.n, second[0]?.n]).toEqual([2, 3]);
+    const statements = await prepared();
+    expect(statements.filter((s) => s.statement === text)).toHaveLength(1);
+    expect(statements.find((s) => s.statement === text)?.name).toMatch(/^execlens_/);
+  });
+
+  it("keeps the simple protocol for statements without parameters (several commands in one string)", async () => {
+    const before = (await prepared()).length;
+    const results = await client.query("SELECT 1 AS a; SELECT 2 AS b");
+    expect((results as unknown as Array<{ rows: unknown[] }>).map((r) => r.rows)).toEqual([
+      [{ a: 1 }],
+      [{ b: 2 }],
+    ]);
+    expect(await prepared()).toHaveLength(before);
+  });
+
+  it("does not keep a statement the server refused, and the connection goes on", async () => {
+    const before = await prepared();
+    await expect(
+      client.query("SELECT no_such_column FROM pg_class WHERE oid = $1::oid", [1]),
+    ).rejects.toThrow(/no_such_column/);
+    expect(await rows("SELECT $1::int + 1 AS v", [41])).toEqual([{ v: 42 }]);
+    expect((await prepared()).length).toBe(before.length + 1);
+  });
+
+  it(`prepares at most ${PREPARED_PER_CONNECTION} statements on a connection and runs the others unnamed`, async () => {
+    for (let i = 0; i < PREPARED_PER_CONNECTION + 20; i++) {
+      expect(await rows(`SELECT $1::int + ${i} AS v`, [1])).toEqual([{ v: 1 + i }]);
+    }
+    // the statement the server refused above holds its slot: the limit bounds, it is not a count
+    expect((await prepared()).length).toBeGreaterThanOrEqual(PREPARED_PER_CONNECTION - 1);
+    expect((await prepared()).length).toBeLessThanOrEqual(PREPARED_PER_CONNECTION);
+  });
+});
