@@ -87,6 +87,28 @@ describeEachDatabase("schema", (kind) => {
     expect(read.rows[0]?.method).toBe(kind.name === "postgres" ? "lz4" : "pglz");
   });
 
+  it("keeps the rollup notes out of the WAL (they never outlive their transaction), and the rest in it", async () => {
+    const { rows } = (await database.handle.db.execute(
+      sql`SELECT relname AS "table", relpersistence AS persistence FROM pg_class
+          WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY relname`,
+    )) as unknown as Rows<{ table: string; persistence: string }>;
+    const unlogged = rows.filter((r) => r.persistence === "u").map((r) => r.table);
+    expect(unlogged).toEqual(["RollupChanges"]);
+    expect(rows.filter((r) => r.persistence === "p").map((r) => r.table)).toEqual(
+      expect.arrayContaining(["SkillRollups", "WorkflowRollups", "SkillExecutions", "SpanIndex"]),
+    );
+    // a commit still leaves no note behind
+    await database.handle.db.execute(
+      sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_status, exec_duration_ms)
+          VALUES ('00000000-0000-4000-8000-0000000000d1', 'noted', 'completed', 12)`,
+    );
+    const left = (await database.handle.db.execute(
+      sql`SELECT (SELECT count(*) FROM "RollupChanges")::int AS notes,
+            (SELECT sum(executions) FROM "SkillRollups" WHERE skill_name = 'noted')::int AS executions`,
+    )) as unknown as Rows<{ notes: number; executions: number }>;
+    expect(left.rows[0]).toEqual({ notes: 0, executions: 4 });
+  });
+
   it("stamps wkex_updated_at on every update (trigger)", async () => {
     await database.handle.db.execute(
       sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_updated_at)
