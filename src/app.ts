@@ -226,6 +226,7 @@ async function databaseComponent(config: Config, options: { readOnly?: boolean }
   const handle = await openDatabase(databaseTarget(config), {
     ...options,
     pgliteSettings: config.pgliteSettings,
+    preparedStatements: config.preparedStatements,
   });
   return { name: "database", handle, stop: () => handle.close() };
 }

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   }
   if (rebuild) {
     const { openDatabase, rebuildRollups } = await import("./store/index.js");
-    const database = await openDatabase(databaseTarget(config));
+    const database = await openDatabase(databaseTarget(config), {
+      preparedStatements: config.preparedStatements,
+    });
     try {
       const cells = await rebuildRollups(database.db);
       process.stdout.write(

@@ -1,5 +1,8 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/store/index.js";
 import { PREPARED_PER_CONNECTION, PreparingClient } from "../src/store/prepared-statements.js";
+import { queryRows } from "../src/store/transaction.js";
 import { databaseKinds, postgres, type TestDatabase } from "./helpers/databases.js";
 
 describe.runIf(databaseKinds.includes(postgres))("prepared statements on the PostgreSQL server", () => {
@@ -63,5 +66,25 @@ describe.runIf(databaseKinds.includes(postgres))("prepared statements on the Pos
     // the statement the server refused above holds its slot: the limit bounds, it is not a count
     expect((await prepared()).length).toBeGreaterThanOrEqual(PREPARED_PER_CONNECTION - 1);
     expect((await prepared()).length).toBeLessThanOrEqual(PREPARED_PER_CONNECTION);
+  });
+
+  it("prepares the store's statements by default, and not with preparedStatements: false (a pooler without them)", async () => {
+    const preparedIn = async (preparedStatements: boolean | undefined) => {
+      const handle = await openDatabase({ databaseUrl: database.url as string }, { preparedStatements });
+      try {
+        return await handle.db.transaction(async (tx) => {
+          await tx.execute(sql`SELECT ${"a"}::text AS prepared_or_not`);
+          const rows = await queryRows<{ statement: string }>(
+            tx,
+            sql`SELECT statement FROM pg_prepared_statements`,
+          );
+          return rows.some((row) => row.statement.includes("prepared_or_not"));
+        });
+      } finally {
+        await handle.close();
+      }
+    };
+    expect(await preparedIn(undefined)).toBe(true);
+    expect(await preparedIn(false)).toBe(false);
   });
 });

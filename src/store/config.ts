@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type ConfigOf, optionalSetting, positiveInt, setting, textOr } from "../model/index.js";
+import { type ConfigOf, flagBoolean, optionalSetting, positiveInt, setting, textOr } from "../model/index.js";
 
 /**
  * PostgreSQL settings PGlite starts with, sized for one sidecar rather than initdb's server
@@ -37,6 +37,13 @@ export const storeSettings = {
     schema: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
     unset: "embedded PGlite",
     help: "`postgres://` or `postgresql://` URL of a PostgreSQL server",
+  }),
+  preparedStatements: setting({
+    env: "EXECLENS_PREPARED_STATEMENTS",
+    flag: "prepared-statements",
+    schema: flagBoolean,
+    default: true,
+    help: "prepare statements once per PostgreSQL connection; false behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)",
   }),
   dataDir: setting({
     env: "EXECLENS_DATA_DIR",

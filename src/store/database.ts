@@ -24,6 +24,11 @@ export interface OpenOptions {
    * LISTEN (a standby refuses it), so live progress relies on polling.
    */
   readonly readOnly?: boolean;
+  /**
+   * Prepare statements with parameters once per PostgreSQL connection (default true): false behind
+   * a connection pooler that does not keep them across transactions.
+   */
+  readonly preparedStatements?: boolean;
   /** PostgreSQL settings for embedded PGlite, over its defaults (`PGLITE_DEFAULT_SETTINGS`). */
   readonly pgliteSettings?: Readonly<Record<string, string>>;
 }

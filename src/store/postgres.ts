@@ -22,7 +22,7 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions): P
     connectionString: databaseUrl,
     max: 10,
     connectionTimeoutMillis: 5000,
-    Client: PreparingClient,
+    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
   });
   // A client losing its connection (server restart) must not crash the process: the pool
   // listens on idle clients; a client checked out for a transaction, between two of its
