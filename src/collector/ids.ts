@@ -1,11 +1,3 @@
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-export function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += HEX[byte];
-  return out;
-}
-
 const HEX_ID = /^[0-9a-f]+$/;
 
 /**
@@ -18,4 +10,14 @@ export function invalidIdReason(hex: string, bytes: 8 | 16, what: string): strin
   }
   if (/^0+$/.test(hex)) return `${what} is all zeroes`;
   return undefined;
+}
+
+const ZERO_IDS = { 8: "0".repeat(16), 16: "0".repeat(32) } as const;
+
+/**
+ * invalidIdReason for an id the protobuf decoder made from bytes, which is lower-case hex by
+ * construction: only its length and its zeroes are left to check.
+ */
+export function invalidDecodedIdReason(hex: string, bytes: 8 | 16, what: string): string | undefined {
+  return hex.length === bytes * 2 && hex !== ZERO_IDS[bytes] ? undefined : invalidIdReason(hex, bytes, what);
 }

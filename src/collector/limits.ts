@@ -64,23 +64,37 @@ function limitAttributes(
   what: string,
 ): Attributes {
   const keys = Object.keys(attributes);
-  let changed = keys.length > limits.maxAttributesPerSpan;
-  const out: Record<string, AttributeValue> = Object.create(null);
-  for (const key of keys.slice(0, limits.maxAttributesPerSpan)) {
+  const kept = Math.min(keys.length, limits.maxAttributesPerSpan);
+  // copied only once something changes: most spans are within every limit
+  let out: Record<string, AttributeValue> | undefined;
+  for (let i = 0; i < kept; i++) {
+    const key = keys[i] as string;
     const value = attributes[key] as AttributeValue;
     const limited = limitValue(value, limits.maxAttributeValueBytes);
     if (limited !== value) {
-      changed = true;
+      out ??= firstAttributes(attributes, keys, i);
       notes.push(`${what} attribute ${key} was cut to ${limits.maxAttributeValueBytes} bytes`);
     }
-    out[key] = limited;
+    if (out !== undefined) out[key] = limited;
   }
-  if (keys.length > limits.maxAttributesPerSpan) {
+  if (keys.length > kept) {
+    out ??= firstAttributes(attributes, keys, kept);
     notes.push(
       `${what} had ${keys.length} attributes; ${keys.length - limits.maxAttributesPerSpan} past the limit of ${limits.maxAttributesPerSpan} were dropped`,
     );
   }
-  return changed ? out : attributes;
+  return out ?? attributes;
+}
+
+/** A copy of the first `count` of `keys` of `attributes`. */
+function firstAttributes(
+  attributes: Attributes,
+  keys: readonly string[],
+  count: number,
+): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = Object.create(null);
+  for (let i = 0; i < count; i++) out[keys[i] as string] = attributes[keys[i] as string] as AttributeValue;
+  return out;
 }
 
 function limitValue(value: AttributeValue, maxBytes: number): AttributeValue {

@@ -12,9 +12,8 @@ import {
   type SpanKind,
   type SpanLink,
   type StatusCode,
-  storableString,
 } from "../model/index.js";
-import { bytesToHex, invalidIdReason } from "./ids.js";
+import { invalidDecodedIdReason } from "./ids.js";
 
 /*
  * Decodes opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest straight into the
@@ -23,7 +22,14 @@ import { bytesToHex, invalidIdReason } from "./ids.js";
  */
 
 const { Reader, Writer } = protobuf;
-type ProtoReader = protobuf.Reader;
+/**
+ * protobufjs' reader, plus the body as a Buffer: strings and ids are decoded from it in place,
+ * where `reader.bytes()` and `Buffer.from` would make a view object per field.
+ */
+type ProtoReader = protobuf.Reader & { readonly body: Buffer; readonly view: DataView };
+
+/** A span under construction: its scope and resource are set once their messages are read. */
+type DecodingSpan = { -readonly [K in keyof Span]: Span[K] };
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
@@ -34,7 +40,10 @@ const WIRE_FIXED32 = 5;
 const MAX_VALUE_DEPTH = 32;
 
 export function decodeProtobufRequest(body: Uint8Array): DecodedRequest {
-  const reader = Reader.create(body);
+  const reader: ProtoReader = Object.assign(Reader.create(body), {
+    body: asBuffer(body),
+    view: new DataView(body.buffer, body.byteOffset, body.byteLength),
+  });
   const spans: Span[] = [];
   const rejected: RejectedSpan[] = [];
   while (reader.pos < reader.len) {
@@ -48,7 +57,14 @@ export function decodeProtobufRequest(body: Uint8Array): DecodedRequest {
   return { spans, rejected };
 }
 
-/** A string field as UTF-8 (invalid sequences become U+FFFD), storable in PostgreSQL. */
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/**
+ * A string field as UTF-8 (invalid sequences become U+FFFD), storable in PostgreSQL: decoded
+ * UTF-8 is always well-formed, so only U+0000 is left to replace (as storableString would).
+ */
 function readString(reader: ProtoReader): string {
   const length = reader.uint32();
   const start = reader.pos;
@@ -56,9 +72,22 @@ function readString(reader: ProtoReader): string {
   if (end > reader.len)
     throw new RangeError(`string length runs past the end of the body at offset ${start}`);
   reader.pos = end;
-  return storableString(
-    Buffer.from(reader.buf.buffer, reader.buf.byteOffset + start, length).toString("utf8"),
-  );
+  const text = reader.body.toString("utf8", start, end);
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+}
+
+/** A bytes field (trace or span id) as lower-case hex. */
+function readHex(reader: ProtoReader): string {
+  const at = reader.pos;
+  const length = reader.uint32();
+  const start = reader.pos;
+  if (start + length > reader.len) {
+    // throws protobufjs' own out-of-range error, as for any other field
+    reader.pos = at;
+    reader.bytes();
+  }
+  reader.pos = start + length;
+  return reader.body.toString("hex", start, start + length);
 }
 
 /** Reads a length prefix and returns where that message ends, refusing lengths past the buffer. */
@@ -80,7 +109,7 @@ function expectWire(tag: number, wire: number, what: string): void {
 function readResourceSpans(reader: ProtoReader, end: number, spans: Span[], rejected: RejectedSpan[]): void {
   let resource = emptyAttributes();
   // Resource may come after its scope spans on the wire, so spans are finished at the end.
-  const pending: PendingSpan[] = [];
+  const pending: DecodingSpan[] = [];
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
@@ -96,7 +125,10 @@ function readResourceSpans(reader: ProtoReader, end: number, spans: Span[], reje
         skipField(reader, tag);
     }
   }
-  for (const span of pending) spans.push({ ...span, resource });
+  for (const span of pending) {
+    span.resource = resource;
+    spans.push(span);
+  }
 }
 
 function readResource(reader: ProtoReader, end: number): Attributes {
@@ -113,16 +145,15 @@ function readResource(reader: ProtoReader, end: number): Attributes {
   return attributes;
 }
 
-type PendingSpan = Omit<Span, "resource">;
-
 function readScopeSpans(
   reader: ProtoReader,
   end: number,
-  out: PendingSpan[],
+  out: DecodingSpan[],
   rejected: RejectedSpan[],
 ): void {
   let scope: InstrumentationScope = { name: "", version: "", attributes: emptyAttributes() };
-  const spans: Array<Omit<PendingSpan, "scope">> = [];
+  // Scope may come after its spans on the wire too.
+  const spans: DecodingSpan[] = [];
   while (reader.pos < end) {
     const tag = reader.uint32();
     switch (tag >>> 3) {
@@ -141,7 +172,10 @@ function readScopeSpans(
         skipField(reader, tag);
     }
   }
-  for (const span of spans) out.push({ ...span, scope });
+  for (const span of spans) {
+    span.scope = scope;
+    out.push(span);
+  }
 }
 
 function readScope(reader: ProtoReader, end: number): InstrumentationScope {
@@ -169,12 +203,22 @@ function readScope(reader: ProtoReader, end: number): InstrumentationScope {
 }
 
 function readFixed64(reader: ProtoReader): bigint {
+  if (reader.pos + 8 <= reader.len) {
+    // one bigint made, where combining two halves makes four
+    const value = reader.view.getBigUint64(reader.pos, true);
+    reader.pos += 8;
+    return value;
+  }
   const lo = reader.fixed32();
   const hi = reader.fixed32();
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> | RejectedSpan {
+/** Placeholders until the span's ScopeSpans and ResourceSpans are read whole. */
+const UNREAD_SCOPE: InstrumentationScope = { name: "", version: "", attributes: emptyAttributes() };
+const UNREAD_RESOURCE = emptyAttributes();
+
+function readSpan(reader: ProtoReader, end: number): DecodingSpan | RejectedSpan {
   let traceId = "";
   let spanId = "";
   let parentSpanId = "";
@@ -192,16 +236,16 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1:
-        traceId = bytesToHex(reader.bytes());
+        traceId = readHex(reader);
         break;
       case 2:
-        spanId = bytesToHex(reader.bytes());
+        spanId = readHex(reader);
         break;
       case 3:
         traceState = readString(reader);
         break;
       case 4:
-        parentSpanId = bytesToHex(reader.bytes());
+        parentSpanId = readHex(reader);
         break;
       case 5:
         name = readString(reader);
@@ -242,9 +286,9 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
     }
   }
   const bad =
-    invalidIdReason(traceId, 16, "trace_id") ??
-    invalidIdReason(spanId, 8, "span_id") ??
-    (parentSpanId === "" ? undefined : invalidIdReason(parentSpanId, 8, "parent_span_id"));
+    invalidDecodedIdReason(traceId, 16, "trace_id") ??
+    invalidDecodedIdReason(spanId, 8, "span_id") ??
+    (parentSpanId === "" ? undefined : invalidDecodedIdReason(parentSpanId, 8, "parent_span_id"));
   if (bad) return { reason: `span ${JSON.stringify(name)}: ${bad}` };
   return {
     traceId,
@@ -260,6 +304,9 @@ function readSpan(reader: ProtoReader, end: number): Omit<PendingSpan, "scope"> 
     events,
     links,
     status,
+    // the key order of the spans this decoder has always made
+    scope: UNREAD_SCOPE,
+    resource: UNREAD_RESOURCE,
   };
 }
 
@@ -297,10 +344,10 @@ function readLink(reader: ProtoReader, end: number): SpanLink {
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1:
-        traceId = bytesToHex(reader.bytes());
+        traceId = readHex(reader);
         break;
       case 2:
-        spanId = bytesToHex(reader.bytes());
+        spanId = readHex(reader);
         break;
       case 3:
         traceState = readString(reader);
@@ -360,8 +407,25 @@ function readKeyValue(
   into[key] = value;
 }
 
+/** Varints of up to this many bytes hold at most 49 bits: a non-negative number, exact. */
+const SMALL_VARINT_BYTES = 7;
+
 /** int64 as a number when exact, else as a bigint. */
 function readInt64(reader: ProtoReader): number | bigint {
+  // most are counts and orders: read as numbers, without a bigint per byte
+  const start = reader.pos;
+  let value = 0;
+  for (let i = 0; i < SMALL_VARINT_BYTES && reader.pos < reader.len; i++) {
+    const byte = reader.buf[reader.pos++] as number;
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if (byte < 0x80) return value;
+  }
+  reader.pos = start;
+  return readLongInt64(reader);
+}
+
+/** readInt64 of a varint longer than SMALL_VARINT_BYTES (or cut short). */
+function readLongInt64(reader: ProtoReader): number | bigint {
   let result = 0n;
   let shift = 0n;
   for (;;) {
