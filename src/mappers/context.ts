@@ -77,8 +77,15 @@ export function commonMetadata(reader: SpanReader, facts: SpanFacts, prefix: str
 
 /** Adds what the reader collected (source ids, warnings) once the row is otherwise complete. */
 export function finishMetadata(reader: SpanReader, metadata: JsonObject): JsonObject {
-  if (Object.keys(reader.sourceIds).length > 0) metadata.source_ids = reader.sourceIds;
-  const warnings = [...(reader.span.normalisations ?? []), ...reader.warnings];
-  if (warnings.length > 0) metadata.warnings = warnings;
+  if (hasKeys(reader.sourceIds)) metadata.source_ids = reader.sourceIds;
+  const normalisations = reader.span.normalisations ?? [];
+  // most rows have neither: no array is made for them
+  if (normalisations.length > 0 || reader.warnings.length > 0)
+    metadata.warnings = [...normalisations, ...reader.warnings];
   return metadata;
+}
+
+function hasKeys(object: JsonObject): boolean {
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
+  return false;
 }

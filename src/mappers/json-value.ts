@@ -61,7 +61,11 @@ class TooDeep extends Error {}
 function nestedWithin(value: JsonValue, depth: number): boolean {
   if (typeof value !== "object" || value === null) return true;
   if (depth >= MAX_JSON_DEPTH) return false;
-  if (Array.isArray(value)) return value.every((item) => nestedWithin(item, depth + 1));
+  // loops, not every(): this walks each parsed payload whole
+  if (Array.isArray(value)) {
+    for (const item of value) if (!nestedWithin(item, depth + 1)) return false;
+    return true;
+  }
   for (const key in value) if (!nestedWithin(value[key] as JsonValue, depth + 1)) return false;
   return true;
 }

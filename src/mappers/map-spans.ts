@@ -84,7 +84,7 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
         tenant,
       });
     const timing = spanTiming(span);
-    const entry = "reason" in timing ? null : mapEntrySpan(new SpanReader(span), timing);
+    const entry = "reason" in timing ? null : mapEntrySpan(span, timing);
     if (entry !== null) changes.entrySpans.push(entry);
     if (role === "other") {
       node(role);
@@ -95,9 +95,11 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       node(role);
       continue;
     }
-    const describe = `${role} span ${JSON.stringify(span.name)} (trace ${span.traceId}, span ${span.spanId})`;
+    // a function: the text is only needed for a rejection
+    const describe = () =>
+      `${role} span ${JSON.stringify(span.name)} (trace ${span.traceId}, span ${span.spanId})`;
     if ("reason" in timing) {
-      changes.rejected.push({ reason: `${describe}: ${timing.reason}` });
+      changes.rejected.push({ reason: `${describe()}: ${timing.reason}` });
       node("other");
       continue;
     }
@@ -116,7 +118,9 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       }
       case "step": {
         if (span.parentSpanId === undefined) {
-          changes.rejected.push({ reason: `${describe}: a step span must be a child of its workflow span` });
+          changes.rejected.push({
+            reason: `${describe()}: a step span must be a child of its workflow span`,
+          });
           node("other");
           break;
         }

@@ -6,13 +6,19 @@ function present(span: Span, key: string): boolean {
   return value !== undefined && value !== null;
 }
 
+const DB_STATEMENT_KEYS = [
+  "db.query.text",
+  "db.statement",
+  "db.operation.name",
+  "db.operation",
+  "db.query.summary",
+];
+
 /** A db client span that ran something (a connect or pool checkout has no statement nor operation). */
 function isDbQuery(span: Span): boolean {
   return (
     (present(span, "db.system.name") || present(span, "db.system")) &&
-    ["db.query.text", "db.statement", "db.operation.name", "db.operation", "db.query.summary"].some((key) =>
-      present(span, key),
-    )
+    DB_STATEMENT_KEYS.some((key) => present(span, key))
   );
 }
 
@@ -22,31 +28,41 @@ export interface Classified {
   readonly recognised?: Recognised;
 }
 
+/** The answers that name no family, made once: every span is classified. */
+const BY_CONVENTION = {
+  skill: { role: "skill" },
+  step: { role: "step" },
+  workflow: { role: "workflow" },
+  db: { role: "db" },
+  http: { role: "http" },
+  other: { role: "other" },
+} as const satisfies Record<string, Classified>;
+
 /**
  * Which kind of execution a span is, first match wins: the execlens conventions (skill.*,
  * workflow.step.*, workflow.*), then the instrumentation families in their order (see FAMILIES);
  * db and http client spans count into their execution's performance.
  */
 export function classify(span: Span): Classified {
-  if (present(span, "skill.id") || present(span, "skill.name")) return { role: "skill" };
-  if (present(span, "workflow.step.id") || present(span, "workflow.step.order")) return { role: "step" };
+  if (present(span, "skill.id") || present(span, "skill.name")) return BY_CONVENTION.skill;
+  if (present(span, "workflow.step.id") || present(span, "workflow.step.order")) return BY_CONVENTION.step;
   if (
     present(span, "workflow.id") ||
     present(span, "workflow.name") ||
     present(span, "workflow.execution.id")
   ) {
-    return { role: "workflow" };
+    return BY_CONVENTION.workflow;
   }
   const recognised = recognise(span, FAMILIES);
   if (recognised !== undefined) return { role: recognised.mark.role, recognised };
-  if (isDbQuery(span)) return { role: "db" };
+  if (isDbQuery(span)) return BY_CONVENTION.db;
   if (
     span.kind === SpanKind.CLIENT &&
     (present(span, "http.request.method") || present(span, "http.method"))
   ) {
-    return { role: "http" };
+    return BY_CONVENTION.http;
   }
-  return { role: "other" };
+  return BY_CONVENTION.other;
 }
 
 export function roleOf(span: Span): SpanRole {

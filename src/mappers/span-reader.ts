@@ -94,10 +94,10 @@ export class SpanReader {
   objectFromPrefix(prefix: string): JsonObject {
     const base = this.payload(prefix) ?? {};
     const result: JsonObject = typeof base === "object" && base !== null && !Array.isArray(base) ? base : {};
-    for (const source of [this.span.resource, this.span.attributes]) {
-      for (const [rest, value] of attributesUnder(source, prefix))
-        setPath(result, rest.split("."), toJson(value));
-    }
+    for (const [rest, value] of attributesUnder(this.span.resource, prefix))
+      setPath(result, rest.split("."), toJson(value));
+    for (const [rest, value] of attributesUnder(this.span.attributes, prefix))
+      setPath(result, rest.split("."), toJson(value));
     return result;
   }
 }

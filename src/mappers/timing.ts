@@ -1,4 +1,4 @@
-import { type Span, type Timestamp, timestampFromNanos } from "../model/index.js";
+import { type Span, type Timestamp, timestampFromMicros } from "../model/index.js";
 
 export interface Timing {
   readonly startedAt: Timestamp;
@@ -24,13 +24,34 @@ export function spanTiming(span: Span): Timing | { readonly reason: string } {
     return { reason: "end_time_unix_nano is before start_time_unix_nano" };
   const startMicros = span.startTimeUnixNano / NANOS_PER_MICRO;
   const endMicros = span.endTimeUnixNano / NANOS_PER_MICRO;
-  const durationMs = Number((endMicros - startMicros + MICROS_PER_MS / 2n) / MICROS_PER_MS);
+  const { startUnixMs, durationMs } = millis(startMicros, endMicros);
   if (durationMs > 2 ** 31 - 1)
     return { reason: "span lasts longer than the 24 days an INTEGER of milliseconds holds" };
   return {
-    startedAt: timestampFromNanos(span.startTimeUnixNano),
-    completedAt: timestampFromNanos(span.endTimeUnixNano),
-    startUnixMs: Number(startMicros / MICROS_PER_MS),
+    startedAt: timestampFromMicros(startMicros),
+    completedAt: timestampFromMicros(endMicros),
+    startUnixMs,
     durationMs,
   };
+}
+
+/** Below this many µs since the epoch (the year 2112), the sums below are exact as numbers. */
+const EXACT_MICROS = 2 ** 52;
+
+/** The start in ms (truncated) and the duration in ms (halves up) of 0 ≤ start ≤ end µs. */
+function millis(startMicros: bigint, endMicros: bigint): { startUnixMs: number; durationMs: number } {
+  const start = Number(startMicros);
+  const end = Number(endMicros);
+  // numbers where they are exact: bigint arithmetic allocates on every step
+  if (end < EXACT_MICROS)
+    return { startUnixMs: truncatedMillis(start), durationMs: truncatedMillis(end - start + 500) };
+  return {
+    startUnixMs: Number(startMicros / MICROS_PER_MS),
+    durationMs: Number((endMicros - startMicros + MICROS_PER_MS / 2n) / MICROS_PER_MS),
+  };
+}
+
+/** ⌊micros / 1000⌋ of a non-negative integer below 2^53, exactly (no rounded division). */
+function truncatedMillis(micros: number): number {
+  return (micros - (micros % 1000)) / 1000;
 }

@@ -1,9 +1,17 @@
-import type { Attributes, AttributeValue, JsonObject, JsonValue, Span, SpanRole } from "../../model/index.js";
-import { attributesUnder } from "../attributes-under.js";
+import type {
+  Attributes,
+  AttributeValue,
+  JsonObject,
+  JsonValue,
+  Span,
+  SpanEvent,
+  SpanRole,
+} from "../../model/index.js";
+import { attributeKeys, attributesUnder } from "../attributes-under.js";
 import { payloadToJson, setPath, toJson } from "../json-value.js";
 import type { Message } from "../messages.js";
 import type { Condition, Family, FieldMapping, RoleMark, Source } from "./family.js";
-import { MERGED_TARGETS, RESOURCE_TARGETS, type Target } from "./targets.js";
+import { MERGED_TARGETS, RESOURCE_TARGETS, TARGETS, type Target } from "./targets.js";
 import { TRANSFORMS } from "./transforms.js";
 
 const present = (value: AttributeValue | undefined): value is AttributeValue =>
@@ -28,14 +36,21 @@ function testOf(condition: Condition): Test {
   return test;
 }
 
+// Loops rather than every/some/find with a closure over the span: these run for every span.
 function compile(condition: Condition): Test {
   if ("all" in condition) {
     const tests = condition.all.map(testOf);
-    return (span) => tests.every((test) => test(span));
+    return (span) => {
+      for (const test of tests) if (!test(span)) return false;
+      return true;
+    };
   }
   if ("any" in condition) {
     const tests = condition.any.map(testOf);
-    return (span) => tests.some((test) => test(span));
+    return (span) => {
+      for (const test of tests) if (test(span)) return true;
+      return false;
+    };
   }
   if ("absent" in condition) {
     const key = condition.absent;
@@ -46,10 +61,13 @@ function compile(condition: Condition): Test {
     return (span) => span.scope.name === scope;
   }
   if ("name" in condition) {
-    const names = condition.name;
+    // a first word has no space; it is compared in place rather than cut out of the name
+    const words = condition.name.filter((name) => !name.includes(" "));
     return (span) => {
       const space = span.name.indexOf(" ");
-      return names.includes(space < 0 ? span.name : span.name.slice(0, space));
+      const length = space < 0 ? span.name.length : space;
+      for (const word of words) if (word.length === length && span.name.startsWith(word)) return true;
+      return false;
     };
   }
   const { attribute, equals } = condition;
@@ -69,8 +87,7 @@ export interface Recognised {
 /** The first family (in order) with a role mark the span satisfies. */
 export function recognise(span: Span, families: readonly Family[]): Recognised | undefined {
   for (const family of families) {
-    const mark = family.roles.find((m) => holds(span, m.when));
-    if (mark !== undefined) return { family, mark };
+    for (const mark of family.roles) if (holds(span, mark.when)) return { family, mark };
   }
   return undefined;
 }
@@ -87,29 +104,39 @@ function find(
     const shared = resource ? span.resource[source] : undefined;
     return present(shared) ? { value: shared, key: source } : undefined;
   }
+  // Most spans have none of what the sources below look for: nothing is made for them.
   if ("prefix" in source) {
     // flattened lists and maps (`llm.input_messages.0.message.role`) nested again
+    const under = attributesUnder(span.attributes, source.prefix);
+    if (under.length === 0) return undefined;
     const found: JsonObject = {};
-    for (const [rest, value] of attributesUnder(span.attributes, source.prefix)) {
+    for (const [rest, value] of under) {
       if (present(value)) setPath(found, rest.split("."), toJson(value));
     }
     return Object.keys(found).length > 0 ? { value: found, key: source.prefix } : undefined;
   }
   if ("event" in source) {
-    const event = span.events.findLast(
-      (e) => e.name === source.event && present(e.attributes[source.attribute]),
-    );
-    return event === undefined
-      ? undefined
-      : { value: event.attributes[source.attribute] as AttributeValue, key: source.attribute };
+    const value = lastEventAttribute(span, source.event, source.attribute);
+    return value === undefined ? undefined : { value, key: source.attribute };
   }
   if ("events" in source) {
+    if (!span.events.some((e) => source.events.includes(e.name))) return undefined;
     const events = span.events
       .filter((e) => source.events.includes(e.name))
       .map((e) => ({ name: e.name, attributes: e.attributes }) as Attributes);
-    return events.length > 0 ? { value: events, key: source.events.join(",") } : undefined;
+    return { value: events, key: source.events.join(",") };
   }
   return { value: span.name, key: "span name" };
+}
+
+/** The attribute on the span's last event of that name that has it. */
+function lastEventAttribute(span: Span, name: string, attribute: string): AttributeValue | undefined {
+  for (let i = span.events.length - 1; i >= 0; i--) {
+    const event = span.events[i] as SpanEvent;
+    const value = event.attributes[attribute];
+    if (event.name === name && present(value)) return value;
+  }
+  return undefined;
 }
 
 function atPath(value: JsonValue | undefined, path: string | undefined): JsonValue | undefined {
@@ -122,9 +149,9 @@ function atPath(value: JsonValue | undefined, path: string | undefined): JsonVal
   return node;
 }
 
-function read(span: Span, mapping: FieldMapping): JsonValue | undefined {
+/** `resource`: whether the mapping's target may come from the resource too (see RESOURCE_TARGETS). */
+function read(span: Span, mapping: FieldMapping, resource: boolean): JsonValue | undefined {
   if (mapping.when !== undefined && !holds(span, mapping.when)) return undefined;
-  const resource = RESOURCE_TARGETS.has(mapping.target);
   for (const source of mapping.from) {
     const found = find(span, source, resource);
     if (found === undefined) continue;
@@ -139,26 +166,106 @@ function read(span: Span, mapping: FieldMapping): JsonValue | undefined {
   return undefined;
 }
 
-/** The mappings of a family order, by target and role: built once per order, not per span. */
-const mappingIndex = new WeakMap<readonly Family[], Map<Target, Map<SpanRole, readonly FieldMapping[]>>>();
+/** Each target's place in a SpanFacts' values. */
+const TARGET_INDEX: ReadonlyMap<Target, number> = new Map(
+  (Object.keys(TARGETS) as Target[]).map((target, index) => [target, index]),
+);
+const RESOURCE_TARGET_INDEXES: ReadonlySet<number> = new Set(
+  [...RESOURCE_TARGETS].map((target) => TARGET_INDEX.get(target) as number),
+);
+const NO_TARGETS: readonly number[] = [];
+/** A value not asked for yet (undefined is an answer: the span has none). */
+const UNREAD = Symbol("unread");
+type Values = Array<JsonValue | undefined | typeof UNREAD>;
 
-function mappingsOf(order: readonly Family[], target: Target, role: SpanRole): readonly FieldMapping[] {
-  let byTarget = mappingIndex.get(order);
+/** The mappings of one role under a family order, by target. */
+type MappingsByTarget = Map<Target, readonly FieldMapping[]>;
+
+/** What the engine derives from a family order, once per order rather than per span. */
+interface OrderIndex {
+  readonly byRole: Map<SpanRole, MappingsByTarget>;
+  /** For each attribute a mapping reads by its key, the targets (by TARGET_INDEX) it may give. */
+  readonly targetsOfKey: ReadonlyMap<string, readonly number[]>;
+  /**
+   * A span's values before its attribute keys are looked at: UNREAD for the targets that a prefix,
+   * an event or the span name may give, undefined (none) for those only attributes give.
+   */
+  readonly blank: Readonly<Values>;
+  /** For each resource, the resource targets its keys may give (its spans share it). */
+  readonly resourceTargets: WeakMap<Attributes, readonly number[]>;
+}
+
+const orderIndexes = new WeakMap<readonly Family[], OrderIndex>();
+
+function orderIndex(order: readonly Family[]): OrderIndex {
+  let index = orderIndexes.get(order);
+  if (index === undefined) {
+    index = buildIndex(order);
+    orderIndexes.set(order, index);
+  }
+  return index;
+}
+
+function buildIndex(order: readonly Family[]): OrderIndex {
+  const targetsOfKey = new Map<string, number[]>();
+  const blank: Values = new Array(TARGET_INDEX.size).fill(undefined);
+  for (const mapping of order.flatMap((family) => family.fields)) {
+    const target = TARGET_INDEX.get(mapping.target) as number;
+    for (const source of mapping.from) {
+      if (typeof source !== "string") blank[target] = UNREAD;
+      else if (!targetsOfKey.get(source)?.includes(target))
+        targetsOfKey.set(source, [...(targetsOfKey.get(source) ?? []), target]);
+    }
+  }
+  return { byRole: new Map(), targetsOfKey, blank, resourceTargets: new WeakMap() };
+}
+
+function mappingsByTarget(index: OrderIndex, role: SpanRole): MappingsByTarget {
+  let byTarget = index.byRole.get(role);
   if (byTarget === undefined) {
     byTarget = new Map();
-    mappingIndex.set(order, byTarget);
+    index.byRole.set(role, byTarget);
   }
-  let byRole = byTarget.get(target);
-  if (byRole === undefined) {
-    byRole = new Map();
-    byTarget.set(target, byRole);
+  return byTarget;
+}
+
+/**
+ * The values a span starts with: UNREAD where one of its (or its resource's) attribute keys, or a
+ * source other than an attribute, may give a value; undefined where no mapping can find one, so
+ * that most fields of most spans are answered without asking every family.
+ */
+function initialValues(index: OrderIndex, span: Span): Values {
+  const values = index.blank.slice();
+  for (const key of attributeKeys(span.attributes)) {
+    for (const target of index.targetsOfKey.get(key) ?? NO_TARGETS) values[target] = UNREAD;
   }
-  let mappings = byRole.get(role);
+  for (const target of resourceTargetsOf(index, span.resource)) values[target] = UNREAD;
+  return values;
+}
+
+function resourceTargetsOf(index: OrderIndex, resource: Attributes): readonly number[] {
+  let targets = index.resourceTargets.get(resource);
+  if (targets === undefined) {
+    targets = attributeKeys(resource).flatMap((key) =>
+      (index.targetsOfKey.get(key) ?? []).filter((target) => RESOURCE_TARGET_INDEXES.has(target)),
+    );
+    index.resourceTargets.set(resource, targets);
+  }
+  return targets;
+}
+
+function mappingsOf(
+  byTarget: MappingsByTarget,
+  order: readonly Family[],
+  target: Target,
+  role: SpanRole,
+): readonly FieldMapping[] {
+  let mappings = byTarget.get(target);
   if (mappings === undefined) {
     mappings = order.flatMap((family) =>
       family.fields.filter((m) => m.target === target && (m.roles === undefined || m.roles.includes(role))),
     );
-    byRole.set(role, mappings);
+    byTarget.set(target, mappings);
   }
   return mappings;
 }
@@ -170,7 +277,9 @@ function mappingsOf(order: readonly Family[], target: Target, role: SpanRole): r
  * so their own reading of a shared attribute wins where they say it applies.
  */
 export class SpanFacts {
-  private readonly values = new Map<Target, JsonValue | undefined>();
+  /** By TARGET_INDEX (see initialValues); made on the first field asked: many spans are asked none. */
+  private values: Values | undefined;
+  private mappings: MappingsByTarget | undefined;
 
   constructor(
     readonly span: Span,
@@ -180,24 +289,30 @@ export class SpanFacts {
   ) {}
 
   value(target: Target): JsonValue | undefined {
-    if (this.values.has(target)) return this.values.get(target);
-    const mappings = mappingsOf(this.order, target, this.role);
+    const index = TARGET_INDEX.get(target) as number;
+    this.values ??= initialValues(orderIndex(this.order), this.span);
+    const known = this.values[index];
+    if (known !== UNREAD) return known;
+    this.mappings ??= mappingsByTarget(orderIndex(this.order), this.role);
+    const mappings = mappingsOf(this.mappings, this.order, target, this.role);
+    const resource = RESOURCE_TARGETS.has(target);
     let value: JsonValue | undefined;
     if (MERGED_TARGETS.has(target)) {
       const merged: JsonObject = {};
-      for (const mapping of [...mappings].reverse()) {
-        const found = read(this.span, mapping);
+      // lowest precedence first: the first family's keys are assigned last
+      for (let i = mappings.length - 1; i >= 0; i--) {
+        const found = read(this.span, mappings[i] as FieldMapping, resource);
         if (typeof found === "object" && found !== null && !Array.isArray(found))
           Object.assign(merged, found);
       }
       value = Object.keys(merged).length > 0 ? merged : undefined;
     } else {
       for (const mapping of mappings) {
-        value = read(this.span, mapping);
+        value = read(this.span, mapping, resource);
         if (value !== undefined) break;
       }
     }
-    this.values.set(target, value);
+    this.values[index] = value;
     return value;
   }
 
