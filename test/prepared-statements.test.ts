@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/index.js";
-import { PREPARED_PER_CONNECTION, PreparingClient } from "../src/store/prepared-statements.js";
+import { PREPARED_PER_CONNECTION, PreparingClient, statementName } from "../src/store/prepared-statements.js";
 import { queryRows } from "../src/store/transaction.js";
 import { databaseKinds, postgres, type TestDatabase } from "./helpers/databases.js";
 
@@ -72,6 +72,9 @@ describe.runIf(databaseKinds.includes(postgres))("prepared statements on the Pos
     const preparedIn = async (preparedStatements: boolean | undefined) => {
       const handle = await openDatabase({ databaseUrl: database.url as string }, { preparedStatements });
       try {
+        // outside a transaction pg.Pool runs the statement (with a callback): prepared the same way
+        const [pooled] = await queryRows<{ v: number }>(handle.db, sql`SELECT ${41}::int + 1 AS v`);
+        expect(pooled).toEqual({ v: 42 });
         return await handle.db.transaction(async (tx) => {
           await tx.execute(sql`SELECT ${"a"}::text AS prepared_or_not`);
           const rows = await queryRows<{ statement: string }>(
@@ -86,5 +89,35 @@ describe.runIf(databaseKinds.includes(postgres))("prepared statements on the Pos
     };
     expect(await preparedIn(undefined)).toBe(true);
     expect(await preparedIn(false)).toBe(false);
+  });
+
+  // last: once a pooler has shown itself, nothing in this process prepares statements any more
+  it("behind a pooler that loses prepared statements, the first failure says what to set, then nothing is prepared", async () => {
+    // a client of its own: the one above has prepared as many statements as it may
+    const fresh = new PreparingClient({ connectionString: database.url });
+    await fresh.connect();
+    try {
+      const run = async (text: string, values: unknown[]) =>
+        ((await fresh.query(text, values)) as { rows: unknown[] }).rows;
+      const text = "SELECT $1::int * 2 AS doubled";
+      // another client's statement under the same name on this server connection, as a pooler shares them
+      await fresh.query(`PREPARE "${statementName(text)}" AS SELECT 1`);
+      await expect(run(text, [21])).rejects.toThrow(/EXECLENS_PREPARED_STATEMENTS=false/);
+      const before = (
+        (await fresh.query("SELECT count(*)::int AS n FROM pg_prepared_statements")) as {
+          rows: Array<{ n: number }>;
+        }
+      ).rows;
+      expect(await run(text, [21])).toEqual([{ doubled: 42 }]);
+      expect(await run("SELECT $1::int + 100 AS v", [1])).toEqual([{ v: 101 }]);
+      const after = (
+        (await fresh.query("SELECT count(*)::int AS n FROM pg_prepared_statements")) as {
+          rows: Array<{ n: number }>;
+        }
+      ).rows;
+      expect(after).toEqual(before);
+    } finally {
+      await fresh.end();
+    }
   });
 });

@@ -15,21 +15,65 @@ interface QueryConfig {
 }
 
 /**
+ * Errors of a named statement that the server connection already has under that name, or has
+ * lost: another client's statements on the same server connection, i.e. a pooler that hands
+ * transactions to shared server connections without carrying prepared statements along.
+ */
+const POOLER_SQLSTATES = new Set(["42P05", "26000"]);
+
+/** Once a pooler has shown itself, no client of this process prepares statements any more. */
+let behindPooler = false;
+
+function noticePooler(error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !POOLER_SQLSTATES.has(code) || !(error instanceof Error)) return;
+  behindPooler = true;
+  error.message +=
+    " (a connection pooler without prepared statements? execlens stops preparing them now; set EXECLENS_PREPARED_STATEMENTS=false)";
+}
+
+/** The name a statement is prepared under: a hash of its text. */
+export function statementName(text: string): string {
+  return `execlens_${createHash("sha1").update(text).digest("base64url")}`;
+}
+
+/**
  * A `pg` client that prepares every statement with parameters once per connection, named by a
  * hash of its text: later runs send only Bind and Execute, so the server skips parsing and
  * analysing the statement (the writer's statements are long, and the same on every batch since
  * their values travel as arrays). Statements without parameters keep the simple protocol, which
- * allows several commands in one string (migrations).
+ * allows several commands in one string (migrations). Behind a pooler that loses prepared
+ * statements the first failing statement says so, and statements are no longer prepared.
  */
 export class PreparingClient extends pg.Client {
   readonly #prepared = new Set<string>();
 
   // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has a dozen overloads; this passes every form through
   override query(config: any, values?: any, callback?: any): any {
-    return super.query(this.#named(config, values) as typeof config, values, callback);
+    const named = this.#named(config, values);
+    if (named === config) return super.query(config, values, callback);
+    // pg.Pool passes a callback (as the values when there are none); a transaction's client awaits the promise
+    if (typeof values === "function" || typeof callback === "function") {
+      const done = (typeof values === "function" ? values : callback) as (
+        error: unknown,
+        result: unknown,
+      ) => void;
+      const noticing = (error: unknown, result: unknown) => {
+        noticePooler(error);
+        done(error, result);
+      };
+      return typeof values === "function"
+        ? super.query(named as typeof config, noticing)
+        : super.query(named as typeof config, values, noticing);
+    }
+    return (super.query(named as typeof config, values) as Promise<unknown>).catch((error: unknown) => {
+      noticePooler(error);
+      throw error;
+    });
   }
 
   #named(config: unknown, values: unknown): unknown {
+    if (behindPooler) return config;
     const {
       text,
       name,
@@ -46,7 +90,7 @@ export class PreparingClient extends pg.Client {
     ) {
       return config;
     }
-    const named = `execlens_${createHash("sha1").update(text).digest("base64url")}`;
+    const named = statementName(text);
     if (!this.#prepared.has(named)) {
       if (this.#prepared.size >= PREPARED_PER_CONNECTION) return config;
       this.#prepared.add(named);
