@@ -1,9 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/store/index.js";
+import { mapSpans } from "../src/mappers/index.js";
+import { type Database, openDatabase, writeChanges } from "../src/store/index.js";
 import { PREPARED_PER_CONNECTION, PreparingClient, statementName } from "../src/store/prepared-statements.js";
 import { queryRows } from "../src/store/transaction.js";
 import { databaseKinds, postgres, type TestDatabase } from "./helpers/databases.js";
+import { datasetSpans } from "./helpers/dataset.js";
 
 describe.runIf(databaseKinds.includes(postgres))("prepared statements on the PostgreSQL server", () => {
   let database: TestDatabase;
@@ -89,6 +91,38 @@ describe.runIf(databaseKinds.includes(postgres))("prepared statements on the Pos
     };
     expect(await preparedIn(undefined)).toBe(true);
     expect(await preparedIn(false)).toBe(false);
+  });
+
+  it("runs a write again at once when its transaction met a statement a pooler lost", async () => {
+    const handle = await openDatabase({ databaseUrl: database.url as string });
+    try {
+      let lost = 1;
+      // the first transaction fails as it would behind the pooler (below, the real error from the server)
+      const db = new Proxy(handle.db, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (key !== "transaction") return value;
+          return (work: Parameters<Database["transaction"]>[0]) => {
+            if (lost-- > 0)
+              return Promise.reject(
+                Object.assign(new Error('prepared statement "x" already exists'), { code: "42P05" }),
+              );
+            return value.call(target, work);
+          };
+        },
+      }) as Database;
+      const spans = datasetSpans({ seed: 5, traces: 3 }).flat();
+      const written = await writeChanges(db, mapSpans(spans));
+      expect(lost).toBe(-1);
+      const [stored] = await queryRows<{ n: number }>(
+        handle.db,
+        sql`SELECT count(*)::int AS n FROM "WorkflowExecutions"`,
+      );
+      expect(stored?.n).toBe(written.workflows);
+      expect(written.workflows).toBeGreaterThan(0);
+    } finally {
+      await handle.close();
+    }
   });
 
   // last: once a pooler has shown itself, nothing in this process prepares statements any more

@@ -39,8 +39,12 @@ export interface WriteResult extends WriteSummary {
   readonly aiWorkflows: readonly WorkflowChange[];
 }
 
-/** SQLSTATEs after which the whole transaction is simply run again. */
-const RETRY_SQLSTATES = new Set(["40001", "40P01", "23505"]);
+/**
+ * SQLSTATEs after which the whole transaction is simply run again: serialization failures,
+ * deadlocks, a unique row two writers inserted at once, and a prepared statement a pooler lost
+ * (42P05, 26000: statements are no longer prepared then, see prepared-statements.ts).
+ */
+const RETRY_SQLSTATES = new Set(["40001", "40P01", "23505", "42P05", "26000"]);
 const MAX_ATTEMPTS = 4;
 
 export function summarize(changes: ExecutionChanges): WriteSummary {
