@@ -22,17 +22,28 @@ export class Lifecycle {
     return component;
   }
 
-  /** Stops every component, last started first, all within `timeoutMs`; a failing stop does not stop the others'. */
+  /**
+   * Stops every component, last started first, all within `timeoutMs`: a failing stop does not
+   * stop the others', and one still running at the deadline is left behind (named in the log)
+   * so that the others are still stopped and shutdown ends.
+   */
   async stop(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const component of this.started.splice(0).reverse()) {
-      try {
-        await component.stop(deadline);
-      } catch (error) {
+      const stopping = component.stop(deadline).catch((error: unknown) => {
         this.logger.warn({ err: error, component: component.name }, "stopping a component failed");
-      }
+      });
+      await closeBy(
+        deadline,
+        () => stopping,
+        () =>
+          this.logger.warn(
+            { component: component.name, timeoutMs },
+            "a component was still stopping at the shutdown deadline; left behind",
+          ),
+      );
     }
-    if (Date.now() > deadline)
+    if (Date.now() >= deadline)
       this.logger.warn({ timeoutMs }, "shutdown deadline passed; connections dropped");
   }
 }
