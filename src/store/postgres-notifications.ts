@@ -1,9 +1,12 @@
 import pg from "pg";
 import type { Notifications } from "./notifications.js";
 
+/** How long after losing its connection (or failing to get it back) LISTEN tries again. */
+const RECONNECT_DELAY_MS = 1000;
+
 /**
  * LISTEN on one dedicated connection, shared by every subscriber of this process; it reconnects
- * (and listens again) after the server restarts.
+ * (and listens again) after the server restarts, trying every second while the server is down.
  */
 export function postgresNotifications(connectionString: string): Notifications {
   const subscribers = new Map<string, Set<(payload: string) => void>>();
@@ -21,16 +24,26 @@ export function postgresNotifications(connectionString: string): Notifications {
       next.on("error", () => {
         client = undefined;
         next.end().catch(() => undefined);
-        if (!closed && subscribers.size > 0) setTimeout(() => void connect().catch(() => undefined), 1000);
+        reconnectLater();
       });
-      await next.connect();
-      for (const channel of subscribers.keys()) await next.query(`LISTEN "${channel}"`);
+      try {
+        await next.connect();
+        for (const channel of subscribers.keys()) await next.query(`LISTEN "${channel}"`);
+      } catch (error) {
+        next.end().catch(() => undefined);
+        throw error;
+      }
       client = next;
       return next;
     })().finally(() => {
       connecting = undefined;
     });
     return connecting;
+  };
+
+  const reconnectLater = (): void => {
+    if (closed || subscribers.size === 0) return;
+    setTimeout(() => void connect().catch(reconnectLater), RECONNECT_DELAY_MS).unref();
   };
 
   return {
