@@ -18,6 +18,12 @@ export interface ChildExeclens {
   output(): { stdout: string; stderr: string };
 }
 
+/** Children still running: a test or benchmark that fails half-way must not leave them behind. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** execlens as its own process (`bin/execlens`, as `npm start` and the package run it), for signals, crashes and memory. */
 export function spawnExeclens(
   args: string[],
@@ -37,7 +43,13 @@ export function spawnExeclens(
     stderr += chunk;
   });
   // "close", not "exit": by then stdout and stderr are read to the end, so a crash's last words are in output()
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("close", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     child,
     exited,
