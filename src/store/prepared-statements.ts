@@ -1,12 +1,5 @@
-import { createHash } from "node:crypto";
 import pg from "pg";
-
-/**
- * Named (prepared) statements kept on one connection at most: the writer's few dozen statements
- * fit many times over, while the read API's ever-new filter combinations cannot fill the server's
- * memory (a connection past the limit runs further statements unnamed, as before).
- */
-export const PREPARED_PER_CONNECTION = 128;
+import { PREPARED_PER_CONNECTION, statementName } from "./statement-names.js";
 
 interface QueryConfig {
   readonly text?: unknown;
@@ -32,11 +25,6 @@ function noticePooler(error: unknown): void {
     " (a connection pooler without prepared statements? execlens stops preparing them now; set EXECLENS_PREPARED_STATEMENTS=false)";
 }
 
-/** The name a statement is prepared under: a hash of its text. */
-export function statementName(text: string): string {
-  return `execlens_${createHash("sha1").update(text).digest("base64url")}`;
-}
-
 /**
  * A `pg` client that prepares every statement with parameters once per connection, named by a
  * hash of its text: later runs send only Bind and Execute, so the server skips parsing and
@@ -46,7 +34,8 @@ export function statementName(text: string): string {
  * statements the first failing statement says so, and statements are no longer prepared.
  */
 export class PreparingClient extends pg.Client {
-  readonly #prepared = new Set<string>();
+  /** The names of the statements prepared on this connection, by text (each text hashed once). */
+  readonly #prepared = new Map<string, string>();
 
   // biome-ignore lint/suspicious/noExplicitAny: pg.Client.query has a dozen overloads; this passes every form through
   override query(config: any, values?: any, callback?: any): any {
@@ -90,10 +79,11 @@ export class PreparingClient extends pg.Client {
     ) {
       return config;
     }
-    const named = statementName(text);
-    if (!this.#prepared.has(named)) {
+    let named = this.#prepared.get(text);
+    if (named === undefined) {
       if (this.#prepared.size >= PREPARED_PER_CONNECTION) return config;
-      this.#prepared.add(named);
+      named = statementName(text);
+      this.#prepared.set(text, named);
     }
     return typeof config === "string" ? { text, name: named } : { ...(config as object), name: named };
   }
