@@ -43,7 +43,7 @@ export const storeSettings = {
     flag: "prepared-statements",
     schema: flagBoolean,
     default: true,
-    help: "prepare statements once per PostgreSQL connection; false behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)",
+    help: "prepare statements once per PostgreSQL connection (on PGlite, in its transactions); false behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode)",
   }),
   dataDir: setting({
     env: "EXECLENS_DATA_DIR",

@@ -25,8 +25,8 @@ export interface OpenOptions {
    */
   readonly readOnly?: boolean;
   /**
-   * Prepare statements with parameters once per PostgreSQL connection (default true): false behind
-   * a connection pooler that does not keep them across transactions.
+   * Prepare statements with parameters once per PostgreSQL connection, or in PGlite's transactions
+   * (default true): false behind a connection pooler that does not keep them across transactions.
    */
   readonly preparedStatements?: boolean;
   /** PostgreSQL settings for embedded PGlite, over its defaults (`PGLITE_DEFAULT_SETTINGS`). */
@@ -49,5 +49,5 @@ export async function openDatabase(
   if (options.readOnly === true)
     throw new Error("a read-only database must be a PostgreSQL server (DATABASE_URL)");
   const { openPglite } = await import("./pglite.js");
-  return openPglite("dataDir" in target ? target.dataDir : undefined, options.pgliteSettings ?? {});
+  return openPglite("dataDir" in target ? target.dataDir : undefined, options);
 }

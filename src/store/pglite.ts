@@ -7,25 +7,30 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { PGLITE_DEFAULT_SETTINGS } from "./config.js";
-import type { Database, DatabaseHandle } from "./database.js";
+import type { Database, DatabaseHandle, OpenOptions } from "./database.js";
 import { pgliteNotifications } from "./notifications.js";
+import { PreparingPGlite } from "./pglite-prepared.js";
 import * as schema from "./schema/index.js";
 import { MIGRATIONS_FOLDER, migrationsPending } from "./schema-version.js";
 
 /** Embedded PGlite in `dataDir` (in memory without one), with the migrations it lacks applied. */
 export async function openPglite(
   dataDir: string | undefined,
-  settings: Readonly<Record<string, string>>,
+  options: Pick<OpenOptions, "pgliteSettings" | "preparedStatements">,
 ): Promise<DatabaseHandle> {
   const startParams = [
     ...PGlite.defaultStartParams,
-    ...Object.entries({ ...PGLITE_DEFAULT_SETTINGS, ...settings }).flatMap(([name, value]) => [
+    ...Object.entries({ ...PGLITE_DEFAULT_SETTINGS, ...options.pgliteSettings }).flatMap(([name, value]) => [
       "-c",
       `${name}=${value}`,
     ]),
   ];
   if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await prepare(dataDir, startParams);
-  const client = await PGlite.create({ dataDir, startParams });
+  const client =
+    options.preparedStatements === false
+      ? new PGlite({ dataDir, startParams })
+      : new PreparingPGlite({ dataDir, startParams });
+  await client.waitReady;
   const db = drizzle({ client, schema });
   try {
     if (await migrationsPending((text) => client.query(text)))

@@ -1,0 +1,92 @@
+import {
+  PGlite,
+  parse,
+  protocol,
+  type QueryOptions,
+  type Results,
+  type Transaction,
+} from "@electric-sql/pglite";
+import { PREPARED_PER_CONNECTION, statementName } from "./statement-names.js";
+
+const { serialize } = protocol;
+
+interface Prepared {
+  readonly name: string;
+  /** The type of each parameter, as the server inferred it (how its value is serialised). */
+  readonly parameterTypes: readonly number[];
+}
+
+/**
+ * PGlite whose transactions prepare every statement with parameters once, as `PreparingClient`
+ * does on a PostgreSQL connection: PGlite parses and plans each statement in WebAssembly on the
+ * same thread as execlens, so a writer statement run by name skips most of its cost. Statements
+ * outside transactions, and those without parameters, run as PGlite runs them.
+ */
+export class PreparingPGlite extends PGlite {
+  readonly #prepared = new Map<string, Prepared>();
+
+  override transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
+    return super.transaction((tx) =>
+      callback(
+        new Proxy(tx, {
+          get: (target, key, receiver) =>
+            key === "query" ? this.#transactionQuery(target) : Reflect.get(target, key, receiver),
+        }),
+      ),
+    );
+  }
+
+  #transactionQuery(tx: Transaction): Transaction["query"] {
+    return <R>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<R>> => {
+      if (params === undefined || params.length === 0 || options?.blob !== undefined || tx.closed) {
+        return tx.query<R>(text, params, options);
+      }
+      const prepared = this.#prepared.get(text);
+      if (prepared === undefined && this.#prepared.size >= PREPARED_PER_CONNECTION) {
+        return tx.query<R>(text, params, options);
+      }
+      return this._runExclusiveQuery(() => this.#run<R>(text, prepared, params, options));
+    };
+  }
+
+  async #run<R>(
+    text: string,
+    known: Prepared | undefined,
+    params: readonly unknown[],
+    options: QueryOptions | undefined,
+  ): Promise<Results<R>> {
+    const messages = [];
+    try {
+      const prepared = known ?? (await this.#prepare(text, options));
+      const values = params.map((value, i) => {
+        if (value === null || value === undefined) return null;
+        const type = prepared.parameterTypes[i] as number;
+        const serializer = options?.serializers?.[type] ?? this.serializers[type];
+        return serializer ? serializer(value) : String(value);
+      });
+      messages.push(
+        ...(await this.#send(serialize.bind({ statement: prepared.name, values }))),
+        ...(await this.#send(serialize.describe({ type: "P" }))),
+        ...(await this.#send(serialize.execute({}))),
+      );
+    } finally {
+      messages.push(...(await this.#send(serialize.sync())));
+    }
+    return parse.parseResults(messages, this.parsers, options)[0] as Results<R>;
+  }
+
+  async #prepare(text: string, options: QueryOptions | undefined): Promise<Prepared> {
+    const name = statementName(text);
+    await this.#send(serialize.parse({ name, text, types: options?.paramTypes }));
+    const parameterTypes = parse.parseDescribeStatementResults(
+      await this.#send(serialize.describe({ type: "S", name })),
+    );
+    const prepared = { name, parameterTypes };
+    this.#prepared.set(text, prepared);
+    return prepared;
+  }
+
+  #send(message: Uint8Array) {
+    return this.execProtocolStream(message, { syncToFs: false });
+  }
+}
