@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { PGLITE_DEFAULT_SETTINGS } from "./config.js";
+import { lockDataDir } from "./data-dir-lock.js";
 import type { Database, DatabaseHandle, OpenOptions } from "./database.js";
 import { pgliteNotifications } from "./notifications.js";
 import { PreparingPGlite } from "./pglite-prepared.js";
@@ -25,26 +26,37 @@ export async function openPglite(
       `${name}=${value}`,
     ]),
   ];
-  if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) await prepare(dataDir, startParams);
-  const client =
-    options.preparedStatements === false
-      ? new PGlite({ dataDir, startParams })
-      : new PreparingPGlite({ dataDir, startParams });
-  await client.waitReady;
-  const db = drizzle({ client, schema });
+  const unlock = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
   try {
+    if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION")))
+      await prepare(dataDir, startParams);
+    const client =
+      options.preparedStatements === false
+        ? new PGlite({ dataDir, startParams })
+        : new PreparingPGlite({ dataDir, startParams });
+    await migrated(client);
+    return {
+      db: drizzle({ client, schema }) as unknown as Database,
+      kind: "pglite",
+      notifications: pgliteNotifications(client),
+      close: () => client.close().finally(unlock),
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+/** Waits for PGlite to start and applies the migrations it lacks; closes it when either fails. */
+async function migrated(client: PGlite): Promise<void> {
+  try {
+    await client.waitReady;
     if (await migrationsPending((text) => client.query(text)))
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     await client.close().catch(() => undefined);
     throw error;
   }
-  return {
-    db: db as unknown as Database,
-    kind: "pglite",
-    notifications: pgliteNotifications(client),
-    close: () => client.close(),
-  };
 }
 
 const run = promisify(execFile);
