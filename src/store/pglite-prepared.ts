@@ -55,38 +55,46 @@ export class PreparingPGlite extends PGlite {
     params: readonly unknown[],
     options: QueryOptions | undefined,
   ): Promise<Results<R>> {
-    const messages = [];
-    try {
-      const prepared = known ?? (await this.#prepare(text, options));
-      const values = params.map((value, i) => {
-        if (value === null || value === undefined) return null;
-        const type = prepared.parameterTypes[i] as number;
-        const serializer = options?.serializers?.[type] ?? this.serializers[type];
-        return serializer ? serializer(value) : String(value);
-      });
-      messages.push(
-        ...(await this.#send(serialize.bind({ statement: prepared.name, values }))),
-        ...(await this.#send(serialize.describe({ type: "P" }))),
-        ...(await this.#send(serialize.execute({}))),
-      );
-    } finally {
-      messages.push(...(await this.#send(serialize.sync())));
-    }
+    const prepared = known ?? (await this.#prepare(text, options));
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const type = prepared.parameterTypes[i] as number;
+      const serializer = options?.serializers?.[type] ?? this.serializers[type];
+      return serializer ? serializer(value) : String(value);
+    });
+    const messages = await this.#send(
+      serialize.bind({ statement: prepared.name, values }),
+      serialize.describe({ type: "P" }),
+      serialize.execute({}),
+    );
     return parse.parseResults(messages, this.parsers, options)[0] as Results<R>;
   }
 
   async #prepare(text: string, options: QueryOptions | undefined): Promise<Prepared> {
     const name = statementName(text);
-    await this.#send(serialize.parse({ name, text, types: options?.paramTypes }));
     const parameterTypes = parse.parseDescribeStatementResults(
-      await this.#send(serialize.describe({ type: "S", name })),
+      await this.#send(
+        serialize.parse({ name, text, types: options?.paramTypes }),
+        serialize.describe({ type: "S", name }),
+      ),
     );
     const prepared = { name, parameterTypes };
     this.#prepared.set(text, prepared);
     return prepared;
   }
 
-  #send(message: Uint8Array) {
-    return this.execProtocolStream(message, { syncToFs: false });
+  /**
+   * The messages and a Sync, in one call into PGlite (one crossing into WASM where PGlite's own
+   * queries make one per message); an error is thrown once the Sync has ended the exchange.
+   */
+  #send(...messages: Uint8Array[]) {
+    const all = [...messages, serialize.sync()];
+    const bytes = new Uint8Array(all.reduce((sum, m) => sum + m.length, 0));
+    let at = 0;
+    for (const message of all) {
+      bytes.set(message, at);
+      at += message.length;
+    }
+    return this.execProtocolStream(bytes, { syncToFs: false });
   }
 }
