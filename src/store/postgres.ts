@@ -39,7 +39,7 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions): P
   }
   const notifications = options.readOnly === true ? noNotifications : postgresNotifications(databaseUrl);
   return {
-    db: drizzle({ client: pool, schema }) as unknown as Database,
+    db: releasingTransactions(drizzle({ client: pool, schema }) as unknown as Database, pool),
     kind: "postgres",
     notifications,
     async close() {
@@ -47,6 +47,24 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions): P
       await pool.end();
     },
   };
+}
+
+/**
+ * `db` whose transactions take a client from the pool and always give it back. drizzle's own
+ * transaction on a pool does not when its BEGIN fails (the connection died between two
+ * transactions, e.g. in a database restart): the client stayed checked out for good, the pool
+ * shrank by one each time, and `pool.end()` waited for it forever.
+ */
+function releasingTransactions(db: Database, pool: pg.Pool): Database {
+  const transaction: Database["transaction"] = async (run, config) => {
+    const client = await pool.connect();
+    try {
+      return await drizzle({ client, schema }).transaction(run, config);
+    } finally {
+      client.release();
+    }
+  };
+  return Object.assign(db, { transaction });
 }
 
 /** Applies the migrations the database lacks, under an advisory lock so that replicas take turns. */
