@@ -12,6 +12,7 @@ import {
   migrationsPending,
   shippedMigrations,
 } from "./schema-version.js";
+import { sqlState } from "./sql-state.js";
 
 /** Any number that tells concurrent execlens processes apart from other users of advisory locks. */
 const MIGRATION_LOCK_KEY = 4_318_831_800;
@@ -50,18 +51,24 @@ export async function openPostgres(databaseUrl: string, options: OpenOptions): P
 }
 
 /**
- * `db` whose transactions take a client from the pool and always give it back. drizzle's own
- * transaction on a pool does not when its BEGIN fails (the connection died between two
- * transactions, e.g. in a database restart): the client stayed checked out for good, the pool
- * shrank by one each time, and `pool.end()` waited for it forever.
+ * `db` whose transactions take a client from the pool and always give it back — closed when
+ * the transaction failed without an answer from the server (its connection's state is unknown).
+ * drizzle's own transaction on a pool keeps the client when its BEGIN fails (the connection died
+ * between two transactions, e.g. in a database restart): the pool shrank by one each time until
+ * every write waited for a connection in vain, and `pool.end()` waited for it forever
+ * (drizzle-orm issues 6023, 6241).
  */
 function releasingTransactions(db: Database, pool: pg.Pool): Database {
   const transaction: Database["transaction"] = async (run, config) => {
     const client = await pool.connect();
+    let lost: Error | undefined;
     try {
       return await drizzle({ client, schema }).transaction(run, config);
+    } catch (error) {
+      if (sqlState(error) === undefined) lost = error instanceof Error ? error : new Error(String(error));
+      throw error;
     } finally {
-      client.release();
+      client.release(lost);
     }
   };
   return Object.assign(db, { transaction });

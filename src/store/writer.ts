@@ -24,6 +24,7 @@ import {
   workflowExecutions,
   workflowStepExecutions,
 } from "./schema/index.js";
+import { sqlState } from "./sql-state.js";
 import { pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
@@ -73,15 +74,6 @@ export async function writeChanges(db: Database, changes: ExecutionChanges): Pro
       if (attempt >= MAX_ATTEMPTS || !RETRY_SQLSTATES.has(sqlState(error) ?? "")) throw error;
     }
   }
-}
-
-function sqlState(error: unknown): string | undefined {
-  for (let e: unknown = error; e instanceof Error || (typeof e === "object" && e !== null); ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): Promise<WorkflowChange[]> {
