@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DATA_DIR_LOCK_FILE, lockDataDir } from "../src/store/data-dir-lock.js";
+import { openDatabase } from "../src/store/index.js";
 import { type ChildExeclens, spawnExeclens } from "./helpers/child-execlens.js";
 
 /*
@@ -117,5 +118,17 @@ describe("the PGlite data dir is one execlens's at a time", () => {
     expect(existsSync(lock)).toBe(false);
     writeFileSync(lock, `${process.ppid}\n`);
     expect(() => lockDataDir(dir)).toThrow(`is in use by another execlens (pid ${process.ppid})`);
+  });
+
+  it("a damaged data dir stops start-up with an error naming it and what to do", async () => {
+    const dir = await dataDir();
+    const handle = await openDatabase({ dataDir: dir });
+    await handle.close();
+    writeFileSync(join(dir, "global", "pg_control"), Buffer.alloc(8192));
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(
+      `PGlite could not start on the data dir ${dir}`,
+    );
+    // the lock is given back: a restored data dir starts without removing anything by hand
+    expect(existsSync(join(dir, DATA_DIR_LOCK_FILE))).toBe(false);
   });
 });

@@ -34,7 +34,7 @@ export async function openPglite(
       options.preparedStatements === false
         ? new PGlite({ dataDir, startParams })
         : new PreparingPGlite({ dataDir, startParams });
-    await migrated(client);
+    await migrated(client, dataDir);
     return {
       db: drizzle({ client, schema }) as unknown as Database,
       kind: "pglite",
@@ -48,9 +48,18 @@ export async function openPglite(
 }
 
 /** Waits for PGlite to start and applies the migrations it lacks; closes it when either fails. */
-async function migrated(client: PGlite): Promise<void> {
+async function migrated(client: PGlite, dataDir: string | undefined): Promise<void> {
   try {
-    await client.waitReady;
+    await client.waitReady.catch((error: unknown) => {
+      // PGlite says only "Aborted()" or "failed to initialize" when PostgreSQL refuses the files
+      if (dataDir === undefined) throw error;
+      throw new Error(
+        `PGlite could not start on the data dir ${dataDir} (${error instanceof Error ? error.message : String(error)}): ` +
+          "are its files damaged? Two processes writing them at once damage them. Restore it from a " +
+          "backup, or move it away to start on an empty one",
+        { cause: error },
+      );
+    });
     if (await migrationsPending((text) => client.query(text)))
       await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
