@@ -1,9 +1,8 @@
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/store/index.js";
 import { PreparingPGlite } from "../src/store/pglite-prepared.js";
 import { PREPARED_PER_CONNECTION, statementName } from "../src/store/statement-names.js";
-import { queryRows } from "../src/store/transaction.js";
+import { preparedInTransaction } from "./helpers/prepared.js";
 
 describe("PGlite transactions with prepared statements", () => {
   let db: PreparingPGlite;
@@ -106,14 +105,7 @@ describe("PGlite transactions with prepared statements", () => {
     const preparedIn = async (preparedStatements: boolean | undefined) => {
       const handle = await openDatabase({ memory: true }, { preparedStatements });
       try {
-        return await handle.db.transaction(async (tx) => {
-          await tx.execute(sql`SELECT ${"a"}::text AS prepared_or_not`);
-          const rows = await queryRows<{ statement: string }>(
-            tx,
-            sql`SELECT statement FROM pg_prepared_statements`,
-          );
-          return rows.some((row) => row.statement.includes("prepared_or_not"));
-        });
+        return await preparedInTransaction(handle.db);
       } finally {
         await handle.close();
       }

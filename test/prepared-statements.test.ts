@@ -7,6 +7,7 @@ import { PREPARED_PER_CONNECTION, statementName } from "../src/store/statement-n
 import { queryRows } from "../src/store/transaction.js";
 import { databaseKinds, postgres, type TestDatabase } from "./helpers/databases.js";
 import { datasetSpans } from "./helpers/dataset.js";
+import { preparedInTransaction } from "./helpers/prepared.js";
 
 describe.runIf(databaseKinds.includes(postgres))("prepared statements on the PostgreSQL server", () => {
   let database: TestDatabase;
@@ -78,14 +79,7 @@ describe.runIf(databaseKinds.includes(postgres))("prepared statements on the Pos
         // outside a transaction pg.Pool runs the statement (with a callback): prepared the same way
         const [pooled] = await queryRows<{ v: number }>(handle.db, sql`SELECT ${41}::int + 1 AS v`);
         expect(pooled).toEqual({ v: 42 });
-        return await handle.db.transaction(async (tx) => {
-          await tx.execute(sql`SELECT ${"a"}::text AS prepared_or_not`);
-          const rows = await queryRows<{ statement: string }>(
-            tx,
-            sql`SELECT statement FROM pg_prepared_statements`,
-          );
-          return rows.some((row) => row.statement.includes("prepared_or_not"));
-        });
+        return await preparedInTransaction(handle.db);
       } finally {
         await handle.close();
       }
