@@ -26,14 +26,14 @@ export class PreparingPGlite extends PGlite {
   readonly #prepared = new Map<string, Prepared>();
 
   override transaction<T>(callback: (tx: Transaction) => Promise<T>): Promise<T> {
-    return super.transaction((tx) =>
-      callback(
+    return super.transaction((tx) => {
+      const query = this.#transactionQuery(tx);
+      return callback(
         new Proxy(tx, {
-          get: (target, key, receiver) =>
-            key === "query" ? this.#transactionQuery(target) : Reflect.get(target, key, receiver),
+          get: (target, key, receiver) => (key === "query" ? query : Reflect.get(target, key, receiver)),
         }),
-      ),
-    );
+      );
+    });
   }
 
   #transactionQuery(tx: Transaction): Transaction["query"] {
