@@ -1,4 +1,5 @@
 import pg from "pg";
+import { sqlState } from "./sql-state.js";
 import { PREPARED_PER_CONNECTION, statementName } from "./statement-names.js";
 
 interface QueryConfig {
@@ -18,8 +19,7 @@ const POOLER_SQLSTATES = new Set(["42P05", "26000"]);
 let behindPooler = false;
 
 function noticePooler(error: unknown): void {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" || !POOLER_SQLSTATES.has(code) || !(error instanceof Error)) return;
+  if (!POOLER_SQLSTATES.has(sqlState(error) ?? "") || !(error instanceof Error)) return;
   behindPooler = true;
   error.message +=
     " (a connection pooler without prepared statements? execlens stops preparing them now; set EXECLENS_PREPARED_STATEMENTS=false)";
