@@ -22,6 +22,8 @@ export function postgresNotifications(connectionString: string): Notifications {
         for (const callback of subscribers.get(message.channel) ?? []) callback(message.payload ?? "");
       });
       next.on("error", () => {
+        // an error while connecting or listening rejects this connect(), whose caller goes on
+        if (client !== next) return;
         client = undefined;
         next.end().catch(() => undefined);
         reconnectLater();
