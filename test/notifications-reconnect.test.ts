@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { postgresNotifications } from "../src/store/postgres-notifications.js";
 import { databaseKinds, postgres } from "./helpers/databases.js";
 import { ownPostgres } from "./helpers/own-postgres.js";
@@ -21,16 +21,12 @@ async function notifyUntilReceived(url: string, channel: string, received: strin
 }
 
 describe.runIf(databaseKinds.includes(postgres))("LISTEN for live progress [postgres]", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  });
-
   it("listens again after the server was down for several seconds", async () => {
     const server = await ownPostgres();
-    cleanups.push(() => server.destroy());
+    onTestFinished(() => server.destroy());
     const notifications = postgresNotifications(server.url);
-    cleanups.push(() => notifications.close());
+    // after hooks run last registered first: the connection closes before the server goes
+    onTestFinished(() => notifications.close());
     const received: string[] = [];
     await notifications.listen("progress", (payload) => received.push(payload));
     await notifyUntilReceived(server.url, "progress", received);

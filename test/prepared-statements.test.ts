@@ -132,19 +132,11 @@ describe.runIf(databaseKinds.includes(postgres))("prepared statements on the Pos
       // another client's statement under the same name on this server connection, as a pooler shares them
       await fresh.query(`PREPARE "${statementName(text)}" AS SELECT 1`);
       await expect(run(text, [21])).rejects.toThrow(/EXECLENS_PREPARED_STATEMENTS=false/);
-      const before = (
-        (await fresh.query("SELECT count(*)::int AS n FROM pg_prepared_statements")) as {
-          rows: Array<{ n: number }>;
-        }
-      ).rows;
+      const countPrepared = () => run("SELECT count(*)::int AS n FROM pg_prepared_statements", []);
+      const before = await countPrepared();
       expect(await run(text, [21])).toEqual([{ doubled: 42 }]);
       expect(await run("SELECT $1::int + 100 AS v", [1])).toEqual([{ v: 101 }]);
-      const after = (
-        (await fresh.query("SELECT count(*)::int AS n FROM pg_prepared_statements")) as {
-          rows: Array<{ n: number }>;
-        }
-      ).rows;
-      expect(after).toEqual(before);
+      expect(await countPrepared()).toEqual(before);
     } finally {
       await fresh.end();
     }
