@@ -77,13 +77,12 @@ export async function startExeclens(config: Config, logger: Logger): Promise<Exe
       maxSpansPerTransaction: config.maxSpansPerTransaction,
     });
     lifecycle.add({ name: "writer", stop: () => writer.drain() });
-    const analyze = !(await autovacuumRuns(database.handle));
-    if (analyze && database.handle.kind === "postgres") {
+    if (database.handle.kind === "postgres" && !(await autovacuumRuns(database.handle))) {
       logger.warn(
         "PostgreSQL's autovacuum is off: execlens analyzes its tables as they grow, but nothing removes their dead rows; turn autovacuum on",
       );
     }
-    const upkeep = lifecycle.add(startUpkeep(database.handle.db, config, observers, logger, { analyze }));
+    const upkeep = lifecycle.add(startUpkeep(database.handle.db, config, observers, logger));
     const receiverOptions = {
       context: {
         consumer: createIngest({

@@ -18,9 +18,11 @@ export async function autovacuumRuns(handle: DatabaseHandle): Promise<boolean> {
 /**
  * ANALYZEs each table of the schema that has never been analyzed or has grown by over a tenth (in
  * pages, so PGlite, whose row counters are not kept between statements, is judged like a server)
- * since it last was, and returns their names. Where autovacuum does not run, the tables execlens
- * grows from empty would otherwise keep no statistics, and the writer's plans, costed blind,
- * degrade as they grow (a retention catch-up measured ingest falling to a tenth).
+ * since it last was, and returns their names. A table another session is analyzing or vacuuming
+ * is skipped (its statistics are being renewed). The writer's statements are prepared: PostgreSQL
+ * keeps the generic plan it made from the statistics at hand until they change, so a table grown
+ * from empty without an ANALYZE is read whole by plans costed for a few rows (where autovacuum does
+ * not run, a retention catch-up measured ingest falling to a tenth).
  */
 export async function analyzeGrownTables(db: Database): Promise<string[]> {
   const grown = await queryRows<{ name: string }>(
@@ -30,6 +32,6 @@ export async function analyzeGrownTables(db: Database): Promise<string[]> {
         AND pg_relation_size(c.oid) / current_setting('block_size')::int > 1.1 * c.relpages + 8
       ORDER BY c.relname`,
   );
-  for (const { name } of grown) await db.execute(sql`ANALYZE ${sql.identifier(name)}`);
+  for (const { name } of grown) await db.execute(sql`ANALYZE (SKIP_LOCKED) ${sql.identifier(name)}`);
   return grown.map((t) => t.name);
 }

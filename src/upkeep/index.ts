@@ -19,8 +19,12 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
  * that arrived late with an old start, go then (a day later, when vacuum has cleaned the index).
  */
 const RETENTION_FULL_PASS_EVERY = 24;
-/** Where autovacuum does not run, how often the tables that have grown are analyzed. */
-const ANALYZE_INTERVAL_MS = 60 * 1000;
+/**
+ * How often the tables that have grown are analyzed. Autovacuum (where it runs) first looks about a
+ * minute after start; the writer's prepared plans, made while its tables were empty, would read
+ * them whole until then (bench/RESULTS.md, ninth session).
+ */
+const ANALYZE_INTERVAL_MS = 2_000;
 /** A quiet trace is settled within a sixth of the delay after it is due, at most this late. */
 const MAX_SETTLE_CHECK_MS = 5_000;
 
@@ -33,14 +37,9 @@ export interface Upkeep {
   stop(deadline: number): Promise<void>;
 }
 
-export interface UpkeepOptions {
-  /** ANALYZE the tables as they grow: where autovacuum does not run (PGlite, or turned off). */
-  readonly analyze: boolean;
-}
-
 /**
- * The store's periodic jobs: the timeout sweeper, settling quiet traces, retention, and where
- * autovacuum does not run, the tables' statistics. What the first two find (timed-out workflows,
+ * The store's periodic jobs: the timeout sweeper, settling quiet traces, retention, and the tables'
+ * statistics as they grow. What the first two find (timed-out workflows,
  * AI workflows of settled traces) goes to the observers.
  */
 export function startUpkeep(
@@ -48,7 +47,6 @@ export function startUpkeep(
   config: Pick<StoreConfig, "sweepIntervalMs" | "defaultTimeoutMs" | "settleAfterMs" | "retentionDays">,
   observers: readonly OutcomeObserver[],
   logger: Logger,
-  options: UpkeepOptions,
 ): Upkeep {
   const tell = (outcomes: readonly ExecutionOutcome[]) => {
     for (const observe of observers) observe(outcomes);
@@ -99,18 +97,14 @@ export function startUpkeep(
             (error) => logger.warn({ err: error }, "retention failed"),
           ),
         ]),
-    ...(options.analyze
-      ? [
-          every(
-            ANALYZE_INTERVAL_MS,
-            async () => {
-              const tables = await analyzeGrownTables(db);
-              if (tables.length > 0) logger.debug({ tables }, "grown tables analyzed");
-            },
-            (error) => logger.warn({ err: error }, "analyzing grown tables failed"),
-          ),
-        ]
-      : []),
+    every(
+      ANALYZE_INTERVAL_MS,
+      async () => {
+        const tables = await analyzeGrownTables(db);
+        if (tables.length > 0) logger.debug({ tables }, "grown tables analyzed");
+      },
+      (error) => logger.warn({ err: error }, "analyzing grown tables failed"),
+    ),
   ];
   return {
     name: "upkeep",
