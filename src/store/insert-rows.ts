@@ -17,10 +17,47 @@ function arrayItem(column: PgColumn, value: unknown): string | number | null {
   return typeof driven === "number" ? driven : String(driven);
 }
 
-type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
+export type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
 
 /** A column's inserted value as an expression of the arriving row's values (`row(key)`), where it is not just its own. */
 export type Derived<T extends PgTable> = Partial<Record<Keys<T>, (row: (key: Keys<T>) => SQL) => SQL>>;
+
+/**
+ * Rows as a row source of one array parameter per column: `unnest(…) AS u(…)`, with the table's
+ * column names. The columns are those some row sets; the others are left out (their default).
+ */
+export function unnestRows<T extends PgTable>(
+  table: T,
+  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
+): { readonly keys: Keys<T>[]; readonly source: SQL } {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
+  const keys = Object.keys(columns).filter((key) =>
+    rowValues.some((row) => row[key] !== undefined),
+  ) as Keys<T>[];
+  const arrays = keys.map((key) => {
+    const column = columns[key] as PgColumn;
+    const values = rowValues.map((row) => {
+      // an array cell cannot say DEFAULT: a row leaving out a column another row sets must say null
+      if (row[key] === undefined && column.notNull && column.hasDefault) {
+        throw new Error(`${column.name}: set in some rows of the batch and left to its default in others`);
+      }
+      return row[key];
+    });
+    if (column.getSQLType() === "jsonb") return jsonbArray(values);
+    return sql`${pgArray(values.map((value) => arrayItem(column, value)))}::${sql.raw(arrayType(column))}`;
+  });
+  return { keys, source: sql`unnest(${sql.join(arrays, sql`, `)}) AS u(${columnNames(table, keys)})` };
+}
+
+/** The SQL names of a table's columns, by their keys, as a list. */
+export function columnNames<T extends PgTable>(table: T, keys: readonly Keys<T>[]): SQL {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  return sql.join(
+    keys.map((key) => sql.identifier((columns[key] as PgColumn).name)),
+    sql`, `,
+  );
+}
 
 /**
  * One statement for a whole column of rows: `INSERT … SELECT FROM unnest(…)`, one array parameter
@@ -38,33 +75,17 @@ export function upsertStatement<T extends PgTable>(
   derived: Derived<T> = {},
 ): SQL {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
-  const keys = Object.keys(columns).filter((key) => rowValues.some((row) => row[key] !== undefined));
-  const arrays = keys.map((key) => {
-    const column = columns[key] as PgColumn;
-    const values = rowValues.map((row) => {
-      // an array cell cannot say DEFAULT: a row leaving out a column another row sets must say null
-      if (row[key] === undefined && column.notNull && column.hasDefault) {
-        throw new Error(`${column.name}: set in some rows of the batch and left to its default in others`);
-      }
-      return row[key];
-    });
-    if (column.getSQLType() === "jsonb") return jsonbArray(values);
-    return sql`${pgArray(values.map((value) => arrayItem(column, value)))}::${sql.raw(arrayType(column))}`;
-  });
+  const { keys, source } = unnestRows(table, rows);
   const set = Object.entries(mergeSet(table, rules))
-    .filter(([key]) => keys.includes(key) || (rules as Record<string, unknown>)[key] !== undefined)
+    .filter(
+      ([key]) => (keys as string[]).includes(key) || (rules as Record<string, unknown>)[key] !== undefined,
+    )
     .map(([key, value]) => sql`${sql.identifier((columns[key] as PgColumn).name)} = ${value}`);
-  const names = (list: readonly string[]) =>
-    sql.join(
-      list.map((key) => sql.identifier((columns[key] as PgColumn).name)),
-      sql`, `,
-    );
   const row = (key: Keys<T>) => sql`u.${sql.identifier((columns[key] as PgColumn).name)}`;
-  const values = keys.map((key) => derived[key as Keys<T>]?.(row) ?? row(key as Keys<T>));
-  return sql`INSERT INTO ${table} (${names(keys)})
-SELECT ${sql.join(values, sql`, `)} FROM unnest(${sql.join(arrays, sql`, `)}) AS u(${names(keys)})
-ON CONFLICT (${names(target)}) DO UPDATE SET ${sql.join(set, sql`, `)}`;
+  const values = keys.map((key) => derived[key]?.(row) ?? row(key));
+  return sql`INSERT INTO ${table} (${columnNames(table, keys)})
+SELECT ${sql.join(values, sql`, `)} FROM ${source}
+ON CONFLICT (${columnNames(table, target)}) DO UPDATE SET ${sql.join(set, sql`, `)}`;
 }
 
 /** Upserts rows with {@link upsertStatement}, a few thousand to a statement. */

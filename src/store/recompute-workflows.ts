@@ -1,8 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { ERROR_STATUSES, type SkillChange, type WorkflowChange } from "../model/index.js";
+import { unnestRows } from "./insert-rows.js";
 import { sqlList } from "./schema/columns.js";
 import { skillExecutions, workflowExecutions } from "./schema/index.js";
-import { isoUtc, pgArray } from "./sql-values.js";
+import { chunks, isoUtc, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
 
 /** Retrievals, guardrails and evaluations listed (each kind) in a workflow's metadata; all are counted. */
@@ -12,24 +13,20 @@ const AI_STEPS_LISTED = 20;
 export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
 
 /**
- * Recomputes everything a workflow execution derives from its children, from what is stored
- * (never by incrementing): progress, average step duration, error step and message,
- * intermediate results; tokens, cost, ai_sdk_steps / ai_sdk_messages / ai_sdk_callbacks from
- * its leaf model requests, metadata.performance from its db/http client spans (and cache hits:
- * calls marked cache.hit, model requests reading a prompt cache) and
- * metadata.retrievals / guardrails / evaluations from those client calls; and, while
- * the workflow's own span has not arrived, its status (`running`), start and the context its
- * steps carry (min over steps, so order does not matter).
+ * What a workflow execution derives from its children, as the CTEs of a statement ending in
+ * `derived` (d): one row for each of `workflows`, a row source aliased w with the table's
+ * columns, whose children are found by `anyOfIds`: progress, average step duration, error step
+ * and message, intermediate results; tokens, cost, ai_sdk_steps / ai_sdk_messages /
+ * ai_sdk_callbacks from its leaf model requests, metadata.performance from its db/http client
+ * spans (and cache hits: calls marked cache.hit, model requests reading a prompt cache) and
+ * metadata.retrievals / guardrails / evaluations from those client calls; and, while the
+ * workflow's own span has not arrived, its status (`running`), start and the context its steps
+ * carry (min over steps, so order does not matter). Always from what is stored, never by
+ * incrementing.
  */
-export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
-  if (wkexIds.length === 0) return;
-  // Children are found by "wkex_id = ANY(array)", not by joining a CTE of the ids: the planner
-  // estimates the array and uses the indexes, where a join made it scan whole tables.
-  const anyOfIds = sql`ANY(${pgArray(wkexIds)}::uuid[])`;
+function derivation(anyOfIds: SQL, workflows: SQL): SQL {
   const errors = sqlList(ERROR_STATUSES);
-  await tx.execute(sql`
-WITH ids AS (SELECT DISTINCT unnest(${pgArray(wkexIds)}::uuid[]) AS wkex_id),
-st AS (
+  return sql`st AS (
   SELECT s.wkex_id,
     count(*)::int AS seen_steps,
     (count(*) FILTER (WHERE s.wstp_status = 'completed'))::int AS completed_steps,
@@ -139,50 +136,164 @@ derived AS (
     (SELECT s2.wstp_step_id FROM "WorkflowStepExecutions" s2
       WHERE s2.wkex_id = w.wkex_id AND s2.wstp_step_order = sk.failed_step_number
       ORDER BY s2.wstp_id LIMIT 1) AS failed_skill_step_id
-  FROM "WorkflowExecutions" w JOIN ids ON ids.wkex_id = w.wkex_id
+  FROM ${workflows}
   LEFT JOIN st ON st.wkex_id = w.wkex_id
   LEFT JOIN sk ON sk.wkex_id = w.wkex_id
   LEFT JOIN llm ON llm.wkex_id = w.wkex_id
   LEFT JOIN perf ON perf.wkex_id = w.wkex_id
   LEFT JOIN ai_steps ON ai_steps.wkex_id = w.wkex_id
-)
-UPDATE "WorkflowExecutions" w SET
-  wkex_status = d.status,
-  wkex_completed_steps = coalesce(d.completed_steps, 0),
-  wkex_current_step_id = d.current_step_id,
-  wkex_current_step_order = coalesce(d.current_step_order, 0),
-  wkex_avg_step_duration_ms = d.avg_step_ms,
-  wkex_total_steps = coalesce(
+)`;
+}
+
+/** The columns a workflow execution derives ({@link derivation}), as expressions of w and d. */
+const DERIVED_COLUMNS: ReadonlyArray<readonly [string, SQL]> = (() => {
+  const errors = sqlList(ERROR_STATUSES);
+  return [
+    ["wkex_status", sql`d.status`],
+    ["wkex_completed_steps", sql`coalesce(d.completed_steps, 0)`],
+    ["wkex_current_step_id", sql`d.current_step_id`],
+    ["wkex_current_step_order", sql`coalesce(d.current_step_order, 0)`],
+    ["wkex_avg_step_duration_ms", sql`d.avg_step_ms`],
+    [
+      "wkex_total_steps",
+      sql`coalesce(
     CASE WHEN w.wkex_span_received THEN greatest(w.wkex_total_steps, d.seen_steps)
-         ELSE greatest(d.p_total_steps, d.seen_steps) END, 0),
-  wkex_error_step = CASE WHEN d.status IN (${errors})
-    THEN left(coalesce(d.failed_step_id, d.failed_skill_step_id, d.failed_skill), 100) END,
-  wkex_error_message = CASE WHEN d.status IN (${errors})
-    THEN left(coalesce(w.wkex_attributes #>> '{metadata,error,message}', d.failed_step_error, d.failed_skill_error), ${ERROR_MESSAGE_COLUMN_LIMIT}) END,
-  wkex_total_tokens = CASE WHEN d.has_llm THEN d.tokens ELSE w.wkex_total_tokens END,
-  wkex_cost_usd = CASE WHEN d.has_llm THEN d.cost ELSE w.wkex_cost_usd END,
-  wkex_attributes = jsonb_set(
+         ELSE greatest(d.p_total_steps, d.seen_steps) END, 0)`,
+    ],
+    [
+      "wkex_error_step",
+      sql`CASE WHEN d.status IN (${errors})
+    THEN left(coalesce(d.failed_step_id, d.failed_skill_step_id, d.failed_skill), 100) END`,
+    ],
+    [
+      "wkex_error_message",
+      sql`CASE WHEN d.status IN (${errors})
+    THEN left(coalesce(w.wkex_attributes #>> '{metadata,error,message}', d.failed_step_error, d.failed_skill_error), ${ERROR_MESSAGE_COLUMN_LIMIT}) END`,
+    ],
+    ["wkex_total_tokens", sql`CASE WHEN d.has_llm THEN d.tokens ELSE w.wkex_total_tokens END`],
+    ["wkex_cost_usd", sql`CASE WHEN d.has_llm THEN d.cost ELSE w.wkex_cost_usd END`],
+    [
+      "wkex_attributes",
+      sql`jsonb_set(
     jsonb_set(
       CASE WHEN w.wkex_span_received OR d.p_execution_config IS NULL THEN w.wkex_attributes
            ELSE jsonb_set(w.wkex_attributes, '{execution_config}', d.p_execution_config) END,
       '{intermediate_results}', coalesce(d.results, '{}'::jsonb)) || d.ai_sdk,
-    '{metadata}', coalesce(w.wkex_attributes -> 'metadata', '{}'::jsonb) || d.metadata_patch),
-  wkex_started_at = CASE WHEN w.wkex_span_received THEN w.wkex_started_at
-    ELSE coalesce(least(d.first_start, d.skill_first_start), w.wkex_started_at) END,
-  wkex_execution_id = CASE
+    '{metadata}', coalesce(w.wkex_attributes -> 'metadata', '{}'::jsonb) || d.metadata_patch)`,
+    ],
+    [
+      "wkex_started_at",
+      sql`CASE WHEN w.wkex_span_received THEN w.wkex_started_at
+    ELSE coalesce(least(d.first_start, d.skill_first_start), w.wkex_started_at) END`,
+    ],
+    [
+      "wkex_execution_id",
+      sql`CASE
     WHEN w.wkex_span_received OR d.p_execution_id IS NULL THEN w.wkex_execution_id
     WHEN EXISTS (SELECT 1 FROM "WorkflowExecutions" o WHERE o.wkex_execution_id = d.p_execution_id AND o.wkex_id <> w.wkex_id)
       THEN w.wkex_execution_id
-    ELSE d.p_execution_id END,
-  wkfl_id = CASE WHEN w.wkex_span_received THEN w.wkfl_id ELSE d.p_workflow_id::uuid END,
-  wkex_workflow_name = CASE WHEN w.wkex_span_received THEN w.wkex_workflow_name ELSE d.p_name END,
-  companion_id = CASE WHEN w.wkex_span_received THEN w.companion_id ELSE d.p_companion_id::uuid END,
-  user_id = CASE WHEN w.wkex_span_received THEN w.user_id ELSE d.p_user_id::uuid END,
-  organization_id = CASE WHEN w.wkex_span_received THEN w.organization_id ELSE d.p_organization_id::uuid END,
-  wkex_session_id = CASE WHEN w.wkex_span_received THEN w.wkex_session_id ELSE d.p_session_id END,
-  wkex_conversation_id = CASE WHEN w.wkex_span_received THEN w.wkex_conversation_id ELSE d.p_conversation_id END
+    ELSE d.p_execution_id END`,
+    ],
+    ["wkfl_id", sql`CASE WHEN w.wkex_span_received THEN w.wkfl_id ELSE d.p_workflow_id::uuid END`],
+    ["wkex_workflow_name", sql`CASE WHEN w.wkex_span_received THEN w.wkex_workflow_name ELSE d.p_name END`],
+    ["companion_id", sql`CASE WHEN w.wkex_span_received THEN w.companion_id ELSE d.p_companion_id::uuid END`],
+    ["user_id", sql`CASE WHEN w.wkex_span_received THEN w.user_id ELSE d.p_user_id::uuid END`],
+    [
+      "organization_id",
+      sql`CASE WHEN w.wkex_span_received THEN w.organization_id ELSE d.p_organization_id::uuid END`,
+    ],
+    ["wkex_session_id", sql`CASE WHEN w.wkex_span_received THEN w.wkex_session_id ELSE d.p_session_id END`],
+    [
+      "wkex_conversation_id",
+      sql`CASE WHEN w.wkex_span_received THEN w.wkex_conversation_id ELSE d.p_conversation_id END`,
+    ],
+  ];
+})();
+
+const derivedColumnList = (expression: (column: string, value: SQL) => SQL) =>
+  sql.join(
+    DERIVED_COLUMNS.map(([column, value]) => expression(column, value)),
+    sql`, `,
+  );
+
+/**
+ * Children are found by "wkex_id = ANY(array)", not by joining a CTE of the ids: the planner
+ * estimates the array and uses the indexes, where a join made it scan whole tables.
+ */
+const anyOf = (wkexIds: readonly string[]) => sql`ANY(${pgArray(wkexIds)}::uuid[])`;
+
+/** Recomputes what the given stored workflow executions derive from their children (see {@link derivation}). */
+export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
+  if (wkexIds.length === 0) return;
+  await tx.execute(sql`
+WITH ids AS (SELECT DISTINCT unnest(${pgArray(wkexIds)}::uuid[]) AS wkex_id),
+${derivation(anyOf(wkexIds), sql`"WorkflowExecutions" w JOIN ids ON ids.wkex_id = w.wkex_id`)}
+UPDATE "WorkflowExecutions" w SET ${derivedColumnList((column, value) => sql`${sql.identifier(column)} = ${value}`)}
 FROM derived d
 WHERE w.wkex_id = d.target_id`);
+}
+
+/** A workflow execution's row as its own span gives it (what it derives from its children aside). */
+function workflowRow(w: WorkflowChange) {
+  return {
+    wkexId: w.wkexId,
+    executionId: w.executionId,
+    workflowId: w.workflowId,
+    workflowName: w.workflowName,
+    companionId: w.companionId,
+    userId: w.userId,
+    organizationId: w.organizationId,
+    sessionId: w.sessionId,
+    conversationId: w.conversationId,
+    status: w.status,
+    totalSteps: w.totalSteps,
+    startedAt: w.startedAt,
+    completedAt: w.completedAt,
+    totalDurationMs: w.durationMs,
+    debugMode: w.debugMode,
+    logLevel: w.logLevel,
+    attributes: w.attributes,
+    traceId: w.traceId,
+    spanId: w.spanId,
+    spanReceived: true,
+  };
+}
+
+/**
+ * Writes workflow executions from their own spans, each with what it derives from the children
+ * stored by then ({@link derivation}): the row is written once, where an insert followed by its
+ * recomputation wrote it (and its 18 index entries, and its rollup notes) twice. The span is the
+ * truth about the workflow: every column it sets is overwritten; of what it does not set, only
+ * tokens and cost are kept from the stored row (when no model request below says otherwise).
+ */
+export async function writeWorkflows(tx: Transaction, workflows: readonly WorkflowChange[]): Promise<void> {
+  const derived = new Set(DERIVED_COLUMNS.map(([column]) => column));
+  for (const part of chunks(workflows, 5000)) {
+    const { keys, source } = unnestRows(workflowExecutions, part.map(workflowRow));
+    const own = keys.map((key) => workflowExecutions[key].name).filter((column) => !derived.has(column));
+    const written = [...own, ...derived];
+    await tx.execute(sql`
+WITH incoming AS (
+  SELECT u.*, s.wkex_total_tokens, s.wkex_cost_usd
+  FROM ${source} LEFT JOIN "WorkflowExecutions" s ON s.wkex_id = u.wkex_id
+),
+${derivation(anyOf(part.map((w) => w.wkexId)), sql`incoming w`)}
+INSERT INTO "WorkflowExecutions" (${sql.join(
+      written.map((column) => sql.identifier(column)),
+      sql`, `,
+    )})
+SELECT ${sql.join(
+      own.map((column) => sql`w.${sql.identifier(column)}`),
+      sql`, `,
+    )}, ${derivedColumnList((_, value) => value)}
+FROM incoming w JOIN derived d ON d.target_id = w.wkex_id
+ON CONFLICT (wkex_id) DO UPDATE SET ${sql.join(
+      written
+        .filter((column) => column !== "wkex_id")
+        .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
+      sql`, `,
+    )}`);
+  }
 }
 
 /** The ids a skill takes from its workflow execution when its own span lacks them (same keys in both). */

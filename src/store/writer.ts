@@ -16,14 +16,8 @@ import { writeEntrySpans } from "./entry-spans.js";
 import { claimExecutionIds } from "./execution-ids.js";
 import { upsertRows } from "./insert-rows.js";
 import { derivedSkillMetadata } from "./recompute-skills.js";
-import { ERROR_MESSAGE_COLUMN_LIMIT, withInheritedIds } from "./recompute-workflows.js";
-import {
-  clientCalls,
-  llmCalls,
-  skillExecutions,
-  workflowExecutions,
-  workflowStepExecutions,
-} from "./schema/index.js";
+import { withInheritedIds } from "./recompute-workflows.js";
+import { clientCalls, llmCalls, skillExecutions, workflowStepExecutions } from "./schema/index.js";
 import { sqlState } from "./sql-state.js";
 import { pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
@@ -82,8 +76,8 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   const stored = await loadStoredContext(tx, lookupKeys(changes.nodes), changes.nodes, traceIds);
   const resolution = resolveBatch(changes.nodes, stored);
   const rows = rowAttachmentsOf(resolution);
+  // written last, with what they derive from the children written before them
   const workflows = await claimExecutionIds(tx, changes.workflows);
-  await upsertWorkflows(tx, workflows);
   const enteredIds = await writeEntrySpans(tx, changes.entrySpans);
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
   await upsertSteps(tx, changes.steps);
@@ -95,9 +89,9 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     openTraceIds: traceIds.filter((id) => stored.openTraces.has(id)),
     entrySpans: changes.entrySpans.length > 0 || stored.enteredTraces.size > 0,
     candidates: changes.candidates,
-    workflowIds: [...workflows.map((w) => w.wkexId), ...stubIds, ...enteredIds],
+    workflowIds: [...stubIds, ...enteredIds],
     writtenSkills: changes.skills.map((s) => s.execId),
-    upsertWorkflows: async (ai) => upsertWorkflows(tx, await claimExecutionIds(tx, ai)),
+    workflows,
   });
 }
 
@@ -127,53 +121,6 @@ function lookupKeys(nodes: readonly SpanNode[]): Array<{ traceId: string; spanId
 export async function lockTraces(tx: Transaction, sortedTraceIds: readonly string[]): Promise<void> {
   const keys = sortedTraceIds.map((id) => BigInt.asIntN(64, BigInt(`0x${id.slice(0, 16)}`)).toString());
   await tx.execute(sql`SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${pgArray(keys)}::bigint[]) AS k`);
-}
-
-function workflowRow(w: WorkflowChange) {
-  return {
-    wkexId: w.wkexId,
-    executionId: w.executionId,
-    workflowId: w.workflowId,
-    workflowName: w.workflowName,
-    companionId: w.companionId,
-    userId: w.userId,
-    organizationId: w.organizationId,
-    sessionId: w.sessionId,
-    conversationId: w.conversationId,
-    status: w.status,
-    totalSteps: w.totalSteps,
-    startedAt: w.startedAt,
-    completedAt: w.completedAt,
-    totalDurationMs: w.durationMs,
-    errorMessage: w.errorMessage === null ? null : w.errorMessage.slice(0, ERROR_MESSAGE_COLUMN_LIMIT),
-    debugMode: w.debugMode,
-    logLevel: w.logLevel,
-    attributes: w.attributes,
-    traceId: w.traceId,
-    spanId: w.spanId,
-    spanReceived: true,
-  };
-}
-
-/**
- * The workflow's own span is the truth about it: every column it sets is overwritten. Its
- * attributes are merged key by key so that what is derived from children survives.
- */
-export async function upsertWorkflows(tx: Transaction, workflows: readonly WorkflowChange[]): Promise<void> {
-  await upsertRows(tx, workflowExecutions, workflows.map(workflowRow), ["wkexId"], {
-    wkexId: "stored",
-    // recomputed from the children
-    currentStepId: "stored",
-    currentStepOrder: "stored",
-    completedSteps: "stored",
-    avgStepDurationMs: "stored",
-    errorStep: "stored",
-    totalTokens: "stored",
-    costUsd: "stored",
-    createdAt: "stored",
-    updatedAt: "stored",
-    attributes: sql`excluded.wkex_attributes || jsonb_build_object('intermediate_results', ${workflowExecutions.attributes} -> 'intermediate_results')`,
-  });
 }
 
 /**

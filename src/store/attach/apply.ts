@@ -1,10 +1,16 @@
 import { sql } from "drizzle-orm";
 import { AI_ROLES, isClientCallRole, type WorkflowChange } from "../../model/index.js";
 import { recomputeEntryContext } from "../entry-spans.js";
+import { claimExecutionIds } from "../execution-ids.js";
 import { notifyWorkflowsChanged } from "../notifications.js";
 import { recomputeRetries } from "../recompute-retries.js";
 import { recomputeSkillPerformance } from "../recompute-skills.js";
-import { forgetInheritedIds, inheritWorkflowIds, recomputeWorkflows } from "../recompute-workflows.js";
+import {
+  forgetInheritedIds,
+  inheritWorkflowIds,
+  recomputeWorkflows,
+  writeWorkflows,
+} from "../recompute-workflows.js";
 import { chunks, pgArray } from "../sql-values.js";
 import { queryRows, type Transaction } from "../transaction.js";
 import { isPending, keyOf, type Placed, type Resolution } from "./resolve.js";
@@ -77,21 +83,23 @@ export interface ApplyOptions {
   readonly entrySpans: boolean;
   /** The batch's AI spans as the workflow executions they would be. */
   readonly candidates: readonly WorkflowChange[];
-  /** Workflow executions the batch wrote itself (declared ones, stubs): recomputed too. */
+  /** Workflow executions the batch wrote itself (stubs, those its entry spans name): recomputed too. */
   readonly workflowIds: readonly string[];
+  /** The batch's declared workflow executions (execution ids claimed): written once its children are. */
+  readonly workflows: readonly WorkflowChange[];
   /**
    * Skills the batch wrote, each with the performance and cost of the calls stored by then (the
    * batch's own included): recomputed only when calls are moved or re-marked after them.
    */
   readonly writtenSkills: readonly string[];
-  upsertWorkflows(workflows: readonly WorkflowChange[]): Promise<void>;
 }
 
 /**
- * Carries a resolution into the database, after the batch's own rows are written: AI spans that
- * are workflows become rows, stored rows whose place changed are moved, wrappers are marked,
- * workflows a late ancestor now encloses go, the index and the quiet clock are kept, and every
- * workflow that changed is recomputed from its stored children. Returns the AI workflows written.
+ * Carries a resolution into the database, after the batch's own rows are written: stored rows
+ * whose place changed are moved, wrappers are marked, workflows a late ancestor now encloses go,
+ * the index and the quiet clock are kept; then the batch's workflows (declared, and AI spans that
+ * are workflows) are written with what they derive from their children, and every other workflow
+ * that changed is recomputed from its stored children. Returns the AI workflows written.
  */
 export async function applyResolution(
   tx: Transaction,
@@ -100,7 +108,9 @@ export async function applyResolution(
   options: ApplyOptions,
 ): Promise<WorkflowChange[]> {
   const aiWorkflows = await candidatesOf(tx, rows.standalone, options.candidates);
-  await options.upsertWorkflows(aiWorkflows);
+  const written = new Map(
+    [...options.workflows, ...(await claimExecutionIds(tx, aiWorkflows))].map((w) => [w.wkexId, w]),
+  );
   const inBatch = new Set(resolution.batch.map(({ span }) => keyOf(span.traceId, span.spanId)));
   await moveStoredRows(tx, resolution.changed);
   const storedWrappers = [...rows.wrappers].filter((key) => !inBatch.has(key));
@@ -118,10 +128,17 @@ export async function applyResolution(
     options.openTraceIds.filter((id) => !pendingTraces.has(id)),
   );
   const gone = new Set(retired);
-  const affected = [
-    ...new Set([...options.workflowIds, ...rows.workflows, ...aiWorkflows.map((w) => w.wkexId)]),
-  ].filter((id) => !gone.has(id));
-  await recomputeWorkflows(tx, affected);
+  const affected = [...new Set([...options.workflowIds, ...written.keys(), ...rows.workflows])].filter(
+    (id) => !gone.has(id),
+  );
+  await writeWorkflows(
+    tx,
+    [...written.values()].filter((w) => !gone.has(w.wkexId)),
+  );
+  await recomputeWorkflows(
+    tx,
+    affected.filter((id) => !written.has(id)),
+  );
   const upToDate = new Set(storedWrappers.length === 0 ? options.writtenSkills : []);
   for (const { attachment } of resolution.changed) {
     if (attachment.nearSkill !== null) upToDate.delete(attachment.nearSkill);

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { WorkflowChange } from "../../model/index.js";
 import type { Database } from "../database.js";
-import { claimExecutionIds } from "../execution-ids.js";
 import { pgArray } from "../sql-values.js";
 import { queryRows } from "../transaction.js";
-import { lockTraces, upsertWorkflows } from "../writer.js";
+import { lockTraces } from "../writer.js";
 import { applyResolution, rowAttachmentsOf } from "./apply.js";
 import { settleEntries } from "./resolve.js";
 import { loadOpenEntries } from "./span-index.js";
@@ -55,7 +54,7 @@ export async function settleQuietTraces(db: Database, quietForMs: number): Promi
         candidates: [],
         workflowIds: [],
         writtenSkills: [],
-        upsertWorkflows: async (workflows) => upsertWorkflows(tx, await claimExecutionIds(tx, workflows)),
+        workflows: [],
       });
       return { count: due.length, ai };
     });
