@@ -73,18 +73,19 @@ function fromRow(row: IndexRow): IndexedSpan {
 const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
   sql`unnest(${pgArray(keys.map((k) => k.traceId))}::text[], ${pgArray(keys.map((k) => k.spanId))}::text[]) AS k(t, s)`;
 
-interface StoredRow {
-  known: IndexRow[];
-  waiting: IndexRow[];
+interface TraceRow {
+  indexed: string[];
   settled: string[];
   open: string[];
   entered: string[];
 }
 
 /**
- * What is stored about a batch's spans and traces, in one statement of primary-key or index
- * lookups: the index entries of `keys` (the batch's spans and their parents), the entries waiting
- * for one of `batch`, which of the traces are open or were settled, and which have entry spans.
+ * What is stored about a batch's spans and traces, by primary-key or index lookups: which of the
+ * traces the index holds spans of, which are open or were settled, and which have entry spans;
+ * then, for the traces the index holds spans of only, the index entries of `keys` (the batch's
+ * spans and their parents) and the entries waiting for one of `batch`. Most of a batch is
+ * usually traces new to the index, whose spans are neither sent nor looked up.
  */
 export async function loadStoredContext(
   tx: Transaction,
@@ -93,18 +94,17 @@ export async function loadStoredContext(
   traceIds: readonly string[],
 ): Promise<StoredContext> {
   const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
-  const [context] = await queryRows<StoredRow>(
+  const [context] = await queryRows<TraceRow>(
     tx,
     sql`SELECT
-  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(keys)}
-    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
-  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(batch)}
-    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting,
+  ARRAY(SELECT t FROM unnest(${pgArray(traceIds)}::text[]) AS t
+    WHERE EXISTS (SELECT 1 FROM "SpanIndex" i WHERE i.trace_id = decode(t, 'hex'))) AS indexed,
   ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE settled AND trace_id IN ${traces}) AS settled,
   ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE NOT settled AND trace_id IN ${traces}) AS open,
   ARRAY(SELECT DISTINCT e.trace_id FROM "EntrySpans" e WHERE e.trace_id = ANY(${pgArray(traceIds)}::text[])) AS entered`,
   );
-  const { known, waiting, settled, open, entered } = context as StoredRow;
+  const { indexed, settled, open, entered } = context as TraceRow;
+  const { known, waiting } = await loadIndexedSpans(tx, new Set(indexed), keys, batch);
   return {
     known: new Map(known.map((row) => [keyOf(row.t, row.s), fromRow(row)])),
     waiting: waiting.map(fromRow),
@@ -112,6 +112,27 @@ export async function loadStoredContext(
     openTraces: new Set(open),
     enteredTraces: new Set(entered),
   };
+}
+
+/** The index entries of `keys`, and those waiting for one of `batch`, in the given traces. */
+async function loadIndexedSpans(
+  tx: Transaction,
+  traceIds: ReadonlySet<string>,
+  keys: ReadonlyArray<{ traceId: string; spanId: string }>,
+  batch: ReadonlyArray<{ traceId: string; spanId: string }>,
+): Promise<{ known: IndexRow[]; waiting: IndexRow[] }> {
+  if (traceIds.size === 0) return { known: [], waiting: [] };
+  const inTraces = (list: ReadonlyArray<{ traceId: string; spanId: string }>) =>
+    list.filter((key) => traceIds.has(key.traceId));
+  const [spans] = await queryRows<{ known: IndexRow[]; waiting: IndexRow[] }>(
+    tx,
+    sql`SELECT
+  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(inTraces(keys))}
+    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
+  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(inTraces(batch))}
+    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting`,
+  );
+  return spans ?? { known: [], waiting: [] };
 }
 
 /** Entries of the given traces whose chain still waits, unsettled, for an ancestor. */
