@@ -4,7 +4,7 @@ import { unnestRows } from "./insert-rows.js";
 import { sqlList } from "./schema/columns.js";
 import { skillExecutions, workflowExecutions } from "./schema/index.js";
 import { chunks, isoUtc, pgArray } from "./sql-values.js";
-import type { Transaction } from "./transaction.js";
+import { queryRows, type Transaction } from "./transaction.js";
 
 /** Retrievals, guardrails and evaluations listed (each kind) in a workflow's metadata; all are counted. */
 const AI_STEPS_LISTED = 20;
@@ -265,35 +265,47 @@ function workflowRow(w: WorkflowChange) {
  * recomputation wrote it (and its 18 index entries, and its rollup notes) twice. The span is the
  * truth about the workflow: every column it sets is overwritten; of what it does not set, only
  * tokens and cost are kept from the stored row (when no model request below says otherwise).
+ * Returns the ids of those that had no row before.
  */
-export async function writeWorkflows(tx: Transaction, workflows: readonly WorkflowChange[]): Promise<void> {
+export async function writeWorkflows(
+  tx: Transaction,
+  workflows: readonly WorkflowChange[],
+): Promise<Set<string>> {
   const derived = new Set(DERIVED_COLUMNS.map(([column]) => column));
+  const created = new Set<string>();
   for (const part of chunks(workflows, 5000)) {
     const { keys, source } = unnestRows(workflowExecutions, part.map(workflowRow));
     const own = keys.map((key) => workflowExecutions[key].name).filter((column) => !derived.has(column));
     const written = [...own, ...derived];
-    await tx.execute(sql`
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`
 WITH incoming AS (
-  SELECT u.*, s.wkex_total_tokens, s.wkex_cost_usd
+  SELECT u.*, s.wkex_total_tokens, s.wkex_cost_usd, s.wkex_id IS NULL AS created
   FROM ${source} LEFT JOIN "WorkflowExecutions" s ON s.wkex_id = u.wkex_id
 ),
-${derivation(anyOf(part.map((w) => w.wkexId)), sql`incoming w`)}
+${derivation(anyOf(part.map((w) => w.wkexId)), sql`incoming w`)},
+written AS (
 INSERT INTO "WorkflowExecutions" (${sql.join(
-      written.map((column) => sql.identifier(column)),
-      sql`, `,
-    )})
+        written.map((column) => sql.identifier(column)),
+        sql`, `,
+      )})
 SELECT ${sql.join(
-      own.map((column) => sql`w.${sql.identifier(column)}`),
-      sql`, `,
-    )}, ${derivedColumnList((_, value) => value)}
+        own.map((column) => sql`w.${sql.identifier(column)}`),
+        sql`, `,
+      )}, ${derivedColumnList((_, value) => value)}
 FROM incoming w JOIN derived d ON d.target_id = w.wkex_id
 ON CONFLICT (wkex_id) DO UPDATE SET ${sql.join(
-      written
-        .filter((column) => column !== "wkex_id")
-        .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
-      sql`, `,
-    )}`);
+        written
+          .filter((column) => column !== "wkex_id")
+          .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
+        sql`, `,
+      )})
+SELECT wkex_id AS id FROM incoming WHERE created`,
+    );
+    for (const row of rows) created.add(row.id);
   }
+  return created;
 }
 
 /** The ids a skill takes from its workflow execution when its own span lacks them (same keys in both). */

@@ -90,7 +90,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     entrySpans: changes.entrySpans.length > 0 || stored.enteredTraces.size > 0,
     candidates: changes.candidates,
     workflowIds: [...stubIds, ...enteredIds],
-    writtenSkills: changes.skills.map((s) => s.execId),
+    writtenSkills: changes.skills,
     workflows,
   });
 }

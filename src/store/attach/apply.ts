@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { AI_ROLES, isClientCallRole, type WorkflowChange } from "../../model/index.js";
+import { AI_ROLES, isClientCallRole, type SkillChange, type WorkflowChange } from "../../model/index.js";
 import { recomputeEntryContext } from "../entry-spans.js";
 import { claimExecutionIds } from "../execution-ids.js";
 import { notifyWorkflowsChanged } from "../notifications.js";
@@ -91,7 +91,7 @@ export interface ApplyOptions {
    * Skills the batch wrote, each with the performance and cost of the calls stored by then (the
    * batch's own included): recomputed only when calls are moved or re-marked after them.
    */
-  readonly writtenSkills: readonly string[];
+  readonly writtenSkills: readonly SkillChange[];
 }
 
 /**
@@ -131,15 +131,16 @@ export async function applyResolution(
   const affected = [...new Set([...options.workflowIds, ...written.keys(), ...rows.workflows])].filter(
     (id) => !gone.has(id),
   );
-  await writeWorkflows(
+  const created = await writeWorkflows(
     tx,
     [...written.values()].filter((w) => !gone.has(w.wkexId)),
   );
+  const whole = wholeInBatch(created, resolution, options);
   await recomputeWorkflows(
     tx,
     affected.filter((id) => !written.has(id)),
   );
-  const upToDate = new Set(storedWrappers.length === 0 ? options.writtenSkills : []);
+  const upToDate = new Set(storedWrappers.length === 0 ? options.writtenSkills.map((s) => s.execId) : []);
   for (const { attachment } of resolution.changed) {
     if (attachment.nearSkill !== null) upToDate.delete(attachment.nearSkill);
   }
@@ -147,11 +148,53 @@ export async function applyResolution(
     tx,
     [...rows.skillsWithCalls].filter((id) => !upToDate.has(id)),
   );
-  await inheritWorkflowIds(tx, affected);
-  await recomputeRetries(tx, affected);
+  await inheritWorkflowIds(
+    tx,
+    affected.filter((id) => !whole.has(id)),
+  );
+  const repeated = withRepeatedSkills(options.writtenSkills, rows);
+  await recomputeRetries(
+    tx,
+    affected.filter((id) => !whole.has(id) || repeated.has(id)),
+  );
   if (options.entrySpans) await recomputeEntryContext(tx, affected);
   await notifyWorkflowsChanged(tx, affected);
   return aiWorkflows;
+}
+
+/**
+ * Workflows this transaction created from their own span in the batch, with no stored row moved
+ * under them: every skill they have is one of the batch's, written with the ids it inherits from
+ * them (withInheritedIds), so nothing is left to inherit.
+ */
+function wholeInBatch(
+  created: ReadonlySet<string>,
+  resolution: Resolution,
+  options: ApplyOptions,
+): Set<string> {
+  const ownSpanInBatch = new Set([...options.workflows, ...options.candidates].map((w) => w.wkexId));
+  const movedUnder = new Set(resolution.changed.map(({ attachment }) => attachment.wkexId));
+  return new Set([...created].filter((id) => ownSpanInBatch.has(id) && !movedUnder.has(id)));
+}
+
+/**
+ * The workflows under which the batch writes a skill name twice below one parent span: the only
+ * ones of those whole in the batch that can have retries to derive (see recomputeRetries).
+ */
+function withRepeatedSkills(skills: readonly SkillChange[], rows: RowAttachments): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const skill of skills) {
+    const wkexId = rows.skills.get(skill.execId)?.wkexId;
+    if (wkexId === undefined || wkexId === null) continue;
+    const trace = skill.attributes.metadata.trace;
+    const parent =
+      typeof trace === "object" && trace !== null && !Array.isArray(trace) ? trace.parentSpanId : null;
+    const key = JSON.stringify([wkexId, skill.skillName, parent ?? null]);
+    if (seen.has(key)) repeated.add(wkexId);
+    seen.add(key);
+  }
+  return repeated;
 }
 
 /** The workflow changes of standalone AI spans: from the batch, else as stored when they came. */
