@@ -87,6 +87,37 @@ describeEachDatabase("schema", (kind) => {
     expect(read.rows[0]?.method).toBe(kind.name === "postgres" ? "lz4" : "pglz");
   });
 
+  it("keeps no column statistics of the large JSON documents: an ANALYZE would detoast every sampled one", async () => {
+    const { rows } = (await database.handle.db.execute(
+      sql`SELECT attrelid::regclass::text AS "table", attname AS "column", attstattarget AS target
+          FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped
+            AND attrelid::regclass::text IN ('"WorkflowExecutions"', '"WorkflowStepExecutions"', '"SkillExecutions"', '"LlmCalls"', '"AiCalls"', '"ClientCalls"')`,
+    )) as unknown as Rows<{ table: string; column: string; target: number | null }>;
+    const none = rows.filter((r) => r.target === 0).map((r) => `${r.table}.${r.column}`);
+    expect(none.sort()).toEqual(
+      [
+        '"AiCalls".change',
+        '"ClientCalls".detail',
+        '"LlmCalls".messages',
+        '"LlmCalls".step',
+        '"SkillExecutions".exec_attributes',
+        '"WorkflowExecutions".wkex_attributes',
+        '"WorkflowStepExecutions".wstp_attributes',
+      ].sort(),
+    );
+    await database.handle.db.execute(
+      sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_attributes) VALUES
+        ('00000000-0000-4000-8000-0000000000e1', 'analyzed', '{"metadata": {"n": 1}}'),
+        ('00000000-0000-4000-8000-0000000000e2', 'analyzed', '{"metadata": {"n": 2}}')`,
+    );
+    await database.handle.db.execute(sql`ANALYZE "SkillExecutions"`);
+    const analyzed = (await database.handle.db.execute(
+      sql`SELECT attname AS "column" FROM pg_stats
+          WHERE tablename = 'SkillExecutions' AND attname IN ('exec_attributes', 'exec_skill_name')`,
+    )) as unknown as Rows<{ column: string }>;
+    expect(analyzed.rows.map((r) => r.column)).toEqual(["exec_skill_name"]);
+  });
+
   it("keeps the rollup notes out of the WAL (they never outlive their transaction), and the rest in it", async () => {
     const { rows } = (await database.handle.db.execute(
       sql`SELECT relname AS "table", relpersistence AS persistence FROM pg_class
