@@ -2,12 +2,14 @@
  * `npm run bench:ingest-profile`: where a batch's time goes. Writes the ingest workload straight
  * through the writer (one batch after another, as one sender would: decode, map, write) into a
  * fresh database, timing every statement of the transactions by its kind, and the decode and
- * map work in the process. Prints each statement kind's share of the time. PGLITE=1 profiles
- * embedded PGlite; SMOKE=1 a small run.
+ * map work in the process. Prints each statement kind's share of the time. As execlens's upkeep
+ * does, the tables grown since their last statistics are analyzed every two seconds (the writer's
+ * prepared plans depend on it), timed as a phase of their own. PGLITE=1 profiles embedded PGlite;
+ * SMOKE=1 a small run.
  */
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
-import { openDatabase, writeChanges } from "../src/store/index.js";
+import { analyzeGrownTables, openDatabase, writeChanges } from "../src/store/index.js";
 import { freshDatabase } from "./fresh-database.js";
 import { labelOf, observeStatements } from "./statements.js";
 import { workloadBodies } from "./workload.js";
@@ -15,6 +17,8 @@ import { workloadBodies } from "./workload.js";
 const smoke = process.env.SMOKE === "1";
 const TRACES = smoke ? 100 : Number(process.env.TRACES ?? 1000);
 const onPglite = process.env.PGLITE === "1";
+/** As execlens's upkeep (src/upkeep/index.ts). */
+const ANALYZE_EVERY_MS = 2_000;
 
 const phases = new Map<string, { ms: number; count: number }>();
 const note = (label: string, ms: number) => {
@@ -40,7 +44,12 @@ const handle = onPglite
 const db = observeStatements(handle.db, (_tx, query, run) => timed(labelOf(query), run()));
 const began = performance.now();
 let spans = 0;
+let analyzedAt = began;
 for (const body of bodies) {
+  if (performance.now() - analyzedAt >= ANALYZE_EVERY_MS) {
+    analyzedAt = performance.now();
+    await timed("ANALYZE grown tables (upkeep)", analyzeGrownTables(handle.db));
+  }
   const decodeBegan = performance.now();
   const decoded = decodeProtobufRequest(body);
   note("decode (process)", performance.now() - decodeBegan);
