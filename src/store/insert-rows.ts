@@ -17,7 +17,7 @@ function arrayItem(column: PgColumn, value: unknown): string | number | null {
   return typeof driven === "number" ? driven : String(driven);
 }
 
-export type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
+type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
 
 /** A column's inserted value as an expression of the arriving row's values (`row(key)`), where it is not just its own. */
 export type Derived<T extends PgTable> = Partial<Record<Keys<T>, (row: (key: Keys<T>) => SQL) => SQL>>;
@@ -51,7 +51,7 @@ export function unnestRows<T extends PgTable>(
 }
 
 /** The SQL names of a table's columns, by their keys, as a list. */
-export function columnNames<T extends PgTable>(table: T, keys: readonly Keys<T>[]): SQL {
+function columnNames<T extends PgTable>(table: T, keys: readonly Keys<T>[]): SQL {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
   return sql.join(
     keys.map((key) => sql.identifier((columns[key] as PgColumn).name)),

@@ -210,6 +210,9 @@ const DERIVED_COLUMNS: ReadonlyArray<readonly [string, SQL]> = (() => {
   ];
 })();
 
+/** The SQL names of the derived columns. */
+const DERIVED_NAMES = new Set(DERIVED_COLUMNS.map(([column]) => column));
+
 const derivedColumnList = (expression: (column: string, value: SQL) => SQL) =>
   sql.join(
     DERIVED_COLUMNS.map(([column, value]) => expression(column, value)),
@@ -271,12 +274,13 @@ export async function writeWorkflows(
   tx: Transaction,
   workflows: readonly WorkflowChange[],
 ): Promise<Set<string>> {
-  const derived = new Set(DERIVED_COLUMNS.map(([column]) => column));
   const created = new Set<string>();
   for (const part of chunks(workflows, 5000)) {
     const { keys, source } = unnestRows(workflowExecutions, part.map(workflowRow));
-    const own = keys.map((key) => workflowExecutions[key].name).filter((column) => !derived.has(column));
-    const written = [...own, ...derived];
+    const own = keys
+      .map((key) => workflowExecutions[key].name)
+      .filter((column) => !DERIVED_NAMES.has(column));
+    const written = [...own, ...DERIVED_NAMES];
     const rows = await queryRows<{ id: string }>(
       tx,
       sql`
