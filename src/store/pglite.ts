@@ -34,9 +34,10 @@ export async function openPglite(
       options.preparedStatements === false
         ? new PGlite({ dataDir, startParams })
         : new PreparingPGlite({ dataDir, startParams });
-    await migrated(client, dataDir);
+    const db = drizzle({ client, schema });
+    await migrated(client, db, dataDir);
     return {
-      db: drizzle({ client, schema }) as unknown as Database,
+      db: db as unknown as Database,
       kind: "pglite",
       notifications: pgliteNotifications(client),
       close: () => client.close().finally(unlock),
@@ -48,7 +49,11 @@ export async function openPglite(
 }
 
 /** Waits for PGlite to start and applies the migrations it lacks; closes it when either fails. */
-async function migrated(client: PGlite, dataDir: string | undefined): Promise<void> {
+async function migrated(
+  client: PGlite,
+  db: Parameters<typeof migrate>[0],
+  dataDir: string | undefined,
+): Promise<void> {
   try {
     await client.waitReady.catch((error: unknown) => {
       // PGlite says only "Aborted()" or "failed to initialize" when PostgreSQL refuses the files
@@ -61,7 +66,7 @@ async function migrated(client: PGlite, dataDir: string | undefined): Promise<vo
       );
     });
     if (await migrationsPending((text) => client.query(text)))
-      await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (error) {
     await client.close().catch(() => undefined);
     throw error;
