@@ -86,14 +86,14 @@ function sampleBackends(url: string) {
   const done = (async () => {
     await client.connect();
     while (!stopped) {
-      const { rows } = await client.query<{ state: string; wait: string | null }>(
+      const { rows } = await client.query<{ state: string | null; wait: string | null }>(
         `SELECT state, wait_event_type AS wait FROM pg_stat_activity
          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
       );
       samples++;
       for (const { state, wait } of rows) {
         if (state === "active") totals[wait === "Lock" ? "waitingForLock" : "running"]++;
-        else if (state.startsWith("idle in transaction")) totals.waitingForExeclens++;
+        else if (state?.startsWith("idle in transaction")) totals.waitingForExeclens++;
         else totals.idle++;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
