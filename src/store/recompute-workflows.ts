@@ -1,13 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
 import { ERROR_STATUSES, type SkillChange, type WorkflowChange } from "../model/index.js";
+import { AI_STEPS_LISTED, type BatchDerivation } from "./batch-derivation.js";
 import { unnestRows } from "./insert-rows.js";
 import { sqlList } from "./schema/columns.js";
 import { skillExecutions, workflowExecutions } from "./schema/index.js";
 import { chunks, isoUtc, pgArray } from "./sql-values.js";
 import { queryRows, type Transaction } from "./transaction.js";
-
-/** Retrievals, guardrails and evaluations listed (each kind) in a workflow's metadata; all are counted. */
-const AI_STEPS_LISTED = 20;
 
 /** Longest wkex_error_message kept in the column (it is in a btree index); the full text stays in metadata.error. */
 export const ERROR_MESSAGE_COLUMN_LIMIT = 1000;
@@ -263,8 +261,39 @@ function workflowRow(w: WorkflowChange) {
 }
 
 /**
+ * The `derived` CTE from derivations made in memory ({@link BatchDerivation}): the same columns
+ * as {@link derivation}'s, for workflows whose own span is in the batch (so what only a workflow
+ * without one derives is null). PostgreSQL finishes what depends on its arithmetic and collation:
+ * the average step duration, the cost's rounding, the models in order.
+ */
+function derivedInBatch(derivations: readonly BatchDerivation[]): SQL {
+  return sql`derived AS (
+  SELECT v.target_id, v.status, v.seen_steps, v.completed_steps,
+    (v.step_ms_sum::numeric / nullif(v.step_ms_count, 0))::real AS avg_step_ms,
+    v.current_step_id, v.current_step_order, v.failed_step_id, v.failed_step_error, v.results,
+    NULL::text AS p_execution_id, NULL::text AS p_workflow_id, NULL::text AS p_name, NULL::int AS p_total_steps,
+    NULL::text AS p_companion_id, NULL::text AS p_user_id, NULL::text AS p_organization_id, NULL::text AS p_session_id,
+    NULL::text AS p_conversation_id, NULL::jsonb AS p_execution_config,
+    NULL::timestamptz AS first_start, NULL::timestamptz AS skill_first_start,
+    v.failed_step_number, v.failed_skill, v.failed_skill_error, v.has_llm, v.tokens, v.cost,
+    coalesce(v.ai_sdk, '{}'::jsonb) AS ai_sdk,
+    CASE WHEN v.has_llm THEN jsonb_build_object('cost', v.cost_metadata || jsonb_build_object(
+        'estimatedCost', round(v.cost::numeric, 8),
+        'models', (SELECT to_jsonb(array_agg(DISTINCT m.model)) FROM jsonb_array_elements_text(v.models) AS m(model))))
+      ELSE '{}'::jsonb END || v.patch AS metadata_patch,
+    v.failed_skill_step_id
+  FROM jsonb_to_recordset(${JSON.stringify(derivations)}::jsonb) AS v(target_id uuid, status text, seen_steps int,
+    completed_steps int, step_ms_sum bigint, step_ms_count int, current_step_id text, current_step_order int,
+    failed_step_id text, failed_step_error text, results jsonb, failed_step_number int, failed_skill text,
+    failed_skill_error text, failed_skill_step_id text, has_llm boolean, tokens bigint, cost double precision,
+    cost_metadata jsonb, models jsonb, ai_sdk jsonb, patch jsonb)
+)`;
+}
+
+/**
  * Writes workflow executions from their own spans, each with what it derives from the children
- * stored by then ({@link derivation}): the row is written once, where an insert followed by its
+ * stored by then ({@link derivation}), or, for those in `inBatch`, from what was derived in memory
+ * from the batch that holds all of them: the row is written once, where an insert followed by its
  * recomputation wrote it (and its 18 index entries, and its rollup notes) twice. The span is the
  * truth about the workflow: every column it sets is overwritten; of what it does not set, only
  * tokens and cost are kept from the stored row (when no model request below says otherwise).
@@ -273,43 +302,62 @@ function workflowRow(w: WorkflowChange) {
 export async function writeWorkflows(
   tx: Transaction,
   workflows: readonly WorkflowChange[],
+  inBatch: ReadonlyMap<string, BatchDerivation> = new Map(),
 ): Promise<Set<string>> {
   const created = new Set<string>();
-  for (const part of chunks(workflows, 5000)) {
-    const { keys, source } = unnestRows(workflowExecutions, part.map(workflowRow));
-    const own = keys
-      .map((key) => workflowExecutions[key].name)
-      .filter((column) => !DERIVED_NAMES.has(column));
-    const written = [...own, ...DERIVED_NAMES];
-    const rows = await queryRows<{ id: string }>(
+  const fromStored = workflows.filter((w) => !inBatch.has(w.wkexId));
+  const fromBatch = workflows.filter((w) => inBatch.has(w.wkexId));
+  for (const part of chunks(fromStored, 5000)) {
+    const ids = await writeWorkflowRows(
       tx,
-      sql`
+      part,
+      derivation(anyOf(part.map((w) => w.wkexId)), sql`incoming w`),
+    );
+    for (const id of ids) created.add(id);
+  }
+  for (const part of chunks(fromBatch, 5000)) {
+    const derived = derivedInBatch(part.map((w) => inBatch.get(w.wkexId) as BatchDerivation));
+    for (const id of await writeWorkflowRows(tx, part, derived)) created.add(id);
+  }
+  return created;
+}
+
+/** One INSERT … ON CONFLICT of workflow rows with the derived columns of `derived` (CTEs ending in it). */
+async function writeWorkflowRows(
+  tx: Transaction,
+  workflows: readonly WorkflowChange[],
+  derived: SQL,
+): Promise<string[]> {
+  const { keys, source } = unnestRows(workflowExecutions, workflows.map(workflowRow));
+  const own = keys.map((key) => workflowExecutions[key].name).filter((column) => !DERIVED_NAMES.has(column));
+  const written = [...own, ...DERIVED_NAMES];
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`
 WITH incoming AS (
   SELECT u.*, s.wkex_total_tokens, s.wkex_cost_usd, s.wkex_id IS NULL AS created
   FROM ${source} LEFT JOIN "WorkflowExecutions" s ON s.wkex_id = u.wkex_id
 ),
-${derivation(anyOf(part.map((w) => w.wkexId)), sql`incoming w`)},
+${derived},
 written AS (
 INSERT INTO "WorkflowExecutions" (${sql.join(
-        written.map((column) => sql.identifier(column)),
-        sql`, `,
-      )})
+      written.map((column) => sql.identifier(column)),
+      sql`, `,
+    )})
 SELECT ${sql.join(
-        own.map((column) => sql`w.${sql.identifier(column)}`),
-        sql`, `,
-      )}, ${derivedColumnList((_, value) => value)}
+      own.map((column) => sql`w.${sql.identifier(column)}`),
+      sql`, `,
+    )}, ${derivedColumnList((_, value) => value)}
 FROM incoming w JOIN derived d ON d.target_id = w.wkex_id
 ON CONFLICT (wkex_id) DO UPDATE SET ${sql.join(
-        written
-          .filter((column) => column !== "wkex_id")
-          .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
-        sql`, `,
-      )})
+      written
+        .filter((column) => column !== "wkex_id")
+        .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
+      sql`, `,
+    )})
 SELECT wkex_id AS id FROM incoming WHERE created`,
-    );
-    for (const row of rows) created.add(row.id);
-  }
-  return created;
+  );
+  return rows.map((row) => row.id);
 }
 
 /** The ids a skill takes from its workflow execution when its own span lacks them (same keys in both). */

@@ -11,6 +11,7 @@ import type {
 import { applyResolution, type RowAttachments, rowAttachmentsOf } from "./attach/apply.js";
 import { keyOf, resolveBatch } from "./attach/resolve.js";
 import { loadStoredContext } from "./attach/span-index.js";
+import type { BatchChildren } from "./batch-derivation.js";
 import type { Database } from "./database.js";
 import { writeEntrySpans } from "./entry-spans.js";
 import { claimExecutionIds } from "./execution-ids.js";
@@ -73,18 +74,23 @@ export async function writeChanges(db: Database, changes: ExecutionChanges): Pro
 async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): Promise<WorkflowChange[]> {
   const traceIds = [...new Set(changes.nodes.map((node) => node.traceId))].sort();
   await lockTraces(tx, traceIds);
-  const stored = await loadStoredContext(tx, lookupKeys(changes.nodes), changes.nodes, traceIds);
+  const ownSpans = [...changes.workflows, ...changes.candidates].map((w) => w.wkexId);
+  const stored = await loadStoredContext(tx, lookupKeys(changes.nodes), changes.nodes, traceIds, ownSpans);
   const resolution = resolveBatch(changes.nodes, stored);
   const rows = rowAttachmentsOf(resolution);
   // written last, with what they derive from the children written before them
   const workflows = await claimExecutionIds(tx, changes.workflows);
   const enteredIds = await writeEntrySpans(tx, changes.entrySpans);
   const stubIds = await insertWorkflowStubs(tx, changes.nodes, workflows);
+  const llmRows = llmCallRows(changes.llmCalls, rows);
+  const callRows = clientCallRows(changes.clientCalls, rows);
+  const skills = skillRows(changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
   await upsertSteps(tx, changes.steps);
   // the calls first: a skill row is written with what it derives from the calls below it
-  await upsertLlmCalls(tx, changes.llmCalls, rows);
-  await upsertClientCalls(tx, changes.clientCalls, rows);
-  await upsertSkills(tx, changes.skills, rows, workflowsInBatch(workflows, changes.candidates, rows));
+  await upsertLlmCalls(tx, llmRows);
+  await upsertClientCalls(tx, callRows);
+  await upsertSkills(tx, skills);
+  const storedTraces = new Set([...stored.indexedTraces, ...stored.openTraces, ...stored.settledTraces]);
   return applyResolution(tx, resolution, rows, {
     openTraceIds: traceIds.filter((id) => stored.openTraces.has(id)),
     entrySpans: changes.entrySpans.length > 0 || stored.enteredTraces.size > 0,
@@ -92,6 +98,10 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     workflowIds: [...stubIds, ...enteredIds],
     writtenSkills: changes.skills,
     workflows,
+    batch: {
+      children: { steps: changes.steps, skills, llmCalls: llmRows, clientCalls: callRows },
+      nothingStored: (w) => !storedTraces.has(w.traceId) && !stored.storedWorkflows.has(w.wkexId),
+    },
   });
 }
 
@@ -156,22 +166,25 @@ async function upsertSteps(tx: Transaction, steps: readonly StepChange[]): Promi
 }
 
 /**
- * A skill row comes from its own span and its place in the trace (workflow, step number);
- * where the place is not known yet, and for ids the span lacked, it keeps what it had.
+ * A skill row comes from its own span and its place in the trace (workflow, step number), with
+ * the ids its span lacked taken from its workflow when that workflow's own span is in the batch.
  */
-async function upsertSkills(
-  tx: Transaction,
+function skillRows(
   skills: readonly SkillChange[],
   attached: RowAttachments,
   workflows: ReadonlyMap<string, WorkflowChange>,
-): Promise<void> {
-  const rows = skills.map((s) => {
+): Array<SkillChange & { readonly wkexId: string | null }> {
+  return skills.map((s) => {
     const place = attached.skills.get(s.execId);
     const wkexId = place?.wkexId ?? null;
     const workflow = wkexId === null ? undefined : workflows.get(wkexId);
     const row = { ...s, wkexId, stepNumber: s.stepNumber ?? place?.stepOrder ?? null };
     return workflow === undefined ? row : withInheritedIds(row, workflow);
   });
+}
+
+/** Where the place in the trace is not known yet, and for ids the span lacked, a skill row keeps what it had. */
+async function upsertSkills(tx: Transaction, rows: BatchChildren["skills"]): Promise<void> {
   // the place in the trace (workflow, step number) and ids the span lacked: what is known
   const merge = {
     execId: "stored",
@@ -200,12 +213,9 @@ async function upsertSkills(
   });
 }
 
-async function upsertLlmCalls(
-  tx: Transaction,
-  calls: readonly LlmCallChange[],
-  attached: RowAttachments,
-): Promise<void> {
-  const rows = calls.map((c) => {
+/** A model request row: its workflow and nearest skill, and whether it is a leaf (no request below it). */
+function llmCallRows(calls: readonly LlmCallChange[], attached: RowAttachments): LlmCallRow[] {
+  return calls.map((c) => {
     const key = keyOf(c.traceId, c.spanId);
     const place = attached.llmCalls.get(key);
     return {
@@ -215,6 +225,11 @@ async function upsertLlmCalls(
       leaf: !attached.wrappers.has(key),
     };
   });
+}
+
+type LlmCallRow = BatchChildren["llmCalls"][number] & { readonly execId: string | null };
+
+async function upsertLlmCalls(tx: Transaction, rows: readonly LlmCallRow[]): Promise<void> {
   await upsertRows(tx, llmCalls, rows, ["traceId", "spanId"], {
     traceId: "stored",
     spanId: "stored",
@@ -227,15 +242,17 @@ async function upsertLlmCalls(
   });
 }
 
-async function upsertClientCalls(
-  tx: Transaction,
-  calls: readonly ClientCallChange[],
-  attached: RowAttachments,
-): Promise<void> {
-  const rows = calls.map((c) => {
+type ClientCallRow = BatchChildren["clientCalls"][number] & { readonly execId: string | null };
+
+/** A db, http, retrieval, guardrail or evaluation call row: its workflow and nearest skill. */
+function clientCallRows(calls: readonly ClientCallChange[], attached: RowAttachments): ClientCallRow[] {
+  return calls.map((c) => {
     const place = attached.clientCalls.get(keyOf(c.traceId, c.spanId));
     return { ...c, wkexId: place?.wkexId ?? null, execId: place?.execId ?? null };
   });
+}
+
+async function upsertClientCalls(tx: Transaction, rows: readonly ClientCallRow[]): Promise<void> {
   await upsertRows(tx, clientCalls, rows, ["traceId", "spanId"], {
     traceId: "stored",
     spanId: "stored",

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { AI_ROLES, isClientCallRole, type SkillChange, type WorkflowChange } from "../../model/index.js";
+import { type BatchChildren, deriveInBatch } from "../batch-derivation.js";
 import { recomputeEntryContext } from "../entry-spans.js";
 import { claimExecutionIds } from "../execution-ids.js";
 import { notifyWorkflowsChanged } from "../notifications.js";
@@ -92,6 +93,14 @@ export interface ApplyOptions {
    * batch's own included): recomputed only when calls are moved or re-marked after them.
    */
   readonly writtenSkills: readonly SkillChange[];
+  /**
+   * The batch's rows, and which workflows have nothing stored (no row, no span of their trace in
+   * the index): those whose own span is in the batch derive what they do from its rows, in memory.
+   */
+  readonly batch?: {
+    readonly children: BatchChildren;
+    readonly nothingStored: (workflow: WorkflowChange) => boolean;
+  };
 }
 
 /**
@@ -131,9 +140,12 @@ export async function applyResolution(
   const affected = [...new Set([...options.workflowIds, ...written.keys(), ...rows.workflows])].filter(
     (id) => !gone.has(id),
   );
+  const toWrite = [...written.values()].filter((w) => !gone.has(w.wkexId));
+  const batch = options.batch;
   const created = await writeWorkflows(
     tx,
-    [...written.values()].filter((w) => !gone.has(w.wkexId)),
+    toWrite,
+    batch === undefined ? new Map() : deriveInBatch(toWrite.filter(batch.nothingStored), batch.children),
   );
   const whole = wholeInBatch(created, resolution, options);
   await recomputeWorkflows(
