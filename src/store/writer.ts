@@ -173,7 +173,7 @@ function skillRows(
   skills: readonly SkillChange[],
   attached: RowAttachments,
   workflows: ReadonlyMap<string, WorkflowChange>,
-): Array<SkillChange & { readonly wkexId: string | null }> {
+): SkillRow[] {
   return skills.map((s) => {
     const place = attached.skills.get(s.execId);
     const wkexId = place?.wkexId ?? null;
@@ -183,8 +183,10 @@ function skillRows(
   });
 }
 
+type SkillRow = SkillChange & { readonly wkexId: string | null };
+
 /** Where the place in the trace is not known yet, and for ids the span lacked, a skill row keeps what it had. */
-async function upsertSkills(tx: Transaction, rows: BatchChildren["skills"]): Promise<void> {
+async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise<void> {
   // the place in the trace (workflow, step number) and ids the span lacked: what is known
   const merge = {
     execId: "stored",
