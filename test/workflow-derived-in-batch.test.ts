@@ -6,6 +6,7 @@
  * traces are written whole, and with the children first and the workflow spans after them.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { decodeJsonRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
@@ -166,6 +167,15 @@ describeEachDatabase("workflow derivation in the batch", (kind) => {
     expect(metadata.guardrails?.count).toBe(2);
     expect(metadata.evaluations?.count).toBe(2);
     expect(metadata.performance).toEqual({ dbQueries: 2, apiCalls: 2, cacheHits: 3 });
+  });
+
+  it("a workflow span delivered again after its trace left the index keeps what its stored children give it", async () => {
+    const db = whole.handle.db;
+    const before = await snapshot(db);
+    await db.execute(sql`DELETE FROM "SpanIndex" WHERE trace_id = decode(${TRACE}, 'hex')`);
+    const [, roots] = childrenFirst(richTrace());
+    await writeChanges(db, mapSpans(roots));
+    expect(await snapshot(db)).toEqual(before);
   });
 });
 

@@ -158,7 +158,9 @@ function skillsPart(skills: BatchChildren["skills"], steps: readonly StepChange[
   };
 }
 
-function llmPart(leafCalls: BatchChildren["llmCalls"]): Partial<BatchDerivation> & { cacheReads?: number } {
+function llmPart(
+  leafCalls: BatchChildren["llmCalls"],
+): Pick<BatchDerivation, "has_llm"> & Partial<BatchDerivation> & { cacheReads?: number } {
   if (leafCalls.length === 0) return { has_llm: false };
   const calls = [...leafCalls].sort(
     (a, b) => ascending(a.startedAt, b.startedAt) || ascending(a.spanId, b.spanId),
@@ -272,12 +274,7 @@ function metadataPatch(calls: BatchChildren["clientCalls"], cacheReads: number |
 }
 
 /** Whether every value the derivation orders by compares in JavaScript as PostgreSQL compares it. */
-function comparable(children: {
-  steps: readonly StepChange[];
-  skills: BatchChildren["skills"];
-  llmCalls: BatchChildren["llmCalls"];
-  clientCalls: BatchChildren["clientCalls"];
-}): boolean {
+function comparable(children: BatchChildren): boolean {
   return (
     children.steps.every((s) => comparableTime(s.startedAt)) &&
     children.skills.every((k) => comparableTime(k.startedAt)) &&
@@ -321,7 +318,6 @@ export function deriveInBatch(
       status: workflow.status,
       ...stepsPart(own.steps),
       ...skillsPart(own.skills, own.steps),
-      has_llm: false,
       ...llm,
       patch: metadataPatch(own.clientCalls, cacheReads),
     });

@@ -292,8 +292,8 @@ function derivedInBatch(derivations: readonly BatchDerivation[]): SQL {
 
 /**
  * Writes workflow executions from their own spans, each with what it derives from the children
- * stored by then ({@link derivation}), or, for those in `inBatch`, from what was derived in memory
- * from the batch that holds all of them: the row is written once, where an insert followed by its
+ * stored by then ({@link derivation}), or, for those in `inBatch` that have no row yet, from what
+ * was derived in memory from the batch that holds all of them: the row is written once, where an insert followed by its
  * recomputation wrote it (and its 18 index entries, and its rollup notes) twice. The span is the
  * truth about the workflow: every column it sets is overwritten; of what it does not set, only
  * tokens and cost are kept from the stored row (when no model request below says otherwise).
@@ -317,16 +317,25 @@ export async function writeWorkflows(
   }
   for (const part of chunks(fromBatch, 5000)) {
     const derived = derivedInBatch(part.map((w) => inBatch.get(w.wkexId) as BatchDerivation));
-    for (const id of await writeWorkflowRows(tx, part, derived)) created.add(id);
+    const ids = new Set(await writeWorkflowRows(tx, part, derived, { onlyNew: true }));
+    for (const id of ids) created.add(id);
+    // a row stored after all (its trace's index entries gone before it): derived from what is stored
+    const stored = part.filter((w) => !ids.has(w.wkexId));
+    if (stored.length > 0)
+      await writeWorkflowRows(tx, stored, derivation(anyOf(stored.map((w) => w.wkexId)), sql`incoming w`));
   }
   return created;
 }
 
-/** One INSERT … ON CONFLICT of workflow rows with the derived columns of `derived` (CTEs ending in it). */
+/**
+ * One INSERT … ON CONFLICT of workflow rows with the derived columns of `derived` (CTEs ending in
+ * it); `onlyNew` leaves the rows that exist alone. Returns the ids of the rows it created.
+ */
 async function writeWorkflowRows(
   tx: Transaction,
   workflows: readonly WorkflowChange[],
   derived: SQL,
+  { onlyNew = false } = {},
 ): Promise<string[]> {
   const { keys, source } = unnestRows(workflowExecutions, workflows.map(workflowRow));
   const own = keys.map((key) => workflowExecutions[key].name).filter((column) => !DERIVED_NAMES.has(column));
@@ -348,7 +357,7 @@ SELECT ${sql.join(
       own.map((column) => sql`w.${sql.identifier(column)}`),
       sql`, `,
     )}, ${derivedColumnList((_, value) => value)}
-FROM incoming w JOIN derived d ON d.target_id = w.wkex_id
+FROM incoming w JOIN derived d ON d.target_id = w.wkex_id${onlyNew ? sql` WHERE w.created` : sql``}
 ON CONFLICT (wkex_id) DO UPDATE SET ${sql.join(
       written
         .filter((column) => column !== "wkex_id")

@@ -74,8 +74,7 @@ export async function writeChanges(db: Database, changes: ExecutionChanges): Pro
 async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): Promise<WorkflowChange[]> {
   const traceIds = [...new Set(changes.nodes.map((node) => node.traceId))].sort();
   await lockTraces(tx, traceIds);
-  const ownSpans = [...changes.workflows, ...changes.candidates].map((w) => w.wkexId);
-  const stored = await loadStoredContext(tx, lookupKeys(changes.nodes), changes.nodes, traceIds, ownSpans);
+  const stored = await loadStoredContext(tx, lookupKeys(changes.nodes), changes.nodes, traceIds);
   const resolution = resolveBatch(changes.nodes, stored);
   const rows = rowAttachmentsOf(resolution);
   // written last, with what they derive from the children written before them
@@ -100,7 +99,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     workflows,
     batch: {
       children: { steps: changes.steps, skills, llmCalls: llmRows, clientCalls: callRows },
-      nothingStored: (w) => !storedTraces.has(w.traceId) && !stored.storedWorkflows.has(w.wkexId),
+      nothingStored: (w) => !storedTraces.has(w.traceId),
     },
   });
 }

@@ -94,8 +94,9 @@ export interface ApplyOptions {
    */
   readonly writtenSkills: readonly SkillChange[];
   /**
-   * The batch's rows, and which workflows have nothing stored (no row, no span of their trace in
-   * the index): those whose own span is in the batch derive what they do from its rows, in memory.
+   * The batch's rows, and which workflows have nothing stored (no span of their trace in the
+   * index): those whose own span is in the batch, and no row, derive what they do from its rows,
+   * in memory.
    */
   readonly batch?: {
     readonly children: BatchChildren;

@@ -20,8 +20,6 @@ export interface StoredContext {
   readonly waiting: readonly IndexedSpan[];
   /** The batch's traces the index holds spans of: the others have nothing stored. */
   readonly indexedTraces: ReadonlySet<string>;
-  /** Of the batch's own workflow spans, those whose workflow execution has a row. */
-  readonly storedWorkflows: ReadonlySet<string>;
   /** Traces settled earlier: their open chains are settled as they arrive. */
   readonly settledTraces: ReadonlySet<string>;
   /** The batch's traces that are open and not settled: their quiet clock moves on. */

@@ -75,7 +75,6 @@ const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
 
 interface TraceRow {
   indexed: string[];
-  workflows: string[];
   settled: string[];
   open: string[];
   entered: string[];
@@ -83,18 +82,16 @@ interface TraceRow {
 
 /**
  * What is stored about a batch's spans and traces, by primary-key or index lookups: which of the
- * traces the index holds spans of, which are open or were settled, and which have entry spans,
- * and which of `workflowIds` have a row; then, for the traces the index holds spans of only, the
- * index entries of `keys` (the batch's spans and their parents) and the entries waiting for one
- * of `batch`. Most of a batch is usually traces new to the index, whose spans are neither sent
- * nor looked up.
+ * traces the index holds spans of, which are open or were settled, and which have entry spans;
+ * then, for the traces the index holds spans of only, the index entries of `keys` (the batch's
+ * spans and their parents) and the entries waiting for one of `batch`. Most of a batch is
+ * usually traces new to the index, whose spans are neither sent nor looked up.
  */
 export async function loadStoredContext(
   tx: Transaction,
   keys: ReadonlyArray<{ traceId: string; spanId: string }>,
   batch: ReadonlyArray<{ traceId: string; spanId: string }>,
   traceIds: readonly string[],
-  workflowIds: readonly string[],
 ): Promise<StoredContext> {
   const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
   const [context] = await queryRows<TraceRow>(
@@ -102,18 +99,16 @@ export async function loadStoredContext(
     sql`SELECT
   ARRAY(SELECT t FROM unnest(${pgArray(traceIds)}::text[]) AS t
     WHERE EXISTS (SELECT 1 FROM "SpanIndex" i WHERE i.trace_id = decode(t, 'hex'))) AS indexed,
-  ARRAY(SELECT wkex_id::text FROM "WorkflowExecutions" WHERE wkex_id = ANY(${pgArray(workflowIds)}::uuid[])) AS workflows,
   ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE settled AND trace_id IN ${traces}) AS settled,
   ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE NOT settled AND trace_id IN ${traces}) AS open,
   ARRAY(SELECT DISTINCT e.trace_id FROM "EntrySpans" e WHERE e.trace_id = ANY(${pgArray(traceIds)}::text[])) AS entered`,
   );
-  const { indexed, workflows, settled, open, entered } = context as TraceRow;
+  const { indexed, settled, open, entered } = context as TraceRow;
   const { known, waiting } = await loadIndexedSpans(tx, new Set(indexed), keys, batch);
   return {
     known: new Map(known.map((row) => [keyOf(row.t, row.s), fromRow(row)])),
     waiting: waiting.map(fromRow),
     indexedTraces: new Set(indexed),
-    storedWorkflows: new Set(workflows),
     settledTraces: new Set(settled),
     openTraces: new Set(open),
     enteredTraces: new Set(entered),
