@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     pool: "forks",
+    globalSetup: ["test/global-setup.ts"],
     // vitest's default leaves a core free: one worker on a two-core machine. Most tests wait (on
     // child processes, servers, timers, the database), so two workers there nearly halve the run.
     maxWorkers: Math.max(2, availableParallelism() - 1),

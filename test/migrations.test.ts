@@ -60,7 +60,7 @@ async function select<T>(handle: DatabaseHandle, query: SQL): Promise<T[]> {
 
 describeEachDatabase("migrations", (kind) => {
   it("upgrade a database of the first schema version and keep its rows", async () => {
-    const database = await kind.create();
+    const database = await kind.create({ empty: true });
     try {
       await olderDatabase(database.target, 2, [
         sql`INSERT INTO "WorkflowExecutions" (wkex_id, wkex_execution_id, wkex_status, wkex_workflow_name)
@@ -81,7 +81,7 @@ describeEachDatabase("migrations", (kind) => {
   });
 
   it("upgrade a database of the previous version (span links, millisecond times) and keep every row", async () => {
-    const database = await kind.create();
+    const database = await kind.create({ empty: true });
     const wkex = "00000000-0000-4000-8000-0000000000bb";
     const skill = "00000000-0000-7000-8000-0000000000cc";
     try {
@@ -118,7 +118,7 @@ describeEachDatabase("migrations", (kind) => {
     }
   });
   it("convert the rollup cells of the previous version to packed histograms equal to the rows'", async () => {
-    const database = await kind.create();
+    const database = await kind.create({ empty: true });
     try {
       // kept by the 0010 triggers as bucket and count arrays
       await olderDatabase(database.target, 11, [
@@ -147,7 +147,7 @@ describeEachDatabase("migrations", (kind) => {
   });
 
   it("give the cells of the previous version the performance of their rows, as a rebuild does", async () => {
-    const database = await kind.create();
+    const database = await kind.create({ empty: true });
     try {
       // metadata.performance as execlens derives it, as an app may send it (partly, or not a number), and none
       await olderDatabase(database.target, 15, [

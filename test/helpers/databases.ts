@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, inject } from "vitest";
 import { type DatabaseHandle, type DatabaseTarget, openDatabase } from "../../src/store/index.js";
 
 /**
@@ -23,7 +23,8 @@ export interface TestDatabase {
 
 export interface DatabaseKind {
   readonly name: "pglite" | "postgres";
-  create(): Promise<TestDatabase>;
+  /** A database of its own: migrated (execlens opens it as it would after a restart), or `empty`. */
+  create(options?: { readonly empty?: boolean }): Promise<TestDatabase>;
 }
 
 async function serverReachable(): Promise<string | undefined> {
@@ -46,8 +47,9 @@ if (unreachable !== undefined && !inCi) {
 
 export const pglite: DatabaseKind = {
   name: "pglite",
-  async create() {
+  async create(options) {
     const dataDir = await mkdtemp(join(tmpdir(), "execlens-test-"));
+    if (options?.empty !== true) await cp(inject("pgliteTemplate"), dataDir, { recursive: true });
     return {
       target: { dataDir },
       url: undefined,
