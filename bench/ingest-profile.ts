@@ -5,7 +5,7 @@
  * map work in the process. Prints each statement kind's share of the time. As execlens's upkeep
  * does, the tables grown since their last statistics are analyzed every two seconds (the writer's
  * prepared plans depend on it), timed as a phase of their own. PGLITE=1 profiles embedded PGlite;
- * SMOKE=1 a small run.
+ * ROLELESS=n adds n spans without a role under each skill (what they cost); SMOKE=1 a small run.
  */
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
@@ -37,7 +37,7 @@ async function timed<T>(label: string, work: PromiseLike<T>): Promise<T> {
   }
 }
 
-const bodies = await workloadBodies(TRACES, 7);
+const bodies = await workloadBodies(TRACES, 7, "ai", Number(process.env.ROLELESS ?? 0));
 const handle = onPglite
   ? await openDatabase({ memory: true })
   : await openDatabase({ databaseUrl: await freshDatabase("execlens_bench_profile") });

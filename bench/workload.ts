@@ -66,12 +66,14 @@ function payload(r: ReturnType<typeof seededRandom>, min: number, max: number): 
 
 /**
  * `traces` traces shaped like real use (deterministic for a seed), encoded as OTLP/protobuf
- * requests of 512 spans by the real exporter's serializer.
+ * requests of 512 spans by the real exporter's serializer. `rolelessPerSkill` adds spans no
+ * convention gives a role (an app's own internal spans) under each skill.
  */
 export async function workloadBodies(
   traces: number,
   seed = 42,
   workload: Workload = "ai",
+  rolelessPerSkill = 0,
 ): Promise<Uint8Array[]> {
   const r = seededRandom(seed);
   const memory = new InMemorySpanExporter();
@@ -162,6 +164,12 @@ export async function workloadBodies(
             kctx,
           )
           .end(at(clock, 48));
+      for (let o = 0; o < rolelessPerSkill; o++) {
+        const attributes = { "template.name": `template-${o}`, "cache.hit": o % 2 === 0 };
+        tracer
+          .startSpan(`render ${o}`, { startTime: at(clock, 30 + o), attributes }, kctx)
+          .end(at(clock, 31 + o));
+      }
       skill.end(at(clock, 50));
       step.end(at(clock, 52));
       clock += 53;
