@@ -202,7 +202,9 @@ describe("createDeliveryQueue", () => {
     // waits after each failure: 20, 40 (+ the 100 ms timeout), 40 (capped), 40
     const gaps = starts.slice(1).map((start, i) => start - (starts[i] ?? 0));
     const least = [20, 140, 40, 40];
-    for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual((least[i] ?? 0) - 2);
+    // a timer counts from the event loop's time, taken as its turn began: on a loaded machine it
+    // ends up to that turn's work (measured: 12 ms) before the clock read after it says
+    for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual((least[i] ?? 0) - 15);
   });
 
   it("stop delivers what is queued when it can within the deadline", async () => {
