@@ -65,6 +65,17 @@ async function fillWriterTables(url: string, rows: number): Promise<void> {
     [rows, rows / 5],
   );
   await client.query(
+    `INSERT INTO "TraceIndex" (trace_id, span_ids, roles, exec_ids, step_wkex_ids, step_orders, owner_wkex_ids,
+       owner_wstp_ids, owner_step_orders, top_ais, near_skills, near_llms, waiting_fors, settled, tenants)
+     SELECT decode(${hex("i::bigint + 3000000000::bigint", 32)}, 'hex'),
+       ARRAY[decode(${hex("i", 16)}, 'hex'), decode(${hex("i::bigint + 4000000000::bigint", 16)}, 'hex')],
+       '{1,3}', ARRAY[md5('wkex' || i)::uuid, md5('exec' || i)::uuid], '{NULL,NULL}', '{NULL,NULL}',
+       ARRAY[NULL, md5('wkex' || i)::uuid], '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}', '{NULL,NULL}',
+       '{NULL,NULL}', '{f,f}', '{NULL,NULL}'
+     FROM generate_series(1, $1::int) AS i`,
+    [rows],
+  );
+  await client.query(
     `INSERT INTO "OpenTraces" (trace_id, last_seen_at, settled)
      SELECT decode(${hex("i", 32)}, 'hex'), now() - i * interval '1 second', i % 10 <> 0 FROM generate_series(1, $1::int) AS i`,
     [rows / 10],

@@ -51,7 +51,7 @@ describeEachDatabase("planner statistics as tables grow", (kind) => {
     for (const table of await statistics()) expect(table.tuples, table.name).toBeLessThanOrEqual(0);
 
     const analyzed = await analyzeGrownTables(db);
-    expect(analyzed).toEqual(expect.arrayContaining(["SkillExecutions", "SpanIndex", "WorkflowExecutions"]));
+    expect(analyzed).toEqual(expect.arrayContaining(["SkillExecutions", "TraceIndex", "WorkflowExecutions"]));
     const [counts] = rows;
     expect(Object.fromEntries((await statistics()).map((t) => [t.name, t.tuples]))).toEqual({
       SkillExecutions: counts?.skills,
@@ -61,7 +61,7 @@ describeEachDatabase("planner statistics as tables grow", (kind) => {
 
     await ingestDataset(db, { seed: 6, traces: 300, traceOffset: 1000 });
     expect(await analyzeGrownTables(db)).toEqual(
-      expect.arrayContaining(["SkillExecutions", "SpanIndex", "WorkflowExecutions"]),
+      expect.arrayContaining(["SkillExecutions", "TraceIndex", "WorkflowExecutions"]),
     );
   });
 

@@ -173,6 +173,7 @@ describeEachDatabase("workflow derivation in the batch", (kind) => {
     const db = whole.handle.db;
     const before = await snapshot(db);
     await db.execute(sql`DELETE FROM "SpanIndex" WHERE trace_id = decode(${TRACE}, 'hex')`);
+    await db.execute(sql`DELETE FROM "TraceIndex" WHERE trace_id = decode(${TRACE}, 'hex')`);
     const [, roots] = childrenFirst(richTrace());
     await writeChanges(db, mapSpans(roots));
     expect(await snapshot(db)).toEqual(before);

@@ -203,6 +203,17 @@ export async function deleteExpired(
   );
   await repeat(
     sql`WITH gone AS (
+      DELETE FROM "TraceIndex" WHERE trace_id IN (
+        SELECT trace_id FROM "TraceIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`} LIMIT ${batchRows})
+      RETURNING cardinality(span_ids) AS n)
+    SELECT coalesce(sum(n), 0)::int AS n, count(*)::int AS rows FROM gone`,
+    (row) => {
+      totals.spanIndex += Number(row.n ?? 0);
+      return Number(row.rows ?? 0);
+    },
+  );
+  await repeat(
+    sql`WITH gone AS (
       DELETE FROM "OpenTraces" WHERE trace_id IN (
         SELECT trace_id FROM "OpenTraces" WHERE last_seen_at < ${at}::timestamptz${from(sql`last_seen_at`)} LIMIT ${batchRows})
       RETURNING 1)

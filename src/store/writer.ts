@@ -99,7 +99,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     workflows,
     batch: {
       children: { steps: changes.steps, skills, llmCalls: llmRows, clientCalls: callRows },
-      nothingStored: (w) => !storedTraces.has(w.traceId),
+      nothingStored: (traceId) => !storedTraces.has(traceId),
     },
   });
 }

@@ -94,13 +94,13 @@ export interface ApplyOptions {
    */
   readonly writtenSkills: readonly SkillChange[];
   /**
-   * The batch's rows, and which workflows have nothing stored (no span of their trace in the
-   * index): those whose own span is in the batch, and no row, derive what they do from its rows,
-   * in memory.
+   * The batch's rows, and which traces have nothing stored (no span of theirs in the index): their
+   * spans are indexed as one row per trace, and their workflows whose own span is in the batch,
+   * and no row, derive what they do from the batch's rows, in memory.
    */
   readonly batch?: {
     readonly children: BatchChildren;
-    readonly nothingStored: (workflow: WorkflowChange) => boolean;
+    readonly nothingStored: (traceId: string) => boolean;
   };
 }
 
@@ -129,7 +129,7 @@ export async function applyResolution(
   if (retired.length > 0) {
     await tx.execute(sql`DELETE FROM "WorkflowExecutions" WHERE wkex_id = ANY(${pgArray(retired)}::uuid[])`);
   }
-  await writeEntries(tx, resolution.entries);
+  await writeEntries(tx, resolution.entries, options.batch?.nothingStored ?? (() => false));
   await storeCandidates(tx, resolution, options.candidates);
   const pendingTraces = new Set(resolution.entries.filter(isPending).map((e) => e.traceId));
   await touchOpenTraces(
@@ -146,7 +146,12 @@ export async function applyResolution(
   const created = await writeWorkflows(
     tx,
     toWrite,
-    batch === undefined ? new Map() : deriveInBatch(toWrite.filter(batch.nothingStored), batch.children),
+    batch === undefined
+      ? new Map()
+      : deriveInBatch(
+          toWrite.filter((w) => batch.nothingStored(w.traceId)),
+          batch.children,
+        ),
   );
   const whole = wholeInBatch(created, resolution, options);
   await recomputeWorkflows(

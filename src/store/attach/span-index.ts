@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { SpanRole } from "../../model/index.js";
 import { pgArray } from "../sql-values.js";
 import { queryRows, type Transaction } from "../transaction.js";
@@ -70,6 +70,18 @@ function fromRow(row: IndexRow): IndexedSpan {
   };
 }
 
+/**
+ * The packed entries ("TraceIndex") of the traces `traces` selects, as "SpanIndex" rows, less those
+ * a "SpanIndex" row of the same span overrides.
+ */
+const packed = (traces: SQL) => sql`(SELECT p.trace_id, e.*
+  FROM "TraceIndex" p CROSS JOIN LATERAL unnest(p.span_ids, p.roles, p.exec_ids, p.step_wkex_ids, p.step_orders,
+    p.owner_wkex_ids, p.owner_wstp_ids, p.owner_step_orders, p.top_ais, p.near_skills, p.near_llms, p.waiting_fors,
+    p.settled, p.tenants) AS e(span_id, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id,
+    owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled, tenant)
+  WHERE p.trace_id IN ${traces}
+    AND NOT EXISTS (SELECT 1 FROM "SpanIndex" o WHERE o.trace_id = p.trace_id AND o.span_id = e.span_id))`;
+
 const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
   sql`unnest(${pgArray(keys.map((k) => k.traceId))}::text[], ${pgArray(keys.map((k) => k.spanId))}::text[]) AS k(t, s)`;
 
@@ -98,7 +110,8 @@ export async function loadStoredContext(
     tx,
     sql`SELECT
   ARRAY(SELECT t FROM unnest(${pgArray(traceIds)}::text[]) AS t
-    WHERE EXISTS (SELECT 1 FROM "SpanIndex" i WHERE i.trace_id = decode(t, 'hex'))) AS indexed,
+    WHERE EXISTS (SELECT 1 FROM "TraceIndex" p WHERE p.trace_id = decode(t, 'hex'))
+      OR EXISTS (SELECT 1 FROM "SpanIndex" i WHERE i.trace_id = decode(t, 'hex'))) AS indexed,
   ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE settled AND trace_id IN ${traces}) AS settled,
   ARRAY(SELECT encode(trace_id, 'hex') FROM "OpenTraces" WHERE NOT settled AND trace_id IN ${traces}) AS open,
   ARRAY(SELECT DISTINCT e.trace_id FROM "EntrySpans" e WHERE e.trace_id = ANY(${pgArray(traceIds)}::text[])) AS entered`,
@@ -125,41 +138,38 @@ async function loadIndexedSpans(
   if (traceIds.size === 0) return { known: [], waiting: [] };
   const inTraces = (list: ReadonlyArray<{ traceId: string; spanId: string }>) =>
     list.filter((key) => traceIds.has(key.traceId));
+  const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray([...traceIds])}::text[]) AS t)`;
   const [spans] = await queryRows<{ known: IndexRow[]; waiting: IndexRow[] }>(
     tx,
     sql`SELECT
   (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(inTraces(keys))}
-    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
+    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')
+    UNION ALL SELECT ${COLUMNS} FROM ${pairs(inTraces(keys))}
+    JOIN ${packed(traces)} i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
   (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(inTraces(batch))}
-    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting`,
+    JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')
+    UNION ALL SELECT ${COLUMNS} FROM ${pairs(inTraces(batch))}
+    JOIN ${packed(traces)} i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting`,
   );
   return spans ?? { known: [], waiting: [] };
 }
 
 /** Entries of the given traces whose chain still waits, unsettled, for an ancestor. */
 export async function loadOpenEntries(tx: Transaction, traceIds: readonly string[]): Promise<IndexedSpan[]> {
+  const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
   const rows = await queryRows<IndexRow>(
     tx,
     sql`SELECT ${COLUMNS} FROM "SpanIndex" i
-        WHERE i.trace_id IN (SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)
-          AND i.waiting_for IS NOT NULL AND NOT i.settled`,
+        WHERE i.trace_id IN ${traces} AND i.waiting_for IS NOT NULL AND NOT i.settled
+        UNION ALL SELECT ${COLUMNS} FROM ${packed(traces)} i WHERE i.waiting_for IS NOT NULL AND NOT i.settled`,
   );
   return rows.map(fromRow);
 }
 
-/** Writes (inserts or replaces) index entries, one statement per 5,000. */
-export async function writeEntries(tx: Transaction, entries: readonly IndexedSpan[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 5000) {
-    const rows = entries.slice(i, i + 5000);
-    const column = <T extends string | number | null>(value: (e: IndexedSpan) => T) =>
-      pgArray(rows.map(value));
-    await tx.execute(sql`
-INSERT INTO "SpanIndex" (trace_id, span_id, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id,
-  owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled, tenant)
-SELECT decode(v.t, 'hex'), decode(v.s, 'hex'), v.role, v.exec_id, v.step_wkex_id, v.step_order, v.owner_wkex_id,
-  v.owner_wstp_id, v.owner_step_order, decode(v.top_ai, 'hex'), v.near_skill, decode(v.near_llm, 'hex'),
-  decode(v.waiting_for, 'hex'), v.settled, v.tenant
-FROM unnest(
+/** Entries as a row source of one array parameter per column: `unnest(…) AS v(…)`, ids as hex. */
+function entrySource(rows: readonly IndexedSpan[]): SQL {
+  const column = <T extends string | number | null>(value: (e: IndexedSpan) => T) => pgArray(rows.map(value));
+  return sql`unnest(
   ${column((e) => e.traceId)}::text[], ${column((e) => e.spanId)}::text[], ${column((e) => ROLE_CODES[e.role])}::smallint[],
   ${column((e) => e.execId)}::uuid[], ${column((e) => e.stepWkexId)}::uuid[], ${column((e) => e.stepOrder)}::int[],
   ${column((e) => e.above.owner?.wkexId ?? null)}::uuid[], ${column((e) => e.above.owner?.wstpId ?? null)}::uuid[],
@@ -168,7 +178,42 @@ FROM unnest(
   ${column((e) => e.above.waitingFor)}::text[], ${column((e) => String(e.above.settled))}::boolean[],
   ${column((e) => e.tenant)}::uuid[]
 ) AS v(t, s, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id, owner_step_order, top_ai,
-  near_skill, near_llm, waiting_for, settled, tenant)
+  near_skill, near_llm, waiting_for, settled, tenant)`;
+}
+
+/**
+ * Writes index entries: those of the traces `whole` says have nothing indexed yet as one
+ * "TraceIndex" row per trace, the others as "SpanIndex" rows (inserted or replaced), one
+ * statement per 5,000.
+ */
+export async function writeEntries(
+  tx: Transaction,
+  entries: readonly IndexedSpan[],
+  whole: (traceId: string) => boolean,
+): Promise<void> {
+  const firstBatch = entries.filter((e) => whole(e.traceId));
+  const single = firstBatch.length === 0 ? entries : entries.filter((e) => !whole(e.traceId));
+  if (firstBatch.length > 0) {
+    // every aggregate of a group reads its rows in one order: the arrays stay parallel
+    await tx.execute(sql`
+INSERT INTO "TraceIndex" (trace_id, span_ids, roles, exec_ids, step_wkex_ids, step_orders, owner_wkex_ids,
+  owner_wstp_ids, owner_step_orders, top_ais, near_skills, near_llms, waiting_fors, settled, tenants)
+SELECT decode(v.t, 'hex'), array_agg(decode(v.s, 'hex')), array_agg(v.role), array_agg(v.exec_id),
+  array_agg(v.step_wkex_id), array_agg(v.step_order), array_agg(v.owner_wkex_id), array_agg(v.owner_wstp_id),
+  array_agg(v.owner_step_order), array_agg(decode(v.top_ai, 'hex')), array_agg(v.near_skill),
+  array_agg(decode(v.near_llm, 'hex')), array_agg(decode(v.waiting_for, 'hex')), array_agg(v.settled),
+  array_agg(v.tenant)
+FROM ${entrySource(firstBatch)}
+GROUP BY v.t`);
+  }
+  for (let i = 0; i < single.length; i += 5000) {
+    await tx.execute(sql`
+INSERT INTO "SpanIndex" (trace_id, span_id, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id,
+  owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled, tenant)
+SELECT decode(v.t, 'hex'), decode(v.s, 'hex'), v.role, v.exec_id, v.step_wkex_id, v.step_order, v.owner_wkex_id,
+  v.owner_wstp_id, v.owner_step_order, decode(v.top_ai, 'hex'), v.near_skill, decode(v.near_llm, 'hex'),
+  decode(v.waiting_for, 'hex'), v.settled, v.tenant
+FROM ${entrySource(single.slice(i, i + 5000))}
 ON CONFLICT (trace_id, span_id) DO UPDATE SET role = excluded.role, exec_id = excluded.exec_id,
   step_wkex_id = excluded.step_wkex_id, step_order = excluded.step_order, owner_wkex_id = excluded.owner_wkex_id,
   owner_wstp_id = excluded.owner_wstp_id, owner_step_order = excluded.owner_step_order, top_ai = excluded.top_ai,

@@ -12,6 +12,7 @@ export const STORE_TABLES = [
   "WorkflowExecutions",
   "WorkflowStepExecutions",
   "SpanIndex",
+  "TraceIndex",
   "OpenTraces",
   "LlmCalls",
   "ClientCalls",

@@ -20,7 +20,8 @@ export const spanBytes = customType<{ data: string; driverData: Uint8Array }>({
 });
 
 /**
- * One narrow row per received span: what a span arriving later under it needs to attach without
+ * One narrow row per span of a trace's later batches, and per entry that changed (see
+ * "TraceIndex" for its first batch): what a span arriving later under it needs to attach without
  * walking the trace — the chain above the span (its owner workflow or step, topmost AI span,
  * nearest skill and model request) or the ancestor that chain still waits for. A span's own role
  * and ids say what its children see. Written with `decode(…, 'hex')`, read with `encode`.
@@ -54,6 +55,36 @@ export const spanIndex = pgTable(
     index("idx_spanindex_waiting").on(t.traceId, t.waitingFor).where(sql`${t.waitingFor} IS NOT NULL`),
     index("idx_spanindex_created").using("brin", t.createdOn),
   ],
+);
+
+/**
+ * The index entries of a trace's spans that arrived in its first batch, as one row of parallel
+ * arrays (a trace usually arrives whole, in one batch): one row and one key per trace where
+ * "SpanIndex" has one per span. Entries that change later, and spans of later batches, are
+ * "SpanIndex" rows, which take precedence over the packed entry of the same span.
+ */
+export const traceIndex = pgTable(
+  "TraceIndex",
+  {
+    traceId: spanBytes("trace_id").primaryKey(),
+    spanIds: spanBytes("span_ids").array().notNull(),
+    roles: smallint("roles").array().notNull(),
+    execIds: uuid("exec_ids").array().notNull(),
+    stepWkexIds: uuid("step_wkex_ids").array().notNull(),
+    stepOrders: integer("step_orders").array().notNull(),
+    ownerWkexIds: uuid("owner_wkex_ids").array().notNull(),
+    ownerWstpIds: uuid("owner_wstp_ids").array().notNull(),
+    ownerStepOrders: integer("owner_step_orders").array().notNull(),
+    topAis: spanBytes("top_ais").array().notNull(),
+    nearSkills: uuid("near_skills").array().notNull(),
+    nearLlms: spanBytes("near_llms").array().notNull(),
+    waitingFors: spanBytes("waiting_fors").array().notNull(),
+    settled: boolean("settled").array().notNull(),
+    tenants: uuid("tenants").array().notNull(),
+    /** For retention only, as "SpanIndex".created_on. */
+    createdOn: date("created_on").notNull().default(sql`CURRENT_DATE`),
+  },
+  (t) => [index("idx_traceindex_created").using("brin", t.createdOn)],
 );
 
 /**
