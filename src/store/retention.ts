@@ -189,11 +189,12 @@ export async function deleteExpired(
       },
     );
   }
-  // the index keeps a day per span (BRIN over it): whole days go
+  // the index keeps a day per span or packed trace (BRIN over it): whole days go
+  const beforeDay = sql`created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`}`;
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "SpanIndex" WHERE (trace_id, span_id) IN (
-        SELECT trace_id, span_id FROM "SpanIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`} LIMIT ${batchRows})
+        SELECT trace_id, span_id FROM "SpanIndex" WHERE ${beforeDay} LIMIT ${batchRows})
       RETURNING 1)
     SELECT count(*)::int AS n FROM gone`,
     (row) => {
@@ -204,7 +205,7 @@ export async function deleteExpired(
   await repeat(
     sql`WITH gone AS (
       DELETE FROM "TraceIndex" WHERE trace_id IN (
-        SELECT trace_id FROM "TraceIndex" WHERE created_on < (${at}::timestamptz AT TIME ZONE 'UTC')::date${since === undefined ? sql`` : sql` AND created_on >= (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC')::date`} LIMIT ${batchRows})
+        SELECT trace_id FROM "TraceIndex" WHERE ${beforeDay} LIMIT ${batchRows})
       RETURNING cardinality(span_ids) AS n)
     SELECT coalesce(sum(n), 0)::int AS n, count(*)::int AS rows FROM gone`,
     (row) => {

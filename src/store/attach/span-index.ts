@@ -82,6 +82,10 @@ const packed = (traces: SQL) => sql`(SELECT p.trace_id, e.*
   WHERE p.trace_id IN ${traces}
     AND NOT EXISTS (SELECT 1 FROM "SpanIndex" o WHERE o.trace_id = p.trace_id AND o.span_id = e.span_id))`;
 
+/** The traces `traceIds` names, as a subquery of their ids' bytes. */
+const traceSet = (traceIds: Iterable<string>) =>
+  sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
+
 const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
   sql`unnest(${pgArray(keys.map((k) => k.traceId))}::text[], ${pgArray(keys.map((k) => k.spanId))}::text[]) AS k(t, s)`;
 
@@ -105,7 +109,7 @@ export async function loadStoredContext(
   batch: ReadonlyArray<{ traceId: string; spanId: string }>,
   traceIds: readonly string[],
 ): Promise<StoredContext> {
-  const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
+  const traces = traceSet(traceIds);
   const [context] = await queryRows<TraceRow>(
     tx,
     sql`SELECT
@@ -138,25 +142,28 @@ async function loadIndexedSpans(
   if (traceIds.size === 0) return { known: [], waiting: [] };
   const inTraces = (list: ReadonlyArray<{ traceId: string; spanId: string }>) =>
     list.filter((key) => traceIds.has(key.traceId));
-  const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray([...traceIds])}::text[]) AS t)`;
+  // the keys and the packed entries are sent and unpacked once, for both lookups
   const [spans] = await queryRows<{ known: IndexRow[]; waiting: IndexRow[] }>(
     tx,
-    sql`SELECT
-  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(inTraces(keys))}
+    sql`WITH keyed AS (SELECT k.t, k.s FROM ${pairs(inTraces(keys))}),
+  arriving AS (SELECT k.t, k.s FROM ${pairs(inTraces(batch))}),
+  unpacked AS MATERIALIZED ${packed(traceSet(traceIds))}
+SELECT
+  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM keyed k
     JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')
-    UNION ALL SELECT ${COLUMNS} FROM ${pairs(inTraces(keys))}
-    JOIN ${packed(traces)} i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
-  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM ${pairs(inTraces(batch))}
+    UNION ALL SELECT ${COLUMNS} FROM keyed k
+    JOIN unpacked i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')) e) AS known,
+  (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM arriving k
     JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')
-    UNION ALL SELECT ${COLUMNS} FROM ${pairs(inTraces(batch))}
-    JOIN ${packed(traces)} i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting`,
+    UNION ALL SELECT ${COLUMNS} FROM arriving k
+    JOIN unpacked i ON i.trace_id = decode(k.t, 'hex') AND i.waiting_for = decode(k.s, 'hex')) e) AS waiting`,
   );
   return spans ?? { known: [], waiting: [] };
 }
 
 /** Entries of the given traces whose chain still waits, unsettled, for an ancestor. */
 export async function loadOpenEntries(tx: Transaction, traceIds: readonly string[]): Promise<IndexedSpan[]> {
-  const traces = sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
+  const traces = traceSet(traceIds);
   const rows = await queryRows<IndexRow>(
     tx,
     sql`SELECT ${COLUMNS} FROM "SpanIndex" i

@@ -20,7 +20,7 @@ CREATE TABLE "TraceIndex" (
 	"created_on" date DEFAULT CURRENT_DATE NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "idx_traceindex_created" ON "TraceIndex" USING brin ("created_on");;--> statement-breakpoint
+CREATE INDEX "idx_traceindex_created" ON "TraceIndex" USING brin ("created_on");--> statement-breakpoint
 ALTER TABLE "TraceIndex" SET (toast_tuple_target = 8160);--> statement-breakpoint
 ALTER TABLE "TraceIndex" ALTER COLUMN span_ids SET STATISTICS 0, ALTER COLUMN roles SET STATISTICS 0,
   ALTER COLUMN exec_ids SET STATISTICS 0, ALTER COLUMN step_wkex_ids SET STATISTICS 0,
