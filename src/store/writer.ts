@@ -127,9 +127,18 @@ function lookupKeys(nodes: readonly SpanNode[]): Array<{ traceId: string; spanId
   return [...keys.values()];
 }
 
+/**
+ * A write transaction's first statement: the traces' locks, and generic plans for the rest of the
+ * transaction. The writer's statements are prepared and their values travel as arrays, so a plan
+ * made for one batch's values serves every batch; left to choose, PostgreSQL kept planning some of
+ * them for each run (the workflow recomputation, the stored context, the skill updates: 4 ms each,
+ * a sixth of the server's time on them). `bench:explain-writer` checks the generic plan of every
+ * writer statement on big tables.
+ */
 export async function lockTraces(tx: Transaction, sortedTraceIds: readonly string[]): Promise<void> {
   const keys = sortedTraceIds.map((id) => BigInt.asIntN(64, BigInt(`0x${id.slice(0, 16)}`)).toString());
-  await tx.execute(sql`SELECT count(pg_advisory_xact_lock(k)) FROM unnest(${pgArray(keys)}::bigint[]) AS k`);
+  await tx.execute(sql`SELECT count(pg_advisory_xact_lock(k)), set_config('plan_cache_mode', 'force_generic_plan', true)
+    FROM unnest(${pgArray(keys)}::bigint[]) AS k`);
 }
 
 /**
