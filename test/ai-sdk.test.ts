@@ -84,13 +84,12 @@ describeEachDatabase("Vercel AI SDK telemetry, ai 4 to 7", (kind) => {
         { city: "Porto", temperature: 18 },
       ]);
 
-      if (variant !== "7-genai") {
-        // telemetry metadata (ai 4–6) or runtime context (ai 7) fill the id columns
-        expect(generate.user_id).toBe(sourceIdToUuid(run.ids.userId));
-        expect(generate.companion_id).toBe(sourceIdToUuid(run.ids.companionId));
-        expect(generate.wkex_session_id).toBe(run.ids.sessionId);
-        for (const skill of skills) expect(skill.user_id).toBe(sourceIdToUuid(run.ids.userId));
-      }
+      // telemetry metadata (ai 4–6) or runtime context (ai 7; the GenAI integration sends it with
+      // its runtimeContext option) fill the id columns
+      expect(generate.user_id).toBe(sourceIdToUuid(run.ids.userId));
+      expect(generate.companion_id).toBe(sourceIdToUuid(run.ids.companionId));
+      expect(generate.wkex_session_id).toBe(run.ids.sessionId);
+      for (const skill of skills) expect(skill.user_id).toBe(sourceIdToUuid(run.ids.userId));
     },
     90_000,
   );

@@ -249,7 +249,7 @@ async function runAi6or7(major: "6" | "7", genAi: boolean): Promise<void> {
   if (major === "7") {
     const { registerTelemetry } = await import("ai7");
     const { LegacyOpenTelemetry, OpenTelemetry } = await import("@ai-sdk/otel");
-    registerTelemetry(genAi ? new OpenTelemetry() : new LegacyOpenTelemetry());
+    registerTelemetry(genAi ? new OpenTelemetry({ runtimeContext: true }) : new LegacyOpenTelemetry());
   }
   let call = 0;
   const model = new MockLanguageModelV3({
