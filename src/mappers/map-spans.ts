@@ -1,4 +1,5 @@
 import {
+  AI_ROLES,
   type ExecutionChanges,
   isClientCallRole,
   type Span,
@@ -8,7 +9,7 @@ import {
 } from "../model/index.js";
 import { mapAiWorkflow } from "./ai-workflow.js";
 import { mapClientCall } from "./client-call.js";
-import { FAMILIES, SpanFacts } from "./conventions/index.js";
+import { FAMILIES, type Recognised, SpanFacts } from "./conventions/index.js";
 import { mapEntrySpan } from "./entry-span.js";
 import { mapLlmCall } from "./llm-call.js";
 import { applyRules, type MappingRule } from "./mapping-rules.js";
@@ -22,7 +23,8 @@ import { mapWorkflow } from "./workflow.js";
 
 /**
  * Spans in, execution row changes out. Pure: the result depends on the spans alone, so any
- * split of a trace into batches maps to the same changes. A span that declares an execution
+ * split of a trace into batches maps to the same rows (only the AI workflow candidates depend on
+ * which spans share a request, see ExecutionChanges.candidates). A span that declares an execution
  * but cannot be stored is rejected with a reason and still kept as a plain node of its trace.
  */
 export interface MappingOptions {
@@ -40,6 +42,73 @@ export interface MappingOptions {
   readonly organizationId?: string;
 }
 
+/** A span of the request with the role it is mapped as, and its times (or why they cannot be stored). */
+interface Roled {
+  readonly span: Span;
+  readonly role: SpanRole;
+  readonly recognised: Recognised | undefined;
+  readonly timing: ReturnType<typeof spanTiming>;
+  /** The role its node in the trace has: "other" when its execution is rejected. */
+  readonly nodeRole: SpanRole;
+}
+
+/**
+ * The request's spans by `trace:span` (the same span twice, from a retrying client, is one span),
+ * each with its role: known for every span before any is mapped, so that a span's mapping can
+ * look at its parent's.
+ */
+function rolesOf(spans: readonly Span[], rules: readonly MappingRule[]): Map<string, Roled> {
+  const roled = new Map<string, Roled>();
+  for (const received of spans) {
+    const key = `${received.traceId}:${received.spanId}`;
+    if (roled.has(key)) continue;
+    const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
+    const span = ruled.span;
+    const classified = classify(span);
+    const role = ruled.role ?? classified.role;
+    const timing = spanTiming(span);
+    const rejected =
+      role !== "other" &&
+      !isClientCallRole(role) &&
+      ("reason" in timing || (role === "step" && span.parentSpanId === undefined));
+    roled.set(key, {
+      span,
+      role,
+      recognised: role === classified.role ? classified.recognised : undefined,
+      timing,
+      nodeRole: rejected ? "other" : role,
+    });
+  }
+  return roled;
+}
+
+/**
+ * Roles whose span, as an ancestor, keeps every span below it from being the top of its AI chain:
+ * a workflow or step owns them, an AI span is above them (see chainBelow in the store).
+ */
+const ENCLOSING_ROLES: ReadonlySet<SpanRole> = new Set<SpanRole>([...AI_ROLES, "workflow", "step"]);
+
+/**
+ * Whether an AI span may turn out to be the top of its AI chain, as far as its request shows (its
+ * workflow candidate is made only then): not when an ancestor in the request is an owner or an AI
+ * span, unless the way up leads back to the span (a malformed cycle: the store settles it as a
+ * chain of its own, whose top is the first of its spans it meets).
+ */
+function mayBeTop(span: Span, roled: ReadonlyMap<string, Roled>): boolean {
+  let enclosed = false;
+  const passed = new Set<Span>([span]);
+  for (let at = span; at.parentSpanId !== undefined; ) {
+    const parent = roled.get(`${at.traceId}:${at.parentSpanId}`);
+    if (parent === undefined) break;
+    if (parent.span === span) return true;
+    if (passed.has(parent.span)) break;
+    if (ENCLOSING_ROLES.has(parent.nodeRole)) enclosed = true;
+    passed.add(parent.span);
+    at = parent.span;
+  }
+  return !enclosed;
+}
+
 export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): ExecutionChanges {
   const prices = options.prices ?? DEFAULT_PRICES;
   const changes: ExecutionChanges = {
@@ -53,24 +122,10 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     skills: [],
     rejected: [],
   };
-  const seen = new Set<string>();
   const tenant = options.organizationId === undefined ? null : sourceIdToUuid(options.organizationId);
-  const rules = options.rules ?? [];
-  for (const received of spans) {
-    // The same span twice in one request (a retrying client) is one span.
-    const key = `${received.traceId}:${received.spanId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
-    const span = ruled.span;
-    const classified = classify(span);
-    const role = ruled.role ?? classified.role;
-    const facts = new SpanFacts(
-      span,
-      role,
-      FAMILIES,
-      role === classified.role ? classified.recognised : undefined,
-    );
+  const roled = rolesOf(spans, options.rules ?? []);
+  for (const { span, role, recognised, timing } of roled.values()) {
+    const facts = new SpanFacts(span, role, FAMILIES, recognised);
     const node = (as: SpanRole, ids: Partial<Pick<SpanNode, "execId" | "wkexId" | "stepOrder">> = {}) =>
       changes.nodes.push({
         traceId: span.traceId,
@@ -83,7 +138,6 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
         stepOrder: ids.stepOrder ?? null,
         tenant,
       });
-    const timing = spanTiming(span);
     const entry = "reason" in timing ? null : mapEntrySpan(span, timing);
     if (entry !== null) changes.entrySpans.push(entry);
     if (role === "other") {
@@ -109,7 +163,7 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       case "tool": {
         const skill = mapSkill(reader, facts, timing);
         changes.skills.push(skill);
-        if (role === "tool")
+        if (role === "tool" && mayBeTop(span, roled))
           changes.candidates.push(
             mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { tool: skill }),
           );
@@ -136,16 +190,17 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
         break;
       }
       case "ai_call": {
-        changes.candidates.push(mapAiWorkflow(reader, facts, timing, undefined));
+        if (mayBeTop(span, roled)) changes.candidates.push(mapAiWorkflow(reader, facts, timing, undefined));
         node(role);
         break;
       }
       case "llm": {
         const llm = mapLlmCall(reader, facts, timing, prices);
         changes.llmCalls.push(llm);
-        changes.candidates.push(
-          mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { llm }),
-        );
+        if (mayBeTop(span, roled))
+          changes.candidates.push(
+            mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { llm }),
+          );
         node(role);
         break;
       }
