@@ -17,6 +17,16 @@ function arrayItem(column: PgColumn, value: unknown): string | number | null {
   return typeof driven === "number" ? driven : String(driven);
 }
 
+/** A row's value of a column, as an array cell. */
+function cellOf(row: Record<string, unknown>, key: string, column: PgColumn): unknown {
+  const value = row[key];
+  // an array cell cannot say DEFAULT: a row leaving out a column another row sets must say null
+  if (value === undefined && column.notNull && column.hasDefault) {
+    throw new Error(`${column.name}: set in some rows of the batch and left to its default in others`);
+  }
+  return value;
+}
+
 type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
 
 /** A column's inserted value as an expression of the arriving row's values (`row(key)`), where it is not just its own. */
@@ -37,15 +47,9 @@ export function unnestRows<T extends PgTable>(
   ) as Keys<T>[];
   const arrays = keys.map((key) => {
     const column = columns[key] as PgColumn;
-    const values = rowValues.map((row) => {
-      // an array cell cannot say DEFAULT: a row leaving out a column another row sets must say null
-      if (row[key] === undefined && column.notNull && column.hasDefault) {
-        throw new Error(`${column.name}: set in some rows of the batch and left to its default in others`);
-      }
-      return row[key];
-    });
-    if (column.getSQLType() === "jsonb") return jsonbArray(values);
-    return sql`${pgArray(values.map((value) => arrayItem(column, value)))}::${sql.raw(arrayType(column))}`;
+    if (column.getSQLType() === "jsonb") return jsonbArray(rowValues.map((row) => cellOf(row, key, column)));
+    const items = rowValues.map((row) => arrayItem(column, cellOf(row, key, column)));
+    return sql`${pgArray(items)}::${sql.raw(arrayType(column))}`;
   });
   return { keys, source: sql`unnest(${sql.join(arrays, sql`, `)}) AS u(${columnNames(table, keys)})` };
 }

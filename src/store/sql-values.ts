@@ -3,23 +3,29 @@ import { type SQL, sql } from "drizzle-orm";
 /** Characters an array literal's quoted item escapes with a backslash. */
 const QUOTED_SPECIAL = /["\\]/;
 const QUOTED_SPECIALS = /["\\]/g;
+/** An item the literal may leave unquoted (ids, timestamps, names): no space, comma, brace, quote or backslash. */
+const BARE = /^[\w.:+-]+$/;
 
 /**
  * A PostgreSQL array literal, passed as one parameter and cast in SQL (`::uuid[]`, `::int[]`):
- * one statement carries a whole column of rows. null is SQL NULL. Built as one string (it runs
- * for every column of every row written; ids, the most of them, need no escaping).
+ * one statement carries a whole column of rows. null is SQL NULL. It runs for every column of
+ * every row written: most items (ids, timestamps) go as they are, without quotes, and the literal
+ * is joined flat in one step (the driver would flatten a concatenated one again).
  */
-export function pgArray(values: Iterable<string | number | null>): string {
-  let literal = "{";
-  let first = true;
-  for (const value of values) {
-    if (!first) literal += ",";
-    first = false;
-    if (value === null) literal += "NULL";
-    else if (typeof value === "number") literal += String(value);
-    else literal += `"${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_SPECIALS, "\\$&") : value}"`;
+export function pgArray(values: ReadonlyArray<string | number | null>): string {
+  const items = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string | number | null;
+    items[i] =
+      value === null
+        ? "NULL"
+        : typeof value === "number"
+          ? String(value)
+          : BARE.test(value) && !(value.length === 4 && value.toUpperCase() === "NULL")
+            ? value
+            : `"${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_SPECIALS, "\\$&") : value}"`;
   }
-  return `${literal}}`;
+  return `{${items.join(",")}}`;
 }
 
 /**

@@ -83,7 +83,7 @@ const packed = (traces: SQL) => sql`(SELECT p.trace_id, e.*
     AND NOT EXISTS (SELECT 1 FROM "SpanIndex" o WHERE o.trace_id = p.trace_id AND o.span_id = e.span_id))`;
 
 /** The traces `traceIds` names, as a subquery of their ids' bytes. */
-const traceSet = (traceIds: Iterable<string>) =>
+const traceSet = (traceIds: readonly string[]) =>
   sql`(SELECT decode(t, 'hex') FROM unnest(${pgArray(traceIds)}::text[]) AS t)`;
 
 const pairs = (keys: ReadonlyArray<{ traceId: string; spanId: string }>) =>
@@ -147,7 +147,7 @@ async function loadIndexedSpans(
     tx,
     sql`WITH keyed AS (SELECT k.t, k.s FROM ${pairs(inTraces(keys))}),
   arriving AS (SELECT k.t, k.s FROM ${pairs(inTraces(batch))}),
-  unpacked AS MATERIALIZED ${packed(traceSet(traceIds))}
+  unpacked AS MATERIALIZED ${packed(traceSet([...traceIds]))}
 SELECT
   (SELECT coalesce(json_agg(e), '[]') FROM (SELECT ${COLUMNS} FROM keyed k
     JOIN "SpanIndex" i ON i.trace_id = decode(k.t, 'hex') AND i.span_id = decode(k.s, 'hex')
