@@ -66,4 +66,17 @@ describe("mapping a request in slices", () => {
     expect(sliced.skills).toHaveLength(60);
     expect(sliced.nodes).toHaveLength(240);
   });
+
+  it("knows the whole request in every slice: a trace cut by a slice's end still finds its workflow", async () => {
+    // children before parents, as exporters send spans (as they end), and two spans first so that
+    // slices end between a trace's skill and its step
+    const plain = (n: number) =>
+      span({ traceId: "f".repeat(32), spanId: `${n}`.repeat(16), name: "GET /", startMs: 1, endMs: 2 });
+    const request = [plain(1), plain(2), ...traces(60).reverse()];
+    const sliced = await mapInSlices(request, {});
+    expect(sliced).toEqual(mapSpans(request));
+    // every model request is under its trace's workflow: none can become a workflow of its own
+    expect(sliced.llmCalls).toHaveLength(60);
+    expect(sliced.candidates).toEqual([]);
+  });
 });

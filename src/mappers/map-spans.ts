@@ -43,7 +43,7 @@ export interface MappingOptions {
 }
 
 /** A span of the request with the role it is mapped as, and its times (or why they cannot be stored). */
-interface Roled {
+export interface RequestSpan {
   readonly span: Span;
   readonly role: SpanRole;
   readonly recognised: Recognised | undefined;
@@ -53,33 +53,38 @@ interface Roled {
 }
 
 /**
- * The request's spans by `trace:span` (the same span twice, from a retrying client, is one span),
- * each with its role: known for every span before any is mapped, so that a span's mapping can
- * look at its parent's.
+ * A request's spans by `trace:span` (the same span twice, from a retrying client, is one span),
+ * each with its role: known for every span of the request before any is mapped, so that a span's
+ * mapping can look at its ancestors' roles, whichever slice of the request it is mapped in.
  */
-function rolesOf(spans: readonly Span[], rules: readonly MappingRule[]): Map<string, Roled> {
-  const roled = new Map<string, Roled>();
+export type RequestSpans = ReadonlyMap<string, RequestSpan>;
+
+export function requestSpans(spans: readonly Span[], options: MappingOptions = {}): RequestSpans {
+  const request = new Map<string, RequestSpan>();
   for (const received of spans) {
     const key = `${received.traceId}:${received.spanId}`;
-    if (roled.has(key)) continue;
-    const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
-    const span = ruled.span;
-    const classified = classify(span);
-    const role = ruled.role ?? classified.role;
-    const timing = spanTiming(span);
-    const rejected =
-      role !== "other" &&
-      !isClientCallRole(role) &&
-      ("reason" in timing || (role === "step" && span.parentSpanId === undefined));
-    roled.set(key, {
-      span,
-      role,
-      recognised: role === classified.role ? classified.recognised : undefined,
-      timing,
-      nodeRole: rejected ? "other" : role,
-    });
+    if (!request.has(key)) request.set(key, requestSpan(received, options.rules ?? []));
   }
-  return roled;
+  return request;
+}
+
+function requestSpan(received: Span, rules: readonly MappingRule[]): RequestSpan {
+  const ruled = rules.length === 0 ? { span: received } : applyRules(received, rules);
+  const span = ruled.span;
+  const classified = classify(span);
+  const role = ruled.role ?? classified.role;
+  const timing = spanTiming(span);
+  const rejected =
+    role !== "other" &&
+    !isClientCallRole(role) &&
+    ("reason" in timing || (role === "step" && span.parentSpanId === undefined));
+  return {
+    span,
+    role,
+    recognised: role === classified.role ? classified.recognised : undefined,
+    timing,
+    nodeRole: rejected ? "other" : role,
+  };
 }
 
 /**
@@ -94,11 +99,11 @@ const ENCLOSING_ROLES: ReadonlySet<SpanRole> = new Set<SpanRole>([...AI_ROLES, "
  * span, unless the way up leads back to the span (a malformed cycle: the store settles it as a
  * chain of its own, whose top is the first of its spans it meets).
  */
-function mayBeTop(span: Span, roled: ReadonlyMap<string, Roled>): boolean {
+function mayBeTop(span: Span, request: RequestSpans): boolean {
   let enclosed = false;
   const passed = new Set<Span>([span]);
   for (let at = span; at.parentSpanId !== undefined; ) {
-    const parent = roled.get(`${at.traceId}:${at.parentSpanId}`);
+    const parent = request.get(`${at.traceId}:${at.parentSpanId}`);
     if (parent === undefined) break;
     if (parent.span === span) return true;
     if (passed.has(parent.span)) break;
@@ -109,7 +114,12 @@ function mayBeTop(span: Span, roled: ReadonlyMap<string, Roled>): boolean {
   return !enclosed;
 }
 
-export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): ExecutionChanges {
+/** `request`: the spans of the whole request, when `spans` is a slice of it (see mapInSlices). */
+export function mapSpans(
+  spans: readonly Span[],
+  options: MappingOptions = {},
+  request: RequestSpans = requestSpans(spans, options),
+): ExecutionChanges {
   const prices = options.prices ?? DEFAULT_PRICES;
   const changes: ExecutionChanges = {
     nodes: [],
@@ -123,8 +133,12 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
     rejected: [],
   };
   const tenant = options.organizationId === undefined ? null : sourceIdToUuid(options.organizationId);
-  const roled = rolesOf(spans, options.rules ?? []);
-  for (const { span, role, recognised, timing } of roled.values()) {
+  const seen = new Set<string>();
+  for (const received of spans) {
+    const key = `${received.traceId}:${received.spanId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { span, role, recognised, timing } = request.get(key) ?? requestSpan(received, options.rules ?? []);
     const facts = new SpanFacts(span, role, FAMILIES, recognised);
     const node = (as: SpanRole, ids: Partial<Pick<SpanNode, "execId" | "wkexId" | "stepOrder">> = {}) =>
       changes.nodes.push({
@@ -163,7 +177,7 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
       case "tool": {
         const skill = mapSkill(reader, facts, timing);
         changes.skills.push(skill);
-        if (role === "tool" && mayBeTop(span, roled))
+        if (role === "tool" && mayBeTop(span, request))
           changes.candidates.push(
             mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { tool: skill }),
           );
@@ -190,14 +204,14 @@ export function mapSpans(spans: readonly Span[], options: MappingOptions = {}): 
         break;
       }
       case "ai_call": {
-        if (mayBeTop(span, roled)) changes.candidates.push(mapAiWorkflow(reader, facts, timing, undefined));
+        if (mayBeTop(span, request)) changes.candidates.push(mapAiWorkflow(reader, facts, timing, undefined));
         node(role);
         break;
       }
       case "llm": {
         const llm = mapLlmCall(reader, facts, timing, prices);
         changes.llmCalls.push(llm);
-        if (mayBeTop(span, roled))
+        if (mayBeTop(span, request))
           changes.candidates.push(
             mapAiWorkflow(new SpanReader(span, options.organizationId), facts, timing, { llm }),
           );
