@@ -135,6 +135,7 @@ export function mapSpans(
   const tenant = options.organizationId === undefined ? null : sourceIdToUuid(options.organizationId);
   const seen = new Set<string>();
   for (const received of spans) {
+    // The same span twice in one request (a retrying client) is one span.
     const key = `${received.traceId}:${received.spanId}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -246,8 +246,8 @@ export interface ExecutionChanges {
   readonly workflows: WorkflowChange[];
   /**
    * The workflow execution each AI span (agent or AI SDK call, model request, tool call) would be
-   * if nothing encloses it: the store keeps the topmost of each chain. Left out for a span whose
-   * parent in the same request is a workflow, a step or an AI span: it can never be a top.
+   * if nothing encloses it: the store keeps the topmost of each chain. Left out for a span with a
+   * workflow, a step or an AI span above it in the same request: it can never be a top.
    */
   readonly candidates: WorkflowChange[];
   readonly llmCalls: LlmCallChange[];
