@@ -48,6 +48,8 @@ export interface RequestSpan {
   readonly role: SpanRole;
   readonly recognised: Recognised | undefined;
   readonly timing: ReturnType<typeof spanTiming>;
+  /** Why its execution cannot be stored (its node is then a plain span), or null. */
+  readonly rejection: string | null;
   /** The role its node in the trace has: "other" when its execution is rejected. */
   readonly nodeRole: SpanRole;
 }
@@ -74,16 +76,21 @@ function requestSpan(received: Span, rules: readonly MappingRule[]): RequestSpan
   const classified = classify(span);
   const role = ruled.role ?? classified.role;
   const timing = spanTiming(span);
-  const rejected =
-    role !== "other" &&
-    !isClientCallRole(role) &&
-    ("reason" in timing || (role === "step" && span.parentSpanId === undefined));
+  const rejection =
+    role === "other" || isClientCallRole(role)
+      ? null
+      : "reason" in timing
+        ? timing.reason
+        : role === "step" && span.parentSpanId === undefined
+          ? "a step span must be a child of its workflow span"
+          : null;
   return {
     span,
     role,
     recognised: role === classified.role ? classified.recognised : undefined,
     timing,
-    nodeRole: rejected ? "other" : role,
+    rejection,
+    nodeRole: rejection === null ? role : "other",
   };
 }
 
@@ -139,7 +146,8 @@ export function mapSpans(
     const key = `${received.traceId}:${received.spanId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const { span, role, recognised, timing } = request.get(key) ?? requestSpan(received, options.rules ?? []);
+    const { span, role, recognised, timing, rejection } =
+      request.get(key) ?? requestSpan(received, options.rules ?? []);
     const facts = new SpanFacts(span, role, FAMILIES, recognised);
     const node = (as: SpanRole, ids: Partial<Pick<SpanNode, "execId" | "wkexId" | "stepOrder">> = {}) =>
       changes.nodes.push({
@@ -164,11 +172,11 @@ export function mapSpans(
       node(role);
       continue;
     }
-    // a function: the text is only needed for a rejection
-    const describe = () =>
-      `${role} span ${JSON.stringify(span.name)} (trace ${span.traceId}, span ${span.spanId})`;
-    if ("reason" in timing) {
-      changes.rejected.push({ reason: `${describe()}: ${timing.reason}` });
+    // times that cannot be stored are always a rejection here; the second test tells the types so
+    if (rejection !== null || "reason" in timing) {
+      changes.rejected.push({
+        reason: `${role} span ${JSON.stringify(span.name)} (trace ${span.traceId}, span ${span.spanId}): ${rejection}`,
+      });
       node("other");
       continue;
     }
@@ -186,14 +194,8 @@ export function mapSpans(
         break;
       }
       case "step": {
-        if (span.parentSpanId === undefined) {
-          changes.rejected.push({
-            reason: `${describe()}: a step span must be a child of its workflow span`,
-          });
-          node("other");
-          break;
-        }
-        const step = mapStep(reader, facts, timing, span.parentSpanId);
+        // a step without a parent is rejected above (requestSpan)
+        const step = mapStep(reader, facts, timing, span.parentSpanId as string);
         changes.steps.push(step);
         node(role, { execId: step.wstpId, wkexId: step.wkexId, stepOrder: step.stepOrder });
         break;
