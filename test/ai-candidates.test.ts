@@ -7,38 +7,26 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
-import type { AttributeValue, Span } from "../src/model/index.js";
+import type { Span } from "../src/model/index.js";
 import { settleQuietTraces, writeChanges } from "../src/store/index.js";
 import { queryRows } from "../src/store/transaction.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
-import { span } from "./helpers/spans.js";
-
-const at = Date.parse("2026-03-02T10:00:00Z");
-
-function spanOf(
-  traceId: string,
-  spanId: string,
-  parentSpanId: string | undefined,
-  name: string,
-  attributes: Record<string, AttributeValue>,
-): Span {
-  return span({ traceId, spanId, parentSpanId, name, startMs: at, endMs: at + 50, attributes });
-}
+import { treeSpan } from "./helpers/spans.js";
 
 const call = (traceId: string, spanId: string, parent: string | undefined, functionId: string) =>
-  spanOf(traceId, spanId, parent, "ai.generateText", {
+  treeSpan(traceId, spanId, parent, "ai.generateText", {
     "ai.operationId": "ai.generateText",
     "ai.telemetry.functionId": functionId,
   });
 const request = (traceId: string, spanId: string, parent: string | undefined) =>
-  spanOf(traceId, spanId, parent, "ai.generateText.doGenerate", {
+  treeSpan(traceId, spanId, parent, "ai.generateText.doGenerate", {
     "ai.operationId": "ai.generateText.doGenerate",
     "ai.model.id": "gpt-4o-mini",
     "ai.usage.promptTokens": 10,
     "ai.usage.completionTokens": 5,
   });
 const tool = (traceId: string, spanId: string, parent: string | undefined) =>
-  spanOf(traceId, spanId, parent, "ai.toolCall", {
+  treeSpan(traceId, spanId, parent, "ai.toolCall", {
     "ai.operationId": "ai.toolCall",
     "ai.toolCall.name": "lookup",
     "ai.toolCall.args": "{}",
@@ -55,7 +43,7 @@ describe("AI workflow candidates, as mapped", () => {
         request(trace, "00000000000000b2", "00000000000000b1"),
         call(trace, "00000000000000b1", "00000000000000b0", "ask"),
         tool(trace, "00000000000000b3", "00000000000000b1"),
-        spanOf(trace, "00000000000000b0", undefined, "GET /ask", {}),
+        treeSpan(trace, "00000000000000b0", undefined, "GET /ask", {}),
       ]),
     ).toEqual(["00000000000000b1"]);
   });
@@ -63,9 +51,9 @@ describe("AI workflow candidates, as mapped", () => {
   it("none under a workflow or a step, however deep", () => {
     expect(
       candidateSpans([
-        spanOf(trace, "00000000000000c0", undefined, "workflow", { "workflow.name": "w" }),
-        spanOf(trace, "00000000000000c1", "00000000000000c0", "step", { "workflow.step.order": 1 }),
-        spanOf(trace, "00000000000000c2", "00000000000000c1", "skill", { "skill.name": "s" }),
+        treeSpan(trace, "00000000000000c0", undefined, "workflow", { "workflow.name": "w" }),
+        treeSpan(trace, "00000000000000c1", "00000000000000c0", "step", { "workflow.step.order": 1 }),
+        treeSpan(trace, "00000000000000c2", "00000000000000c1", "skill", { "skill.name": "s" }),
         request(trace, "00000000000000c3", "00000000000000c2"),
         call(trace, "00000000000000c4", "00000000000000c0", "direct"),
       ]),
@@ -78,13 +66,13 @@ describe("AI workflow candidates, as mapped", () => {
     ]);
     expect(
       candidateSpans([
-        spanOf(trace, "00000000000000d2", undefined, "skill", { "skill.name": "s" }),
+        treeSpan(trace, "00000000000000d2", undefined, "skill", { "skill.name": "s" }),
         tool(trace, "00000000000000d3", "00000000000000d2"),
       ]),
     ).toEqual(["00000000000000d3"]);
     // a step without a parent is rejected and kept as a plain span: it owns nothing
     const rejected = mapSpans([
-      spanOf(trace, "00000000000000d4", undefined, "step", { "workflow.step.order": 1 }),
+      treeSpan(trace, "00000000000000d4", undefined, "step", { "workflow.step.order": 1 }),
       request(trace, "00000000000000d5", "00000000000000d4"),
     ]);
     expect(rejected.rejected).toHaveLength(1);

@@ -6,33 +6,21 @@
 import { sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { mapSpans } from "../src/mappers/index.js";
-import type { AttributeValue, Span } from "../src/model/index.js";
+import type { Span } from "../src/model/index.js";
 import { type Database, writeChanges } from "../src/store/index.js";
 import { queryRows } from "../src/store/transaction.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { skillRows, workflowRows } from "./helpers/rows.js";
-import { span } from "./helpers/spans.js";
-
-const at = Date.parse("2026-03-02T10:00:00Z");
-
-function spanOf(
-  traceId: string,
-  spanId: string,
-  parentSpanId: string | undefined,
-  name: string,
-  attributes: Record<string, AttributeValue> = {},
-): Span {
-  return span({ traceId, spanId, parentSpanId, name, startMs: at, endMs: at + 50, attributes });
-}
+import { treeSpan } from "./helpers/spans.js";
 
 /** A workflow span `w` (execution `execution`) and its step `s` of order `order`. */
 function workflowAndStep(traceId: string, w: string, s: string, execution: string, order: number): Span[] {
   return [
-    spanOf(traceId, w, undefined, "workflow", {
+    treeSpan(traceId, w, undefined, "workflow", {
       "workflow.name": execution,
       "workflow.execution.id": execution,
     }),
-    spanOf(traceId, s, w, "step", { "workflow.step.id": "s1", "workflow.step.order": order }),
+    treeSpan(traceId, s, w, "step", { "workflow.step.id": "s1", "workflow.step.order": order }),
   ];
 }
 
@@ -55,7 +43,7 @@ describeEachDatabase("the span index, one row per trace for its first batch", (k
       db,
       mapSpans([
         ...workflowAndStep(trace, "00000000000000a1", "00000000000000a2", "packed-1", 1),
-        spanOf(trace, "00000000000000a3", "00000000000000a2", "render template"),
+        treeSpan(trace, "00000000000000a3", "00000000000000a2", "render template"),
       ]),
     );
     expect(await indexOf(db, trace)).toEqual({ packed: [3], single: 0 });
@@ -63,7 +51,7 @@ describeEachDatabase("the span index, one row per trace for its first batch", (k
     // under the span without a role, a batch later
     await writeChanges(
       db,
-      mapSpans([spanOf(trace, "00000000000000a4", "00000000000000a3", "skill", { "skill.name": "late" })]),
+      mapSpans([treeSpan(trace, "00000000000000a4", "00000000000000a3", "skill", { "skill.name": "late" })]),
     );
     const [workflow] = await workflowRows(db, trace);
     const [skill] = await skillRows(db, trace);
@@ -77,8 +65,8 @@ describeEachDatabase("the span index, one row per trace for its first batch", (k
     await writeChanges(
       db,
       mapSpans([
-        spanOf(trace, "00000000000000b3", "00000000000000b2", "skill", { "skill.name": "early" }),
-        spanOf(trace, "00000000000000b4", "00000000000000b3", "render template"),
+        treeSpan(trace, "00000000000000b3", "00000000000000b2", "skill", { "skill.name": "early" }),
+        treeSpan(trace, "00000000000000b4", "00000000000000b3", "render template"),
       ]),
     );
     expect(await indexOf(db, trace)).toEqual({ packed: [2], single: 0 });
@@ -103,7 +91,7 @@ describeEachDatabase("the span index, one row per trace for its first batch", (k
     // a batch later, under the span whose packed entry was overridden
     await writeChanges(
       db,
-      mapSpans([spanOf(trace, "00000000000000b5", "00000000000000b4", "skill", { "skill.name": "later" })]),
+      mapSpans([treeSpan(trace, "00000000000000b5", "00000000000000b4", "skill", { "skill.name": "later" })]),
     );
     const skills = await skillRows(db, trace);
     expect(skills.map((s) => [s.exec_skill_name, s.wkex_id, s.exec_step_number])).toEqual([

@@ -56,3 +56,15 @@ export function span(spec: SpanSpec): Span {
     scope: { name: "property-test", version: "1", attributes: emptyAttributes() },
   };
 }
+
+/** A span lasting 50 ms from one fixed time, for tests where only the tree and the attributes matter. */
+export function treeSpan(
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  name: string,
+  attributes: Record<string, AttributeValue> = {},
+): Span {
+  const at = Date.parse("2026-03-02T10:00:00Z");
+  return span({ traceId, spanId, parentSpanId, name, startMs: at, endMs: at + 50, attributes });
+}
