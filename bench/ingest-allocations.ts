@@ -10,13 +10,12 @@ import { Session } from "node:inspector/promises";
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { analyzeGrownTables, openDatabase, writeChanges } from "../src/store/index.js";
+import { ANALYZE_INTERVAL_MS } from "../src/upkeep/index.js";
 import { freshDatabase } from "./fresh-database.js";
 import { type Workload, workloadBodies } from "./workload.js";
 
 const TRACES = process.env.SMOKE === "1" ? 50 : Number(process.env.TRACES ?? 1000);
 const workload: Workload = process.env.WORKLOAD === "conventions" ? "conventions" : "ai";
-/** As execlens's upkeep (src/upkeep/index.ts). */
-const ANALYZE_EVERY_MS = 2_000;
 
 interface ProfileNode {
   readonly callFrame: { readonly functionName: string; readonly url: string };
@@ -36,7 +35,7 @@ await session.post("HeapProfiler.startSampling", {
 let spans = 0;
 let analyzedAt = performance.now();
 for (const body of bodies) {
-  if (performance.now() - analyzedAt >= ANALYZE_EVERY_MS) {
+  if (performance.now() - analyzedAt >= ANALYZE_INTERVAL_MS) {
     analyzedAt = performance.now();
     await analyzeGrownTables(handle.db);
   }

@@ -10,6 +10,7 @@
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { analyzeGrownTables, openDatabase, writeChanges } from "../src/store/index.js";
+import { ANALYZE_INTERVAL_MS } from "../src/upkeep/index.js";
 import { freshDatabase } from "./fresh-database.js";
 import { labelOf, observeStatements } from "./statements.js";
 import { workloadBodies } from "./workload.js";
@@ -17,8 +18,6 @@ import { workloadBodies } from "./workload.js";
 const smoke = process.env.SMOKE === "1";
 const TRACES = smoke ? 100 : Number(process.env.TRACES ?? 1000);
 const onPglite = process.env.PGLITE === "1";
-/** As execlens's upkeep (src/upkeep/index.ts). */
-const ANALYZE_EVERY_MS = 2_000;
 
 const phases = new Map<string, { ms: number; count: number }>();
 const note = (label: string, ms: number) => {
@@ -46,7 +45,7 @@ const began = performance.now();
 let spans = 0;
 let analyzedAt = began;
 for (const body of bodies) {
-  if (performance.now() - analyzedAt >= ANALYZE_EVERY_MS) {
+  if (performance.now() - analyzedAt >= ANALYZE_INTERVAL_MS) {
     analyzedAt = performance.now();
     await timed("ANALYZE grown tables (upkeep)", analyzeGrownTables(handle.db));
   }

@@ -24,7 +24,7 @@ const RETENTION_FULL_PASS_EVERY = 24;
  * minute after start; the writer's prepared plans, made while its tables were empty, would read
  * them whole until then (bench/RESULTS.md, ninth session).
  */
-const ANALYZE_INTERVAL_MS = 2_000;
+export const ANALYZE_INTERVAL_MS = 2_000;
 /** A quiet trace is settled within a sixth of the delay after it is due, at most this late. */
 const MAX_SETTLE_CHECK_MS = 5_000;
 
