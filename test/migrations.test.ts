@@ -177,4 +177,31 @@ describeEachDatabase("migrations", (kind) => {
       await database.drop();
     }
   });
+  it("give the retried executions of the previous version their attempt number column, as a write does", async () => {
+    const database = await kind.create({ empty: true });
+    try {
+      // declared and derived retries, a first attempt, text that is no count, and none
+      await olderDatabase(database.target, 22, [
+        sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_attributes)
+          SELECT gen_random_uuid(), 'skill-' || i, CASE i % 5
+              WHEN 0 THEN jsonb_build_object('metadata', jsonb_build_object('retry', jsonb_build_object('attemptNumber', i)))
+              WHEN 1 THEN jsonb_build_object('metadata', jsonb_build_object('retry', jsonb_build_object('attemptNumber', (i % 7)::text, 'derived', true)))
+              WHEN 2 THEN jsonb_build_object('metadata', jsonb_build_object('retry', jsonb_build_object('attemptNumber', 1)))
+              WHEN 3 THEN jsonb_build_object('metadata', jsonb_build_object('retry', jsonb_build_object('attemptNumber', 'again')))
+              ELSE '{"metadata": {}}'::jsonb END
+          FROM generate_series(1, 200) i`,
+      ]);
+      const handle = await openDatabase(database.target);
+      const attempts = sql`SELECT exec_skill_name AS skill, exec_retry_attempt AS attempt FROM "SkillExecutions" ORDER BY 1`;
+      const migrated = await select<{ skill: string; attempt: number | null }>(handle, attempts);
+      // what the trigger sets when each document is written again
+      await handle.db.execute(sql`UPDATE "SkillExecutions" SET exec_attributes = exec_attributes || '{}'`);
+      const written = await select(handle, attempts);
+      await handle.close();
+      expect(migrated.filter((r) => r.attempt !== null).length).toBe(40 + 28);
+      expect(migrated).toEqual(written);
+    } finally {
+      await database.drop();
+    }
+  });
 });

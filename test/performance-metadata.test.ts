@@ -36,6 +36,8 @@ describeEachDatabase("metadata from the trace: performance, retries and the requ
         retry: { attemptNumber: 2, previousErrors: ["Connection refused"] },
       },
     });
+    // the derived retry reaches the retried index's column too (the Grafana Retries panel)
+    expect([first?.exec_retry_attempt, second?.exec_retry_attempt]).toEqual([null, 2]);
 
     const under = spans.filter((s) => s.parentSpanId === second?.exec_span_id);
     const db = under.filter((s) => s.attributes["db.system.name"] ?? s.attributes["db.system"]);

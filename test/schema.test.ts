@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 
@@ -152,6 +152,37 @@ describeEachDatabase("schema", (kind) => {
       sql`SELECT wkex_updated_at > '2020-01-01'::timestamptz AS touched FROM "WorkflowExecutions" WHERE wkex_execution_id = 'touch-me'`,
     )) as unknown as Rows<{ touched: boolean }>;
     expect(rows[0]?.touched).toBe(true);
+  });
+
+  it("keeps exec_retry_attempt, the retried index's column, equal to the document's attempt number on every write of it (trigger)", async () => {
+    const id = "00000000-0000-4000-8000-000000000004";
+    const attempt = async (write: SQL) => {
+      await database.handle.db.execute(write);
+      const { rows } = (await database.handle.db.execute(
+        sql`SELECT exec_retry_attempt AS attempt FROM "SkillExecutions" WHERE exec_id = ${id}`,
+      )) as unknown as Rows<{ attempt: number | null }>;
+      return rows[0]?.attempt;
+    };
+    const setRetry = (retry: string) =>
+      sql`UPDATE "SkillExecutions" SET exec_attributes = jsonb_set(exec_attributes, '{metadata,retry}', ${retry}::jsonb) WHERE exec_id = ${id}`;
+    expect(
+      await attempt(sql`INSERT INTO "SkillExecutions" (exec_id, exec_skill_name, exec_attributes)
+        VALUES (${id}, 'retried', '{"metadata": {"retry": {"attemptNumber": 3}}}')`),
+    ).toBe(3);
+    expect(await attempt(setRetry(`{"attemptNumber": "4"}`))).toBe(4);
+    // a first attempt, and text that is no count, are not retried: no write is refused for them
+    expect(await attempt(setRetry(`{"attemptNumber": 1}`))).toBeNull();
+    expect(await attempt(setRetry(`{"attemptNumber": "twice"}`))).toBeNull();
+    expect(await attempt(setRetry(`{"attemptNumber": 99999999999}`))).toBeNull();
+    expect(await attempt(setRetry(`{"attemptNumber": 2}`))).toBe(2);
+    expect(
+      await attempt(sql`UPDATE "SkillExecutions" SET exec_status = 'failed' WHERE exec_id = ${id}`),
+    ).toBe(2);
+    expect(
+      await attempt(
+        sql`UPDATE "SkillExecutions" SET exec_attributes = exec_attributes #- '{metadata,retry}' WHERE exec_id = ${id}`,
+      ),
+    ).toBeNull();
   });
 
   it("refuses statuses outside the seed's lists", async () => {

@@ -265,14 +265,13 @@ LIMIT 20`,
       description:
         "Skills that needed more than one attempt (metadata.retry): how often, the most attempts, and the error most often seen before a retry",
       sql: `SELECT exec_skill_name AS skill, count(*) AS retried,
-  max((exec_attributes #>> '{metadata,retry,attemptNumber}')::int) AS max_attempt,
+  max(exec_retry_attempt) AS max_attempt,
   count(*) FILTER (WHERE exec_status = 'completed') AS succeeded,
   mode() WITHIN GROUP (ORDER BY exec_attributes #>> '{metadata,retry,previousErrors,0}') AS top_previous_error
 FROM "SkillExecutions"
 WHERE ${skillFilter}
-  -- idx_skillexecutions_retried's condition, so that only the retried executions are read
-  AND (exec_attributes #>> '{metadata,retry,attemptNumber}') NOT IN ('0', '1')
-  AND (exec_attributes #>> '{metadata,retry,attemptNumber}')::int > 1
+  -- idx_skillexecutions_retried's condition: only the retried executions are read
+  AND exec_retry_attempt IS NOT NULL
 GROUP BY exec_skill_name
 ORDER BY retried DESC
 LIMIT 50`,
