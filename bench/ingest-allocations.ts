@@ -33,11 +33,12 @@ await session.post("HeapProfiler.startSampling", {
   includeObjectsCollectedByMinorGC: true,
 } as never);
 let spans = 0;
-let analyzedAt = performance.now();
+const analyzedAt = new Map<string, number>();
+let checkedAt = performance.now();
 for (const body of bodies) {
-  if (performance.now() - analyzedAt >= ANALYZE_INTERVAL_MS) {
-    analyzedAt = performance.now();
-    await analyzeGrownTables(handle.db);
+  if (performance.now() - checkedAt >= ANALYZE_INTERVAL_MS) {
+    checkedAt = performance.now();
+    await analyzeGrownTables(handle.db, analyzedAt);
   }
   const decoded = decodeProtobufRequest(body);
   spans += decoded.spans.length;

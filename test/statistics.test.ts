@@ -1,11 +1,22 @@
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { expect, it, onTestFinished } from "vitest";
-import { analyzeGrownTables, autovacuumRuns } from "../src/store/index.js";
+import { analyzeGrownTables, autovacuumRuns, type Database, REANALYZE_AFTER_MS } from "../src/store/index.js";
 import { queryRows } from "../src/store/transaction.js";
 import { startUpkeep } from "../src/upkeep/index.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { ingestDataset } from "./helpers/dataset.js";
+
+/** A server here may run autovacuum: kept off the schema's tables, as where it does not run. */
+async function keepAutovacuumOff(db: Database): Promise<void> {
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'`,
+  );
+  for (const { name } of tables) {
+    await db.execute(sql`ALTER TABLE ${sql.identifier(name)} SET (autovacuum_enabled = false)`);
+  }
+}
 
 describeEachDatabase("planner statistics as tables grow", (kind) => {
   const database = useOpenDatabase(kind);
@@ -27,14 +38,7 @@ describeEachDatabase("planner statistics as tables grow", (kind) => {
 
   it("tables grown since their statistics are analyzed once, then not again until they grow", async () => {
     const db = database.handle.db;
-    // a server here may run autovacuum: kept off these tables, as where it does not run
-    const tables = await queryRows<{ name: string }>(
-      db,
-      sql`SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'`,
-    );
-    for (const { name } of tables) {
-      await db.execute(sql`ALTER TABLE ${sql.identifier(name)} SET (autovacuum_enabled = false)`);
-    }
+    await keepAutovacuumOff(db);
     const statistics = () =>
       queryRows<{ name: string; tuples: number }>(
         db,
@@ -98,5 +102,27 @@ describeEachDatabase("planner statistics as tables grow", (kind) => {
         { timeout: 8_000, interval: 250 },
       )
       .toBe(stored?.skills);
+  });
+
+  it("a table grown by a tenth waits a minute after its last ANALYZE for the next; one that doubled does not", async () => {
+    const db = database.handle.db;
+    await keepAutovacuumOff(db);
+    const analyzedAt = new Map<string, number>();
+    const t0 = Date.now();
+    // the skills' heap grows with every trace (the workflows' documents go to TOAST)
+    const skills = (names: string[]) => names.filter((name) => name === "SkillExecutions");
+    await ingestDataset(db, { seed: 8, traces: 150, traceOffset: 5000 });
+    expect(skills(await analyzeGrownTables(db, analyzedAt, t0))).toEqual(["SkillExecutions"]);
+    // a fifth more: grown by over a tenth, far from doubled
+    await ingestDataset(db, { seed: 9, traces: 150, traceOffset: 6000 });
+    expect(skills(await analyzeGrownTables(db, analyzedAt, t0 + 1_000))).toEqual([]);
+    expect(skills(await analyzeGrownTables(db, analyzedAt, t0 + REANALYZE_AFTER_MS))).toEqual([
+      "SkillExecutions",
+    ]);
+    // more than doubled since: at once
+    await ingestDataset(db, { seed: 10, traces: 900, traceOffset: 7000 });
+    expect(skills(await analyzeGrownTables(db, analyzedAt, t0 + REANALYZE_AFTER_MS + 1_000))).toEqual([
+      "SkillExecutions",
+    ]);
   });
 });

@@ -13,6 +13,6 @@ export {
 } from "./retention.js";
 export { type RollupCells, rebuildRollups } from "./rollups.js";
 export * from "./schema/index.js";
-export { analyzeGrownTables, autovacuumRuns } from "./statistics.js";
+export { analyzeGrownTables, autovacuumRuns, REANALYZE_AFTER_MS } from "./statistics.js";
 export { sweepTimeouts, type TimedOutWorkflow } from "./timeout-sweeper.js";
 export { type WriteResult, type WriteSummary, writeChanges } from "./writer.js";

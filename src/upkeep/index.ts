@@ -48,6 +48,7 @@ export function startUpkeep(
   observers: readonly OutcomeObserver[],
   logger: Logger,
 ): Upkeep {
+  const analyzedAt = new Map<string, number>();
   const tell = (outcomes: readonly ExecutionOutcome[]) => {
     for (const observe of observers) observe(outcomes);
   };
@@ -100,7 +101,7 @@ export function startUpkeep(
     every(
       ANALYZE_INTERVAL_MS,
       async () => {
-        const tables = await analyzeGrownTables(db);
+        const tables = await analyzeGrownTables(db, analyzedAt);
         if (tables.length > 0) logger.debug({ tables }, "grown tables analyzed");
       },
       (error) => logger.warn({ err: error }, "analyzing grown tables failed"),
