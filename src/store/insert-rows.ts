@@ -1,5 +1,5 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
-import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { getTableColumns, is, Placeholder, type SQL, type SQLChunk, sql } from "drizzle-orm";
+import { type PgColumn, PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { type MergeRule, mergeSet } from "./merge-set.js";
 import { chunks, jsonbArray, pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
@@ -32,6 +32,35 @@ type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
 /** A column's inserted value as an expression of the arriving row's values (`row(key)`), where it is not just its own. */
 export type Derived<T extends PgTable> = Partial<Record<Keys<T>, (row: (key: Keys<T>) => SQL) => SQL>>;
 
+/** The keys of the columns some row sets; the others are left out (their default). */
+function keysOf<T extends PgTable>(table: T, rows: ReadonlyArray<Partial<T["$inferInsert"]>>): Keys<T>[] {
+  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
+  return Object.keys(getTableColumns(table)).filter((key) =>
+    rowValues.some((row) => row[key] !== undefined),
+  ) as Keys<T>[];
+}
+
+/** A column of rows as the text of its one array parameter: an array literal, or a JSON array for jsonb. */
+function arrayParameter(column: PgColumn, key: string, rows: ReadonlyArray<Record<string, unknown>>): string {
+  if (column.getSQLType() === "jsonb") return JSON.stringify(rows.map((row) => cellOf(row, key, column)));
+  return pgArray(rows.map((row) => arrayItem(column, cellOf(row, key, column))));
+}
+
+/** The rows' `unnest(…) AS u(…)`, with the table's column names, from each key's array parameter. */
+function unnestSource<T extends PgTable>(
+  table: T,
+  keys: readonly Keys<T>[],
+  parameters: readonly SQLChunk[],
+): SQL {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const arrays = keys.map((key, i) => {
+    const column = columns[key] as PgColumn;
+    if (column.getSQLType() === "jsonb") return jsonbArray(parameters[i]);
+    return sql`${parameters[i]}::${sql.raw(arrayType(column))}`;
+  });
+  return sql`unnest(${sql.join(arrays, sql`, `)}) AS u(${columnNames(table, keys)})`;
+}
+
 /**
  * Rows as a row source of one array parameter per column: `unnest(…) AS u(…)`, with the table's
  * column names. The columns are those some row sets; the others are left out (their default).
@@ -41,17 +70,10 @@ export function unnestRows<T extends PgTable>(
   rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
 ): { readonly keys: Keys<T>[]; readonly source: SQL } {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const keys = keysOf(table, rows);
   const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
-  const keys = Object.keys(columns).filter((key) =>
-    rowValues.some((row) => row[key] !== undefined),
-  ) as Keys<T>[];
-  const arrays = keys.map((key) => {
-    const column = columns[key] as PgColumn;
-    if (column.getSQLType() === "jsonb") return jsonbArray(rowValues.map((row) => cellOf(row, key, column)));
-    const items = rowValues.map((row) => arrayItem(column, cellOf(row, key, column)));
-    return sql`${pgArray(items)}::${sql.raw(arrayType(column))}`;
-  });
-  return { keys, source: sql`unnest(${sql.join(arrays, sql`, `)}) AS u(${columnNames(table, keys)})` };
+  const parameters = keys.map((key) => arrayParameter(columns[key] as PgColumn, key, rowValues));
+  return { keys, source: unnestSource(table, keys, parameters) };
 }
 
 /** The SQL names of a table's columns, by their keys, as a list. */
@@ -64,22 +86,36 @@ function columnNames<T extends PgTable>(table: T, keys: readonly Keys<T>[]): SQL
 }
 
 /**
- * One statement for a whole column of rows: `INSERT … SELECT FROM unnest(…)`, one array parameter
- * per column, so the statement has the same few parameters and one plan whatever the batch (where
- * multi-row VALUES binds and parses one parameter per value), then a merge-upsert on the conflict
- * target. Columns come from the table's definition: a column no row sets keeps its default, and
- * merges only by a rule of its own (`excluded` holds that default). `derived` columns are computed
- * in the statement from the arriving values (and what is stored).
+ * A merge-upsert of a table's rows on `target`, made once (a module's constant): each column
+ * merges as `rules` says ({@link mergeSet}), and `derived` columns are computed in the statement
+ * from the arriving values (and what is stored). Its statement text, for each set of columns the
+ * rows set, is built once and kept.
  */
-export function upsertStatement<T extends PgTable>(
+export interface Upsert<T extends PgTable> {
+  readonly table: T;
+  readonly target: readonly Keys<T>[];
+  readonly rules: Partial<Record<Keys<T>, MergeRule>>;
+  readonly derived: Derived<T>;
+  /** By the columns' keys, the statement's text around its array parameters, in their order. */
+  readonly texts: Map<string, readonly string[]>;
+}
+
+export function upsert<T extends PgTable>(
   table: T,
-  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
   target: readonly Keys<T>[],
   rules: Partial<Record<Keys<T>, MergeRule>>,
   derived: Derived<T> = {},
+): Upsert<T> {
+  return { table, target, rules, derived, texts: new Map() };
+}
+
+/** The upsert's statement for rows setting the columns `keys`, whose arrays are `parameters`. */
+function upsertSql<T extends PgTable>(
+  { table, target, rules, derived }: Upsert<T>,
+  keys: readonly Keys<T>[],
+  parameters: readonly SQLChunk[],
 ): SQL {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const { keys, source } = unnestRows(table, rows);
   const set = Object.entries(mergeSet(table, rules))
     .filter(
       ([key]) => (keys as string[]).includes(key) || (rules as Record<string, unknown>)[key] !== undefined,
@@ -88,19 +124,73 @@ export function upsertStatement<T extends PgTable>(
   const row = (key: Keys<T>) => sql`u.${sql.identifier((columns[key] as PgColumn).name)}`;
   const values = keys.map((key) => derived[key]?.(row) ?? row(key));
   return sql`INSERT INTO ${table} (${columnNames(table, keys)})
-SELECT ${sql.join(values, sql`, `)} FROM ${source}
+SELECT ${sql.join(values, sql`, `)} FROM ${unnestSource(table, keys, parameters)}
 ON CONFLICT (${columnNames(table, target)}) DO UPDATE SET ${sql.join(set, sql`, `)}`;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * The upsert's statement text for the columns `keys`, split around its array parameters ($1 …
+ * $n, one per key, in order), built once: drizzle's building of it (hundreds of parts for the
+ * wide tables) was most of what drizzle cost per batch.
+ */
+function textAround<T extends PgTable>(statement: Upsert<T>, keys: readonly Keys<T>[]): readonly string[] {
+  const id = keys.join(",");
+  const kept = statement.texts.get(id);
+  if (kept !== undefined) return kept;
+  const { sql: text, params } = dialect.sqlToQuery(
+    upsertSql(
+      statement,
+      keys,
+      keys.map((key) => sql.placeholder(key)),
+    ),
+  );
+  const numbers = text.match(/\$\d+/g) ?? [];
+  // every parameter is one of the arrays, and no $n is anything else
+  if (
+    params.length !== keys.length ||
+    params.some((param, i) => !is(param, Placeholder) || param.name !== keys[i]) ||
+    numbers.length !== keys.length ||
+    numbers.some((n, i) => n !== `$${i + 1}`)
+  ) {
+    throw new Error(`the upsert of ${id} has parameters other than its arrays`);
+  }
+  const pieces = text.split(/\$\d+/);
+  statement.texts.set(id, pieces);
+  return pieces;
+}
+
+/**
+ * One statement for a whole column of rows: `INSERT … SELECT FROM unnest(…)`, one array parameter
+ * per column, so the statement has the same few parameters and one plan whatever the batch (where
+ * multi-row VALUES binds and parses one parameter per value), then a merge-upsert on the conflict
+ * target. Columns come from the table's definition: a column no row sets keeps its default, and
+ * merges only by a rule of its own (`excluded` holds that default).
+ */
+export function upsertStatement<T extends PgTable>(
+  statement: Upsert<T>,
+  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
+): SQL {
+  const columns = getTableColumns(statement.table) as Record<string, PgColumn>;
+  const keys = keysOf(statement.table, rows);
+  const pieces = textAround(statement, keys);
+  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
+  const parts: SQL[] = [sql.raw(pieces[0] as string)];
+  keys.forEach((key, i) => {
+    parts.push(
+      sql`${arrayParameter(columns[key] as PgColumn, key, rowValues)}`,
+      sql.raw(pieces[i + 1] as string),
+    );
+  });
+  return sql.join(parts);
 }
 
 /** Upserts rows with {@link upsertStatement}, a few thousand to a statement. */
 export async function upsertRows<T extends PgTable>(
   tx: Transaction,
-  table: T,
+  statement: Upsert<T>,
   rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
-  target: readonly Keys<T>[],
-  rules: Partial<Record<Keys<T>, MergeRule>>,
-  derived: Derived<T> = {},
 ): Promise<void> {
-  for (const part of chunks(rows, 5000))
-    await tx.execute(upsertStatement(table, part, target, rules, derived));
+  for (const part of chunks(rows, 5000)) await tx.execute(upsertStatement(statement, part));
 }

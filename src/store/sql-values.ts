@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, type SQLChunk, sql } from "drizzle-orm";
 
 /** Characters an array literal's quoted item escapes with a backslash. */
 const QUOTED_SPECIAL = /["\\]/;
@@ -29,13 +29,13 @@ export function pgArray(values: ReadonlyArray<string | number | null>): string {
 }
 
 /**
- * A jsonb[] of JSON values (null and undefined are SQL NULL), passed as one JSON array: the
- * documents travel as they are, where an array literal escapes every quote inside them, and
- * PostgreSQL parses them once.
+ * A jsonb[] of JSON values (null and undefined are SQL NULL) from `json`, one parameter holding
+ * them as a JSON array (`JSON.stringify(values)`): the documents travel as they are, where an array
+ * literal escapes every quote inside them, and PostgreSQL parses them once.
  */
-export function jsonbArray(values: readonly unknown[]): SQL {
+export function jsonbArray(json: SQLChunk): SQL {
   return sql`ARRAY(SELECT nullif(j.e, 'null'::jsonb)
-    FROM jsonb_array_elements(${JSON.stringify(values)}::jsonb) WITH ORDINALITY AS j(e, i) ORDER BY j.i)`;
+    FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS j(e, i) ORDER BY j.i)`;
 }
 
 /** Splits rows so one multi-row statement stays well under PostgreSQL's 65,535 parameters. */

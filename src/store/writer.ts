@@ -15,7 +15,7 @@ import type { BatchChildren } from "./batch-derivation.js";
 import type { Database } from "./database.js";
 import { writeEntrySpans } from "./entry-spans.js";
 import { claimExecutionIds } from "./execution-ids.js";
-import { upsertRows } from "./insert-rows.js";
+import { upsert, upsertRows } from "./insert-rows.js";
 import { derivedSkillMetadata } from "./recompute-skills.js";
 import { withInheritedIds } from "./recompute-workflows.js";
 import { clientCalls, llmCalls, skillExecutions, workflowStepExecutions } from "./schema/index.js";
@@ -170,8 +170,10 @@ ON CONFLICT DO NOTHING`);
   return [...stubs.keys()];
 }
 
+const STEPS = upsert(workflowStepExecutions, ["wstpId"], { wstpId: "stored", createdAt: "stored" });
+
 async function upsertSteps(tx: Transaction, steps: readonly StepChange[]): Promise<void> {
-  await upsertRows(tx, workflowStepExecutions, steps, ["wstpId"], { wstpId: "stored", createdAt: "stored" });
+  await upsertRows(tx, STEPS, steps);
 }
 
 /**
@@ -195,11 +197,13 @@ function skillRows(
 type SkillRow = SkillChange & { readonly wkexId: string | null };
 
 /** Where the place in the trace is not known yet, and for ids the span lacked, a skill row keeps what it had. */
-async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise<void> {
-  // the place in the trace (workflow, step number) and ids the span lacked: what is known
-  const merge = {
+const SKILLS = upsert(
+  skillExecutions,
+  ["execId"],
+  {
     execId: "stored",
     createdAt: "stored",
+    // the place in the trace (workflow, step number) and ids the span lacked: what is known
     wkexId: "coalesce",
     stepNumber: "coalesce",
     companionId: "coalesce",
@@ -212,8 +216,8 @@ async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise
     attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
       || jsonb_strip_nulls(jsonb_build_object(
         'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
-  } as const;
-  await upsertRows(tx, skillExecutions, rows, ["execId"], merge, {
+  },
+  {
     attributes: (row) =>
       sql`jsonb_set(${row("attributes")}, '{metadata}', ${derivedSkillMetadata({
         execId: row("execId"),
@@ -221,7 +225,11 @@ async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise
         completedAt: row("completedAt"),
         metadata: sql`${row("attributes")} -> 'metadata'`,
       })})`,
-  });
+  },
+);
+
+async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise<void> {
+  await upsertRows(tx, SKILLS, rows);
 }
 
 /** A model request row: its workflow and nearest skill, and whether it is a leaf (no request below it). */
@@ -240,17 +248,19 @@ function llmCallRows(calls: readonly LlmCallChange[], attached: RowAttachments):
 
 type LlmCallRow = BatchChildren["llmCalls"][number] & { readonly execId: string | null };
 
+const LLM_CALLS = upsert(llmCalls, ["traceId", "spanId"], {
+  traceId: "stored",
+  spanId: "stored",
+  llmId: "stored",
+  createdAt: "stored",
+  wkexId: "coalesce",
+  execId: "coalesce",
+  // a request once found to wrap another stays a wrapper
+  leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
+});
+
 async function upsertLlmCalls(tx: Transaction, rows: readonly LlmCallRow[]): Promise<void> {
-  await upsertRows(tx, llmCalls, rows, ["traceId", "spanId"], {
-    traceId: "stored",
-    spanId: "stored",
-    llmId: "stored",
-    createdAt: "stored",
-    wkexId: "coalesce",
-    execId: "coalesce",
-    // a request once found to wrap another stays a wrapper
-    leaf: sql`excluded.leaf AND ${llmCalls.leaf}`,
-  });
+  await upsertRows(tx, LLM_CALLS, rows);
 }
 
 type ClientCallRow = BatchChildren["clientCalls"][number] & { readonly execId: string | null };
@@ -263,12 +273,14 @@ function clientCallRows(calls: readonly ClientCallChange[], attached: RowAttachm
   });
 }
 
+const CLIENT_CALLS = upsert(clientCalls, ["traceId", "spanId"], {
+  traceId: "stored",
+  spanId: "stored",
+  createdAt: "stored",
+  wkexId: "coalesce",
+  execId: "coalesce",
+});
+
 async function upsertClientCalls(tx: Transaction, rows: readonly ClientCallRow[]): Promise<void> {
-  await upsertRows(tx, clientCalls, rows, ["traceId", "spanId"], {
-    traceId: "stored",
-    spanId: "stored",
-    createdAt: "stored",
-    wkexId: "coalesce",
-    execId: "coalesce",
-  });
+  await upsertRows(tx, CLIENT_CALLS, rows);
 }
