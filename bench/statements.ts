@@ -3,20 +3,23 @@ import type { Database } from "../src/store/index.js";
 
 /** A statement's kind: its verb and table (`INSERT "SpanIndex"`, `UPDATE "WorkflowExecutions"`), or its first words. */
 export function labelOf(query: unknown): string {
-  const chunks = (query as { queryChunks?: unknown[] }).queryChunks;
-  const text =
-    typeof query === "string"
-      ? query
-      : (chunks ?? [])
-          .map((chunk) => {
-            if (is(chunk, Table)) return `"${getTableName(chunk)}"`;
-            const value = (chunk as { value?: unknown }).value;
-            return Array.isArray(value) ? value.join("") : "";
-          })
-          .join("");
-  const compact = text.replace(/\s+/g, " ").trim();
+  const compact = textOf(query).replace(/\s+/g, " ").trim();
   const verb = /^(WITH|INSERT INTO|UPDATE|DELETE FROM|SELECT)\s*("?\w+"?)?/i.exec(compact);
   return verb === null ? compact.slice(0, 40) : `${verb[1]} ${verb[2] ?? ""}`.trim();
+}
+
+/** A statement's text without its parameters, through nested SQL (a kept statement text is SQL of parts). */
+function textOf(query: unknown): string {
+  if (typeof query === "string") return query;
+  const chunks = (query as { queryChunks?: unknown[] } | undefined)?.queryChunks;
+  return (chunks ?? [])
+    .map((chunk) => {
+      if (is(chunk, Table)) return `"${getTableName(chunk)}"`;
+      if ((chunk as { queryChunks?: unknown }).queryChunks !== undefined) return textOf(chunk);
+      const value = (chunk as { value?: unknown } | undefined)?.value;
+      return Array.isArray(value) ? value.join("") : "";
+    })
+    .join("");
 }
 
 /** Runs a statement of a transaction (the hook decides when, and may run others on `tx` first). */

@@ -1,7 +1,8 @@
-import { getTableColumns, is, Placeholder, type SQL, type SQLChunk, sql } from "drizzle-orm";
-import { type PgColumn, PgDialect, type PgTable } from "drizzle-orm/pg-core";
+import { getTableColumns, type SQL, type SQLChunk, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { type MergeRule, mergeSet } from "./merge-set.js";
 import { chunks, jsonbArray, pgArray } from "./sql-values.js";
+import { StatementTexts } from "./statement-texts.js";
 import type { Transaction } from "./transaction.js";
 
 /** The array type of a column's SQL type (varchar(100) travels as text). */
@@ -33,7 +34,10 @@ type Keys<T extends PgTable> = keyof T["$inferSelect"] & string;
 export type Derived<T extends PgTable> = Partial<Record<Keys<T>, (row: (key: Keys<T>) => SQL) => SQL>>;
 
 /** The keys of the columns some row sets; the others are left out (their default). */
-function keysOf<T extends PgTable>(table: T, rows: ReadonlyArray<Partial<T["$inferInsert"]>>): Keys<T>[] {
+export function keysOf<T extends PgTable>(
+  table: T,
+  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
+): Keys<T>[] {
   const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
   return Object.keys(getTableColumns(table)).filter((key) =>
     rowValues.some((row) => row[key] !== undefined),
@@ -46,8 +50,22 @@ function arrayParameter(column: PgColumn, key: string, rows: ReadonlyArray<Recor
   return pgArray(rows.map((row) => arrayItem(column, cellOf(row, key, column))));
 }
 
-/** The rows' `unnest(…) AS u(…)`, with the table's column names, from each key's array parameter. */
-function unnestSource<T extends PgTable>(
+/** The array parameters of the columns `keys` of `rows`, in their order ({@link unnestSource}'s). */
+export function arrayParameters<T extends PgTable>(
+  table: T,
+  keys: readonly Keys<T>[],
+  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
+): string[] {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
+  return keys.map((key) => arrayParameter(columns[key] as PgColumn, key, rowValues));
+}
+
+/**
+ * Rows as a row source of one array parameter per column (`parameters`, by `keys`):
+ * `unnest(…) AS u(…)`, with the table's column names.
+ */
+export function unnestSource<T extends PgTable>(
   table: T,
   keys: readonly Keys<T>[],
   parameters: readonly SQLChunk[],
@@ -59,21 +77,6 @@ function unnestSource<T extends PgTable>(
     return sql`${parameters[i]}::${sql.raw(arrayType(column))}`;
   });
   return sql`unnest(${sql.join(arrays, sql`, `)}) AS u(${columnNames(table, keys)})`;
-}
-
-/**
- * Rows as a row source of one array parameter per column: `unnest(…) AS u(…)`, with the table's
- * column names. The columns are those some row sets; the others are left out (their default).
- */
-export function unnestRows<T extends PgTable>(
-  table: T,
-  rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
-): { readonly keys: Keys<T>[]; readonly source: SQL } {
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const keys = keysOf(table, rows);
-  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
-  const parameters = keys.map((key) => arrayParameter(columns[key] as PgColumn, key, rowValues));
-  return { keys, source: unnestSource(table, keys, parameters) };
 }
 
 /** The SQL names of a table's columns, by their keys, as a list. */
@@ -96,8 +99,8 @@ export interface Upsert<T extends PgTable> {
   readonly target: readonly Keys<T>[];
   readonly rules: Partial<Record<Keys<T>, MergeRule>>;
   readonly derived: Derived<T>;
-  /** By the columns' keys, the statement's text around its array parameters, in their order. */
-  readonly texts: Map<string, readonly string[]>;
+  /** Its statement's text for each set of columns the rows set. */
+  readonly texts: StatementTexts;
 }
 
 export function upsert<T extends PgTable>(
@@ -106,7 +109,7 @@ export function upsert<T extends PgTable>(
   rules: Partial<Record<Keys<T>, MergeRule>>,
   derived: Derived<T> = {},
 ): Upsert<T> {
-  return { table, target, rules, derived, texts: new Map() };
+  return { table, target, rules, derived, texts: new StatementTexts() };
 }
 
 /** The upsert's statement for rows setting the columns `keys`, whose arrays are `parameters`. */
@@ -128,39 +131,6 @@ SELECT ${sql.join(values, sql`, `)} FROM ${unnestSource(table, keys, parameters)
 ON CONFLICT (${columnNames(table, target)}) DO UPDATE SET ${sql.join(set, sql`, `)}`;
 }
 
-const dialect = new PgDialect();
-
-/**
- * The upsert's statement text for the columns `keys`, split around its array parameters ($1 …
- * $n, one per key, in order), built once: drizzle's building of it (hundreds of parts for the
- * wide tables) was most of what drizzle cost per batch.
- */
-function textAround<T extends PgTable>(statement: Upsert<T>, keys: readonly Keys<T>[]): readonly string[] {
-  const id = keys.join(",");
-  const kept = statement.texts.get(id);
-  if (kept !== undefined) return kept;
-  const { sql: text, params } = dialect.sqlToQuery(
-    upsertSql(
-      statement,
-      keys,
-      keys.map((key) => sql.placeholder(key)),
-    ),
-  );
-  const numbers = text.match(/\$\d+/g) ?? [];
-  // every parameter is one of the arrays, and no $n is anything else
-  if (
-    params.length !== keys.length ||
-    params.some((param, i) => !is(param, Placeholder) || param.name !== keys[i]) ||
-    numbers.length !== keys.length ||
-    numbers.some((n, i) => n !== `$${i + 1}`)
-  ) {
-    throw new Error(`the upsert of ${id} has parameters other than its arrays`);
-  }
-  const pieces = text.split(/\$\d+/);
-  statement.texts.set(id, pieces);
-  return pieces;
-}
-
 /**
  * One statement for a whole column of rows: `INSERT … SELECT FROM unnest(…)`, one array parameter
  * per column, so the statement has the same few parameters and one plan whatever the batch (where
@@ -172,18 +142,12 @@ export function upsertStatement<T extends PgTable>(
   statement: Upsert<T>,
   rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
 ): SQL {
-  const columns = getTableColumns(statement.table) as Record<string, PgColumn>;
   const keys = keysOf(statement.table, rows);
-  const pieces = textAround(statement, keys);
-  const rowValues = rows as ReadonlyArray<Record<string, unknown>>;
-  const parts: SQL[] = [sql.raw(pieces[0] as string)];
-  keys.forEach((key, i) => {
-    parts.push(
-      sql`${arrayParameter(columns[key] as PgColumn, key, rowValues)}`,
-      sql.raw(pieces[i + 1] as string),
-    );
-  });
-  return sql.join(parts);
+  return statement.texts.statement(
+    keys.join(","),
+    (parameters) => upsertSql(statement, keys, parameters),
+    arrayParameters(statement.table, keys, rows),
+  );
 }
 
 /** Upserts rows with {@link upsertStatement}, a few thousand to a statement. */

@@ -1,10 +1,11 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, type SQLChunk, sql } from "drizzle-orm";
 import { ERROR_STATUSES, type SkillChange, type WorkflowChange } from "../model/index.js";
 import { AI_STEPS_LISTED, type BatchDerivation } from "./batch-derivation.js";
-import { unnestRows } from "./insert-rows.js";
+import { arrayParameters, keysOf, unnestSource } from "./insert-rows.js";
 import { sqlList } from "./schema/columns.js";
 import { skillExecutions, workflowExecutions } from "./schema/index.js";
 import { chunks, isoUtc, pgArray } from "./sql-values.js";
+import { StatementTexts } from "./statement-texts.js";
 import { queryRows, type Transaction } from "./transaction.js";
 
 /** Longest wkex_error_message kept in the column (it is in a btree index); the full text stays in metadata.error. */
@@ -221,14 +222,14 @@ const derivedColumnList = (expression: (column: string, value: SQL) => SQL) =>
  * Children are found by "wkex_id = ANY(array)", not by joining a CTE of the ids: the planner
  * estimates the array and uses the indexes, where a join made it scan whole tables.
  */
-const anyOf = (wkexIds: readonly string[]) => sql`ANY(${pgArray(wkexIds)}::uuid[])`;
+const anyOf = (wkexIds: SQLChunk) => sql`ANY(${wkexIds}::uuid[])`;
 
 /** Recomputes what the given stored workflow executions derive from their children (see {@link derivation}). */
 export async function recomputeWorkflows(tx: Transaction, wkexIds: readonly string[]): Promise<void> {
   if (wkexIds.length === 0) return;
   await tx.execute(sql`
 WITH ids AS (SELECT DISTINCT unnest(${pgArray(wkexIds)}::uuid[]) AS wkex_id),
-${derivation(anyOf(wkexIds), sql`"WorkflowExecutions" w JOIN ids ON ids.wkex_id = w.wkex_id`)}
+${derivation(anyOf(pgArray(wkexIds)), sql`"WorkflowExecutions" w JOIN ids ON ids.wkex_id = w.wkex_id`)}
 UPDATE "WorkflowExecutions" w SET ${derivedColumnList((column, value) => sql`${sql.identifier(column)} = ${value}`)}
 FROM derived d
 WHERE w.wkex_id = d.target_id`);
@@ -261,12 +262,13 @@ function workflowRow(w: WorkflowChange) {
 }
 
 /**
- * The `derived` CTE from derivations made in memory ({@link BatchDerivation}): the same columns
- * as {@link derivation}'s, for workflows whose own span is in the batch (so what only a workflow
- * without one derives is null). PostgreSQL finishes what depends on its arithmetic and collation:
- * the average step duration, the cost's rounding, the models in order.
+ * The `derived` CTE from derivations made in memory ({@link BatchDerivation}), `derivations`
+ * their JSON array: the same columns as {@link derivation}'s, for workflows whose own span is in
+ * the batch (so what only a workflow without one derives is null). PostgreSQL finishes what
+ * depends on its arithmetic and collation: the average step duration, the cost's rounding, the
+ * models in order.
  */
-function derivedInBatch(derivations: readonly BatchDerivation[]): SQL {
+function derivedInBatch(derivations: SQLChunk): SQL {
   return sql`derived AS (
   SELECT v.target_id, v.status, v.seen_steps, v.completed_steps,
     (v.step_ms_sum::numeric / nullif(v.step_ms_count, 0))::real AS avg_step_ms,
@@ -282,7 +284,7 @@ function derivedInBatch(derivations: readonly BatchDerivation[]): SQL {
         'models', (SELECT to_jsonb(array_agg(DISTINCT m.model)) FROM jsonb_array_elements_text(v.models) AS m(model))))
       ELSE '{}'::jsonb END || v.patch AS metadata_patch,
     v.failed_skill_step_id
-  FROM jsonb_to_recordset(${JSON.stringify(derivations)}::jsonb) AS v(target_id uuid, status text, seen_steps int,
+  FROM jsonb_to_recordset(${derivations}::jsonb) AS v(target_id uuid, status text, seen_steps int,
     completed_steps int, step_ms_sum bigint, step_ms_count int, current_step_id text, current_step_order int,
     failed_step_id text, failed_step_error text, results jsonb, failed_step_number int, failed_skill text,
     failed_skill_error text, failed_skill_step_id text, has_llm boolean, tokens bigint, cost double precision,
@@ -308,65 +310,89 @@ export async function writeWorkflows(
   const fromStored = workflows.filter((w) => !inBatch.has(w.wkexId));
   const fromBatch = workflows.filter((w) => inBatch.has(w.wkexId));
   for (const part of chunks(fromStored, 5000)) {
-    const ids = await writeWorkflowRows(
-      tx,
-      part,
-      derivation(anyOf(part.map((w) => w.wkexId)), sql`incoming w`),
-    );
-    for (const id of ids) created.add(id);
+    for (const id of await writeWorkflowRows(tx, part, { from: "stored" })) created.add(id);
   }
   for (const part of chunks(fromBatch, 5000)) {
-    const derived = derivedInBatch(part.map((w) => inBatch.get(w.wkexId) as BatchDerivation));
-    const ids = new Set(await writeWorkflowRows(tx, part, derived, { onlyNew: true }));
+    const derivations = part.map((w) => inBatch.get(w.wkexId) as BatchDerivation);
+    const ids = new Set(await writeWorkflowRows(tx, part, { from: "batch", derivations }, { onlyNew: true }));
     for (const id of ids) created.add(id);
     // a row stored after all (its trace's index entries gone before it): derived from what is stored
     const stored = part.filter((w) => !ids.has(w.wkexId));
-    if (stored.length > 0)
-      await writeWorkflowRows(tx, stored, derivation(anyOf(stored.map((w) => w.wkexId)), sql`incoming w`));
+    if (stored.length > 0) await writeWorkflowRows(tx, stored, { from: "stored" });
   }
   return created;
 }
 
+/** What a workflow row's derived columns come from: its stored children, or the batch's derivation. */
+type DerivedFrom =
+  | { readonly from: "stored" }
+  | { readonly from: "batch"; readonly derivations: readonly BatchDerivation[] };
+
+/** The workflow writes' statement texts, by their columns and what they derive from. */
+const WORKFLOW_WRITES = new StatementTexts();
+
 /**
- * One INSERT … ON CONFLICT of workflow rows with the derived columns of `derived` (CTEs ending in
- * it); `onlyNew` leaves the rows that exist alone. Returns the ids of the rows it created.
+ * One INSERT … ON CONFLICT of workflow rows with their derived columns; `onlyNew` leaves the rows
+ * that exist alone. Returns the ids of the rows it created.
  */
 async function writeWorkflowRows(
   tx: Transaction,
   workflows: readonly WorkflowChange[],
-  derived: SQL,
+  derivedFrom: DerivedFrom,
   { onlyNew = false } = {},
 ): Promise<string[]> {
-  const { keys, source } = unnestRows(workflowExecutions, workflows.map(workflowRow));
+  const rows = workflows.map(workflowRow);
+  const keys = keysOf(workflowExecutions, rows);
+  const statement = WORKFLOW_WRITES.statement(
+    `${derivedFrom.from}${onlyNew ? ", new only" : ""}: ${keys.join(",")}`,
+    (parameters) => {
+      const from = parameters[keys.length];
+      const derived =
+        derivedFrom.from === "stored" ? derivation(anyOf(from), sql`incoming w`) : derivedInBatch(from);
+      return workflowRowsSql(keys, parameters.slice(0, keys.length), derived, onlyNew);
+    },
+    [
+      ...arrayParameters(workflowExecutions, keys, rows),
+      derivedFrom.from === "stored"
+        ? pgArray(workflows.map((w) => w.wkexId))
+        : JSON.stringify(derivedFrom.derivations),
+    ],
+  );
+  return (await queryRows<{ id: string }>(tx, statement)).map((row) => row.id);
+}
+
+/** {@link writeWorkflowRows}' statement, for rows of the columns `keys` (their arrays `arrays`) and the CTEs `derived` (ending in `derived`). */
+function workflowRowsSql(
+  keys: readonly (keyof typeof workflowExecutions.$inferSelect & string)[],
+  arrays: readonly SQLChunk[],
+  derived: SQL,
+  onlyNew: boolean,
+): SQL {
   const own = keys.map((key) => workflowExecutions[key].name).filter((column) => !DERIVED_NAMES.has(column));
   const written = [...own, ...DERIVED_NAMES];
-  const rows = await queryRows<{ id: string }>(
-    tx,
-    sql`
+  return sql`
 WITH incoming AS (
   SELECT u.*, s.wkex_total_tokens, s.wkex_cost_usd, s.wkex_id IS NULL AS created
-  FROM ${source} LEFT JOIN "WorkflowExecutions" s ON s.wkex_id = u.wkex_id
+  FROM ${unnestSource(workflowExecutions, keys, arrays)} LEFT JOIN "WorkflowExecutions" s ON s.wkex_id = u.wkex_id
 ),
 ${derived},
 written AS (
 INSERT INTO "WorkflowExecutions" (${sql.join(
-      written.map((column) => sql.identifier(column)),
-      sql`, `,
-    )})
+    written.map((column) => sql.identifier(column)),
+    sql`, `,
+  )})
 SELECT ${sql.join(
-      own.map((column) => sql`w.${sql.identifier(column)}`),
-      sql`, `,
-    )}, ${derivedColumnList((_, value) => value)}
+    own.map((column) => sql`w.${sql.identifier(column)}`),
+    sql`, `,
+  )}, ${derivedColumnList((_, value) => value)}
 FROM incoming w JOIN derived d ON d.target_id = w.wkex_id${onlyNew ? sql` WHERE w.created` : sql``}
 ON CONFLICT (wkex_id) DO UPDATE SET ${sql.join(
-      written
-        .filter((column) => column !== "wkex_id")
-        .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
-      sql`, `,
-    )})
-SELECT wkex_id AS id FROM incoming WHERE created`,
-  );
-  return rows.map((row) => row.id);
+    written
+      .filter((column) => column !== "wkex_id")
+      .map((column) => sql`${sql.identifier(column)} = excluded.${sql.identifier(column)}`),
+    sql`, `,
+  )})
+SELECT wkex_id AS id FROM incoming WHERE created`;
 }
 
 /** The ids a skill takes from its workflow execution when its own span lacks them (same keys in both). */
