@@ -361,7 +361,10 @@ async function writeWorkflowRows(
   return (await queryRows<{ id: string }>(tx, statement)).map((row) => row.id);
 }
 
-/** {@link writeWorkflowRows}' statement, for rows of the columns `keys` (their arrays `arrays`) and the CTEs `derived` (ending in `derived`). */
+/**
+ * The statement of {@link writeWorkflowRows}: rows of the columns `keys` (their arrays `arrays`),
+ * with the CTEs `derived` (ending in one named derived).
+ */
 function workflowRowsSql(
   keys: readonly (keyof typeof workflowExecutions.$inferSelect & string)[],
   arrays: readonly SQLChunk[],
