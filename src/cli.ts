@@ -83,13 +83,38 @@ async function main(): Promise<void> {
       if (error instanceof ConfigError) exitForConfig(error);
       throw error;
     });
+  // registered before "ready" is announced: a supervisor may signal as soon as it reads it, and
+  // a signal without a handler ends the process at once
+  const onSignals = () => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "stopping");
+      execlens
+        .stop()
+        .then(() => telemetry?.shutdown())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, "stop failed");
+            process.exit(1);
+          },
+        );
+    };
+    process.on("SIGHUP", () => execlens.reloadTls());
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+  };
   if (config.role === "api") {
     const apiOnly = await started(startApiOnly(config, logger));
     execlens = apiOnly;
+    onSignals();
     logger.info({ ...common, api: apiOnly.apiUrl, database: "postgres (read-only)" }, "execlens is ready");
   } else {
     const all = await started(startExeclens(config, logger));
     execlens = all;
+    onSignals();
     logger.info(
       {
         ...common,
@@ -101,25 +126,6 @@ async function main(): Promise<void> {
       "execlens is ready",
     );
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping");
-    execlens
-      .stop()
-      .then(() => telemetry?.shutdown())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, "stop failed");
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGHUP", () => execlens.reloadTls());
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
 }
 
 function exitForConfig(error: Error): never {
