@@ -1,10 +1,11 @@
 /**
  * `npm run bench:ingest-profile`: where a batch's time goes. Writes the ingest workload straight
  * through the writer (one batch after another, as one sender would: decode, map, write) into a
- * fresh database, timing every statement of the transactions by its kind, and the decode and
- * map work in the process. Prints each statement kind's share of the time. As execlens's upkeep
- * does, the tables grown since their last statistics are analyzed every two seconds (the writer's
- * prepared plans depend on it), timed as a phase of their own. PGLITE=1 profiles embedded PGlite;
+ * fresh database, timing every statement of the transactions by its kind, their COMMIT (where the
+ * rollup cells take a transaction's changes), and the decode and map work in the process. Prints
+ * each one's share of the time. As execlens's upkeep does, the tables grown since their last
+ * statistics are analyzed every two seconds (the writer's prepared plans depend on it), timed as
+ * a phase of their own. PGLITE=1 profiles embedded PGlite;
  * ROLELESS=n adds n spans without a role under each skill (what they cost); SMOKE=1 a small run.
  */
 import { decodeProtobufRequest } from "../src/collector/index.js";
@@ -40,7 +41,11 @@ const bodies = await workloadBodies(TRACES, 7, "ai", Number(process.env.ROLELESS
 const handle = onPglite
   ? await openDatabase({ memory: true })
   : await openDatabase({ databaseUrl: await freshDatabase("execlens_bench_profile") });
-const db = observeStatements(handle.db, (_tx, query, run) => timed(labelOf(query), run()));
+const db = observeStatements(
+  handle.db,
+  (_tx, query, run) => timed(labelOf(query), run()),
+  (ms) => note("COMMIT", ms),
+);
 const began = performance.now();
 let spans = 0;
 const analyzedAt = new Map<string, number>();

@@ -25,8 +25,15 @@ function textOf(query: unknown): string {
 /** Runs a statement of a transaction (the hook decides when, and may run others on `tx` first). */
 export type StatementHook = (tx: Database, query: unknown, run: () => Promise<unknown>) => Promise<unknown>;
 
-/** The database, with every statement of its transactions passed through `hook`. */
-export function observeStatements(db: Database, hook: StatementHook): Database {
+/**
+ * The database, with every statement of its transactions passed through `hook`, and the time of
+ * each transaction's COMMIT to `onCommit`: the deferred triggers (the rollup cells) run there.
+ */
+export function observeStatements(
+  db: Database,
+  hook: StatementHook,
+  onCommit?: (ms: number) => void,
+): Database {
   const wrapTx = (tx: Database): Database =>
     new Proxy(tx, {
       get(target, key, receiver) {
@@ -40,10 +47,19 @@ export function observeStatements(db: Database, hook: StatementHook): Database {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (key !== "transaction") return value;
-      return (fn: (tx: Database) => Promise<unknown>) =>
-        (value as (f: (tx: Database) => Promise<unknown>) => Promise<unknown>).call(target, (tx) =>
-          fn(wrapTx(tx)),
+      return async (fn: (tx: Database) => Promise<unknown>) => {
+        let bodyDone = 0;
+        const result = await (value as (f: (tx: Database) => Promise<unknown>) => Promise<unknown>).call(
+          target,
+          async (tx) => {
+            const returned = await fn(wrapTx(tx));
+            bodyDone = performance.now();
+            return returned;
+          },
         );
+        onCommit?.(performance.now() - bodyDone);
+        return result;
+      };
     },
   });
 }
