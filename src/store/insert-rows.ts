@@ -138,7 +138,7 @@ ON CONFLICT (${columnNames(table, target)}) DO UPDATE SET ${sql.join(set, sql`, 
  * target. Columns come from the table's definition: a column no row sets keeps its default, and
  * merges only by a rule of its own (`excluded` holds that default).
  */
-export function upsertStatement<T extends PgTable>(
+function upsertStatement<T extends PgTable>(
   statement: Upsert<T>,
   rows: ReadonlyArray<Partial<T["$inferInsert"]>>,
 ): SQL {
