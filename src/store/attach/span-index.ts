@@ -175,11 +175,14 @@ export async function loadOpenEntries(tx: Transaction, traceIds: readonly string
   return rows.map(fromRow);
 }
 
-/** Entries as a row source of one array parameter per column: `unnest(…) AS v(…)`, ids as hex. */
-function entrySource(rows: readonly IndexedSpan[]): SQL {
+/**
+ * Entries as a row source of one array parameter per column: `unnest(…) AS v(…)`, ids as hex; `v.t`
+ * is the trace (`traces`: its id as hex, or a number standing for it).
+ */
+function entrySource(rows: readonly IndexedSpan[], traces: SQL): SQL {
   const column = <T extends string | number | null>(value: (e: IndexedSpan) => T) => pgArray(rows.map(value));
   return sql`unnest(
-  ${column((e) => e.traceId)}::text[], ${column((e) => e.spanId)}::text[], ${column((e) => ROLE_CODES[e.role])}::smallint[],
+  ${traces}, ${column((e) => e.spanId)}::text[], ${column((e) => ROLE_CODES[e.role])}::smallint[],
   ${column((e) => e.execId)}::uuid[], ${column((e) => e.stepWkexId)}::uuid[], ${column((e) => e.stepOrder)}::int[],
   ${column((e) => e.above.owner?.wkexId ?? null)}::uuid[], ${column((e) => e.above.owner?.wstpId ?? null)}::uuid[],
   ${column((e) => e.above.owner?.stepOrder ?? null)}::int[], ${column((e) => e.above.topAi)}::text[],
@@ -203,26 +206,42 @@ export async function writeEntries(
   const firstBatch = entries.filter((e) => whole(e.traceId));
   const single = firstBatch.length === 0 ? entries : entries.filter((e) => !whole(e.traceId));
   if (firstBatch.length > 0) {
+    // each trace's id goes once; its spans carry its number in that list
+    const traceIds: string[] = [];
+    const numbers = new Map<string, number>();
+    const numberOf = (traceId: string) => {
+      let n = numbers.get(traceId);
+      if (n === undefined) {
+        n = traceIds.push(traceId);
+        numbers.set(traceId, n);
+      }
+      return n;
+    };
+    const source = entrySource(
+      firstBatch,
+      sql`${pgArray(firstBatch.map((e) => numberOf(e.traceId)))}::int[]`,
+    );
     // every aggregate of a group reads its rows in one order: the arrays stay parallel
     await tx.execute(sql`
 INSERT INTO "TraceIndex" (trace_id, span_ids, roles, exec_ids, step_wkex_ids, step_orders, owner_wkex_ids,
   owner_wstp_ids, owner_step_orders, top_ais, near_skills, near_llms, waiting_fors, settled, tenants)
-SELECT decode(v.t, 'hex'), array_agg(decode(v.s, 'hex')), array_agg(v.role), array_agg(v.exec_id),
+SELECT decode((${pgArray(traceIds)}::text[])[v.t], 'hex'), array_agg(decode(v.s, 'hex')), array_agg(v.role), array_agg(v.exec_id),
   array_agg(v.step_wkex_id), array_agg(v.step_order), array_agg(v.owner_wkex_id), array_agg(v.owner_wstp_id),
   array_agg(v.owner_step_order), array_agg(decode(v.top_ai, 'hex')), array_agg(v.near_skill),
   array_agg(decode(v.near_llm, 'hex')), array_agg(decode(v.waiting_for, 'hex')), array_agg(v.settled),
   array_agg(v.tenant)
-FROM ${entrySource(firstBatch)}
+FROM ${source}
 GROUP BY v.t`);
   }
   for (let i = 0; i < single.length; i += 5000) {
+    const part = single.slice(i, i + 5000);
     await tx.execute(sql`
 INSERT INTO "SpanIndex" (trace_id, span_id, role, exec_id, step_wkex_id, step_order, owner_wkex_id, owner_wstp_id,
   owner_step_order, top_ai, near_skill, near_llm, waiting_for, settled, tenant)
 SELECT decode(v.t, 'hex'), decode(v.s, 'hex'), v.role, v.exec_id, v.step_wkex_id, v.step_order, v.owner_wkex_id,
   v.owner_wstp_id, v.owner_step_order, decode(v.top_ai, 'hex'), v.near_skill, decode(v.near_llm, 'hex'),
   decode(v.waiting_for, 'hex'), v.settled, v.tenant
-FROM ${entrySource(single.slice(i, i + 5000))}
+FROM ${entrySource(part, sql`${pgArray(part.map((e) => e.traceId))}::text[]`)}
 ON CONFLICT (trace_id, span_id) DO UPDATE SET role = excluded.role, exec_id = excluded.exec_id,
   step_wkex_id = excluded.step_wkex_id, step_order = excluded.step_order, owner_wkex_id = excluded.owner_wkex_id,
   owner_wstp_id = excluded.owner_wstp_id, owner_step_order = excluded.owner_step_order, top_ai = excluded.top_ai,
