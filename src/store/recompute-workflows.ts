@@ -409,24 +409,29 @@ const INHERITED_COLUMNS = INHERITED.map(
 );
 
 /**
- * A skill row of the batch with the ids its span lacked taken from its workflow execution, when
- * that workflow's own span is in the batch too: what inheritWorkflowIds would do after the insert,
- * done before it, so that the row is written once and that statement finds nothing left to do.
+ * The ids of a skill of the batch, with those its span lacked taken from its workflow execution,
+ * and its attributes naming them, when that workflow's own span is in the batch too: what
+ * inheritWorkflowIds would do after the insert, done before it, so that the row is written once
+ * and that statement finds nothing left to do.
  */
-export function withInheritedIds<T extends Pick<SkillChange, InheritedId | "attributes">>(
-  skill: T,
+export function inheritedIds(
+  skill: Pick<SkillChange, InheritedId | "attributes">,
   workflow: Pick<WorkflowChange, InheritedId>,
-): T {
+): Pick<SkillChange, InheritedId | "attributes"> {
   const filled = INHERITED.filter((key) => skill[key] === null && workflow[key] !== null);
   if (filled.length === 0) return skill;
-  const inherited = { ...skill } as Record<InheritedId, string | null>;
-  for (const key of filled) inherited[key] = workflow[key];
-  const metadata = skill.attributes.metadata;
+  const take = (key: InheritedId) => (filled.includes(key) ? workflow[key] : skill[key]);
+  const { input_data, output_data, metadata } = skill.attributes;
   const before = Array.isArray(metadata.inherited_ids) ? metadata.inherited_ids : [];
   return {
-    ...(inherited as unknown as T),
+    companionId: take("companionId"),
+    userId: take("userId"),
+    organizationId: take("organizationId"),
+    sessionId: take("sessionId"),
+    conversationId: take("conversationId"),
     attributes: {
-      ...skill.attributes,
+      input_data,
+      output_data,
       metadata: {
         ...metadata,
         inherited_ids: [...before, ...filled.map((key) => skillExecutions[key].name)],

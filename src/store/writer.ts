@@ -17,7 +17,7 @@ import { writeEntrySpans } from "./entry-spans.js";
 import { claimExecutionIds } from "./execution-ids.js";
 import { upsert, upsertRows } from "./insert-rows.js";
 import { derivedSkillMetadata } from "./recompute-skills.js";
-import { withInheritedIds } from "./recompute-workflows.js";
+import { inheritedIds } from "./recompute-workflows.js";
 import { clientCalls, llmCalls, skillExecutions, workflowStepExecutions } from "./schema/index.js";
 import { sqlState } from "./sql-state.js";
 import { pgArray } from "./sql-values.js";
@@ -179,6 +179,9 @@ async function upsertSteps(tx: Transaction, steps: readonly StepChange[]): Promi
 /**
  * A skill row comes from its own span and its place in the trace (workflow, step number), with
  * the ids its span lacked taken from its workflow when that workflow's own span is in the batch.
+ * The rows of the batch's changes are written out field by field: spread from the change
+ * (`{ ...s, wkexId }`), every row got a hidden class of its own in V8 (about 10 µs to make, and
+ * every later read of it megamorphic).
  */
 function skillRows(
   skills: readonly SkillChange[],
@@ -189,8 +192,27 @@ function skillRows(
     const place = attached.skills.get(s.execId);
     const wkexId = place?.wkexId ?? null;
     const workflow = wkexId === null ? undefined : workflows.get(wkexId);
-    const row = { ...s, wkexId, stepNumber: s.stepNumber ?? place?.stepOrder ?? null };
-    return workflow === undefined ? row : withInheritedIds(row, workflow);
+    const ids = workflow === undefined ? s : inheritedIds(s, workflow);
+    return {
+      execId: s.execId,
+      skillId: s.skillId,
+      skillName: s.skillName,
+      status: s.status,
+      startedAt: s.startedAt,
+      completedAt: s.completedAt,
+      durationMs: s.durationMs,
+      stepNumber: s.stepNumber ?? place?.stepOrder ?? null,
+      errorMessage: s.errorMessage,
+      traceId: s.traceId,
+      spanId: s.spanId,
+      companionId: ids.companionId,
+      userId: ids.userId,
+      organizationId: ids.organizationId,
+      sessionId: ids.sessionId,
+      conversationId: ids.conversationId,
+      attributes: ids.attributes,
+      wkexId,
+    };
   });
 }
 
@@ -232,13 +254,36 @@ async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise
   await upsertRows(tx, SKILLS, rows);
 }
 
-/** A model request row: its workflow and nearest skill, and whether it is a leaf (no request below it). */
+/**
+ * A model request row: its workflow and nearest skill, and whether it is a leaf (no request below
+ * it); written out field by field, as {@link skillRows}.
+ */
 function llmCallRows(calls: readonly LlmCallChange[], attached: RowAttachments): LlmCallRow[] {
   return calls.map((c) => {
     const key = keyOf(c.traceId, c.spanId);
     const place = attached.llmCalls.get(key);
     return {
-      ...c,
+      llmId: c.llmId,
+      traceId: c.traceId,
+      spanId: c.spanId,
+      operation: c.operation,
+      provider: c.provider,
+      model: c.model,
+      startedAt: c.startedAt,
+      completedAt: c.completedAt,
+      durationMs: c.durationMs,
+      inputTokens: c.inputTokens,
+      outputTokens: c.outputTokens,
+      cachedInputTokens: c.cachedInputTokens,
+      cacheWriteTokens: c.cacheWriteTokens,
+      reasoningTokens: c.reasoningTokens,
+      totalTokens: c.totalTokens,
+      costUsd: c.costUsd,
+      costSource: c.costSource,
+      finishReason: c.finishReason,
+      errorMessage: c.errorMessage,
+      step: c.step,
+      messages: c.messages,
       wkexId: place?.wkexId ?? null,
       execId: place?.execId ?? null,
       leaf: !attached.wrappers.has(key),
@@ -265,11 +310,22 @@ async function upsertLlmCalls(tx: Transaction, rows: readonly LlmCallRow[]): Pro
 
 type ClientCallRow = BatchChildren["clientCalls"][number] & { readonly execId: string | null };
 
-/** A db, http, retrieval, guardrail or evaluation call row: its workflow and nearest skill. */
+/** A db, http, retrieval, guardrail or evaluation call row: its workflow and nearest skill (as {@link skillRows}). */
 function clientCallRows(calls: readonly ClientCallChange[], attached: RowAttachments): ClientCallRow[] {
   return calls.map((c) => {
     const place = attached.clientCalls.get(keyOf(c.traceId, c.spanId));
-    return { ...c, wkexId: place?.wkexId ?? null, execId: place?.execId ?? null };
+    return {
+      traceId: c.traceId,
+      spanId: c.spanId,
+      kind: c.kind,
+      startedAt: c.startedAt,
+      completedAt: c.completedAt,
+      durationMs: c.durationMs,
+      cacheHit: c.cacheHit,
+      detail: c.detail,
+      wkexId: place?.wkexId ?? null,
+      execId: place?.execId ?? null,
+    };
   });
 }
 
