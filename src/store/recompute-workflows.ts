@@ -420,7 +420,7 @@ export function inheritedIds(
 ): Pick<SkillChange, InheritedId | "attributes"> {
   const filled = INHERITED.filter((key) => skill[key] === null && workflow[key] !== null);
   if (filled.length === 0) return skill;
-  const take = (key: InheritedId) => (filled.includes(key) ? workflow[key] : skill[key]);
+  const take = (key: InheritedId) => skill[key] ?? workflow[key];
   const { input_data, output_data, metadata } = skill.attributes;
   const before = Array.isArray(metadata.inherited_ids) ? metadata.inherited_ids : [];
   return {

@@ -183,7 +183,7 @@ export async function applyResolution(
 /**
  * Workflows this transaction created from their own span in the batch, with no stored row moved
  * under them: every skill they have is one of the batch's, written with the ids it inherits from
- * them (withInheritedIds), so nothing is left to inherit.
+ * them (inheritedIds), so nothing is left to inherit.
  */
 function wholeInBatch(
   created: ReadonlySet<string>,
