@@ -128,7 +128,8 @@ describeEachDatabase("retention", (kind) => {
       expect(batch.walBytes).toBeGreaterThanOrEqual(0);
       if (batch.rows < 5) expect(batch.restMs).toBe(0);
       else {
-        expect(batch.walBytes).toBeGreaterThan(0);
+        // at least the rows' own delete records, whatever the other test files write meanwhile
+        expect(batch.walBytes).toBeGreaterThanOrEqual(batch.rows * 54);
         expect(batch.restMs).toBeGreaterThanOrEqual(batch.ms * 4);
         expect(batch.restMs).toBeGreaterThanOrEqual((batch.walBytes / walBytesPerSecond) * 1000 - batch.ms);
       }

@@ -14,7 +14,7 @@ export interface RetentionResult {
   aiCalls: number;
   entrySpans: number;
   openTraces: number;
-  /** WAL the batches wrote: the server's while they ran, less what the others wrote at the rate measured between batches. */
+  /** WAL the batches wrote: the server's while they ran, less what the others wrote at the rate measured between batches, at least their rows' delete records. */
   walBytes: number;
 }
 
@@ -49,6 +49,12 @@ const REST_FACTOR = 4;
  * ingest (bench/RESULTS.md, retention). The rest is left to ingest.
  */
 const WAL_SHARE = 0.5;
+/**
+ * The smallest WAL record a deleted row writes (record header, block reference, xl_heap_delete).
+ * A batch's WAL is never estimated below its rows' records: a burst of the others' WAL between
+ * batches must not make a batch look free and cut its rest short.
+ */
+const DELETE_RECORD_BYTES = 54;
 
 /**
  * The WAL rate retention keeps to, in bytes per second: WAL_SHARE of `max_wal_size` spread over
@@ -133,7 +139,9 @@ export async function deleteExpired(
       const batch = {
         rows,
         ms,
-        walBytes: Math.round(Math.max(0, lastEnd.wal - walBefore - othersPerMs * ms)),
+        walBytes: Math.round(
+          Math.max(rows * DELETE_RECORD_BYTES, lastEnd.wal - walBefore - othersPerMs * ms),
+        ),
       };
       totals.walBytes += batch.walBytes;
       const last = rows < batchRows;
