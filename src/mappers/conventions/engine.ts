@@ -92,19 +92,14 @@ export function recognise(span: Span, families: readonly Family[]): Recognised |
   return undefined;
 }
 
-/** What a source finds on the span (and the key it found it under), before any transform. */
-function find(
-  span: Span,
-  source: Source,
-  resource: boolean,
-): { value: AttributeValue; key: string } | undefined {
+/** What a source finds on the span, before any transform; nothing is made for a span without it. */
+function find(span: Span, source: Source, resource: boolean): AttributeValue | undefined {
   if (typeof source === "string") {
     const own = span.attributes[source];
-    if (present(own)) return { value: own, key: source };
+    if (present(own)) return own;
     const shared = resource ? span.resource[source] : undefined;
-    return present(shared) ? { value: shared, key: source } : undefined;
+    return present(shared) ? shared : undefined;
   }
-  // Most spans have none of what the sources below look for: nothing is made for them.
   if ("prefix" in source) {
     // flattened lists and maps (`llm.input_messages.0.message.role`) nested again
     const under = attributesUnder(span.attributes, source.prefix);
@@ -113,20 +108,27 @@ function find(
     for (const [rest, value] of under) {
       if (present(value)) setPath(found, rest.split("."), toJson(value));
     }
-    return Object.keys(found).length > 0 ? { value: found, key: source.prefix } : undefined;
+    return Object.keys(found).length > 0 ? found : undefined;
   }
-  if ("event" in source) {
-    const value = lastEventAttribute(span, source.event, source.attribute);
-    return value === undefined ? undefined : { value, key: source.attribute };
-  }
+  if ("event" in source) return lastEventAttribute(span, source.event, source.attribute);
   if ("events" in source) {
-    if (!span.events.some((e) => source.events.includes(e.name))) return undefined;
-    const events = span.events
+    // most spans have no events: no closure is made for them
+    if (span.events.length === 0 || !span.events.some((e) => source.events.includes(e.name)))
+      return undefined;
+    return span.events
       .filter((e) => source.events.includes(e.name))
       .map((e) => ({ name: e.name, attributes: e.attributes }) as Attributes);
-    return { value: events, key: source.events.join(",") };
   }
-  return { value: span.name, key: "span name" };
+  return span.name;
+}
+
+/** The key a source finds its value under, as a transform is told it. */
+function sourceKey(source: Source): string {
+  if (typeof source === "string") return source;
+  if ("prefix" in source) return source.prefix;
+  if ("event" in source) return source.attribute;
+  if ("events" in source) return source.events.join(",");
+  return "span name";
 }
 
 /** The attribute on the span's last event of that name that has it. */
@@ -155,12 +157,12 @@ function read(span: Span, mapping: FieldMapping, resource: boolean): JsonValue |
   for (const source of mapping.from) {
     const found = find(span, source, resource);
     if (found === undefined) continue;
-    const raw = mapping.path === undefined ? found.value : atPath(payloadToJson(found.value), mapping.path);
+    const raw = mapping.path === undefined ? found : atPath(payloadToJson(found), mapping.path);
     if (raw === undefined || raw === null) continue;
     const value =
       mapping.transform === undefined
         ? payloadToJson(raw)
-        : TRANSFORMS[mapping.transform](raw, span, found.key);
+        : TRANSFORMS[mapping.transform](raw, span, sourceKey(source));
     if (value !== undefined && value !== null) return value;
   }
   return undefined;
