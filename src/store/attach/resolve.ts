@@ -62,29 +62,32 @@ const otherTenant = (child: { tenant: string | null }, parent: { tenant: string 
  */
 export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext): Resolution {
   const inBatch = new Map<string, SpanNode>();
-  for (const node of nodes) inBatch.set(keyOf(node.traceId, node.spanId), node);
+  const nodeKeys = nodes.map((node) => keyOf(node.traceId, node.spanId));
+  nodes.forEach((node, i) => inBatch.set(nodeKeys[i] as string, node));
   const indexed = new Map<string, IndexedSpan>();
 
-  const indexOf = (node: SpanNode): void => {
-    if (indexed.has(keyOf(node.traceId, node.spanId))) return;
+  // each span's key is made once here and carried down the path: these run for every span
+  const indexOf = (node: SpanNode, nodeKey: string): void => {
+    if (indexed.has(nodeKey)) return;
     // walk up through the batch to the first span whose chain is known, then come back down
     const path: SpanNode[] = [];
-    const onPath = new Set<string>();
+    const pathKeys: string[] = [];
     let chain: Chain | undefined;
+    let key = nodeKey;
     for (let at: SpanNode | undefined = node; at !== undefined; ) {
-      const key = keyOf(at.traceId, at.spanId);
       const done = indexed.get(key);
       if (done !== undefined) {
         chain = chainBelow(done);
         break;
       }
-      if (onPath.has(key)) {
+      // a chain is a few spans long: a search of the path is cheaper than a set per span
+      if (path.includes(at)) {
         // a parent cycle (a malformed payload): the chain waits for a span that can never close it
         chain = waitingFor(at.spanId, false);
         break;
       }
-      onPath.add(key);
       path.push(at);
+      pathKeys.push(key);
       const parentId = at.parentSpanId;
       if (parentId === null) {
         chain = ROOT;
@@ -99,6 +102,7 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
       }
       if (parent !== undefined) {
         at = parent;
+        key = parentKey;
         continue;
       }
       const storedParent = stored.known.get(parentKey);
@@ -111,7 +115,8 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
       break;
     }
     let above = chain ?? ROOT;
-    for (const span of path.reverse()) {
+    for (let i = path.length - 1; i >= 0; i--) {
+      const span = path[i] as SpanNode;
       const entry: IndexedSpan = {
         traceId: span.traceId,
         spanId: span.spanId,
@@ -122,11 +127,11 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
         tenant: span.tenant,
         above,
       };
-      indexed.set(keyOf(span.traceId, span.spanId), entry);
+      indexed.set(pathKeys[i] as string, entry);
       above = chainBelow(entry);
     }
   };
-  for (const node of nodes) indexOf(node);
+  nodes.forEach((node, i) => indexOf(node, nodeKeys[i] as string));
   // A stored ancestor's chain may wait for a span of this very batch: continue it there, until no
   // chain waits for one (a pass per such gap on the longest chain; a parent cycle stops changing).
   for (let pass = 0; pass <= indexed.size; pass++) {
