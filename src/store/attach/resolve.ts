@@ -63,7 +63,7 @@ const otherTenant = (child: { tenant: string | null }, parent: { tenant: string 
 export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext): Resolution {
   const inBatch = new Map<string, SpanNode>();
   const nodeKeys = nodes.map((node) => keyOf(node.traceId, node.spanId));
-  nodes.forEach((node, i) => inBatch.set(nodeKeys[i] as string, node));
+  for (const [i, node] of nodes.entries()) inBatch.set(nodeKeys[i] as string, node);
   const indexed = new Map<string, IndexedSpan>();
 
   // each span's key is made once here and carried down the path: these run for every span
@@ -131,7 +131,7 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
       above = chainBelow(entry);
     }
   };
-  nodes.forEach((node, i) => indexOf(node, nodeKeys[i] as string));
+  for (const [i, node] of nodes.entries()) indexOf(node, nodeKeys[i] as string);
   // A stored ancestor's chain may wait for a span of this very batch: continue it there, until no
   // chain waits for one (a pass per such gap on the longest chain; a parent cycle stops changing).
   for (let pass = 0; pass <= indexed.size; pass++) {
