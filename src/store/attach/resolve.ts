@@ -63,15 +63,19 @@ const otherTenant = (child: { tenant: string | null }, parent: { tenant: string 
 export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext): Resolution {
   const inBatch = new Map<string, SpanNode>();
   const nodeKeys = nodes.map((node) => keyOf(node.traceId, node.spanId));
-  for (const [i, node] of nodes.entries()) inBatch.set(nodeKeys[i] as string, node);
+  // index loops: an entries() iterator would make a pair per span
+  for (let i = 0; i < nodes.length; i++) inBatch.set(nodeKeys[i] as string, nodes[i] as SpanNode);
   const indexed = new Map<string, IndexedSpan>();
 
-  // each span's key is made once here and carried down the path: these run for every span
+  // each span's key is made once here and carried down the path: these run for every span, so the
+  // path's two arrays are made once and emptied for each
+  const path: SpanNode[] = [];
+  const pathKeys: string[] = [];
   const indexOf = (node: SpanNode, nodeKey: string): void => {
     if (indexed.has(nodeKey)) return;
     // walk up through the batch to the first span whose chain is known, then come back down
-    const path: SpanNode[] = [];
-    const pathKeys: string[] = [];
+    path.length = 0;
+    pathKeys.length = 0;
     let chain: Chain | undefined;
     let key = nodeKey;
     for (let at: SpanNode | undefined = node; at !== undefined; ) {
@@ -131,21 +135,22 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
       above = chainBelow(entry);
     }
   };
-  for (const [i, node] of nodes.entries()) indexOf(node, nodeKeys[i] as string);
+  for (let i = 0; i < nodes.length; i++) indexOf(nodes[i] as SpanNode, nodeKeys[i] as string);
   // A stored ancestor's chain may wait for a span of this very batch: continue it there, until no
   // chain waits for one (a pass per such gap on the longest chain; a parent cycle stops changing).
   for (let pass = 0; pass <= indexed.size; pass++) {
     let changed = false;
-    for (const [key, span] of indexed) {
+    // forEach: a for-of over the map would make an entry pair per span
+    indexed.forEach((span, key) => {
       const missing = span.above.waitingFor;
-      if (missing === null) continue;
+      if (missing === null) return;
       const ancestor = indexed.get(keyOf(span.traceId, missing));
-      if (ancestor === undefined || ancestor === span) continue;
+      if (ancestor === undefined || ancestor === span) return;
       const above = extend(span.above, otherTenant(span, ancestor) ? ROOT : chainBelow(ancestor));
-      if (above.waitingFor === missing) continue;
+      if (above.waitingFor === missing) return;
       indexed.set(key, { ...span, above });
       changed = true;
-    }
+    });
     if (!changed) break;
   }
 
@@ -160,12 +165,13 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
 
   // settled together: every chain waiting for a missing ancestor another settled chain waits for
   const settledMissing = new Set<string>();
-  const all = [...indexed.values(), ...continued.map((c) => c.now)];
-  for (const span of all) {
+  const noteSettled = (span: IndexedSpan) => {
     if (span.above.waitingFor !== null && span.above.settled) {
       settledMissing.add(keyOf(span.traceId, span.above.waitingFor));
     }
-  }
+  };
+  indexed.forEach(noteSettled);
+  for (const { now } of continued) noteSettled(now);
   const settle = (span: IndexedSpan): IndexedSpan =>
     span.above.waitingFor !== null &&
     !span.above.settled &&
@@ -184,13 +190,13 @@ export function resolveBatch(nodes: readonly SpanNode[], stored: StoredContext):
     return previous;
   };
   const waitingByKey = new Map(stored.waiting.map((span) => [keyOf(span.traceId, span.spanId), span]));
-  for (const [key, span] of indexed) {
+  indexed.forEach((span, key) => {
     const settled = settle(span);
     entries.push(settled);
     const attachment = attachmentOf(settled);
     if (attachment !== null) batch.push({ span: settled, attachment });
     retire(waitingByKey.get(key) ?? stored.known.get(key), attachment);
-  }
+  });
   const changed: Placed[] = [];
   for (const { span: before, now } of continued) {
     const settled = settle(now);
