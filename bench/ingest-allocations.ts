@@ -50,18 +50,24 @@ await handle.close();
 
 const byFunction = new Map<string, number>();
 let total = 0;
-const visit = (node: ProfileNode) => {
+/**
+ * A built-in (`sort`, `join`, an iterator's `next`: no script) is named with the function that
+ * called it: "sort" alone does not say which sort allocates.
+ */
+const visit = (node: ProfileNode, caller: string | null) => {
   const { functionName, url } = node.callFrame;
-  const where = `${functionName || "(anonymous)"} ${url.replace(/.*\/node_modules\//, "").replace(/.*\/(src|bench)\//, "$1/")}`;
+  const own = `${functionName || "(anonymous)"} ${url.replace(/.*\/node_modules\//, "").replace(/.*\/(src|bench)\//, "$1/")}`;
+  const builtIn = url === "" && caller !== null;
+  const where = builtIn ? `${functionName} <- ${caller}` : own;
   byFunction.set(where, (byFunction.get(where) ?? 0) + node.selfSize);
   total += node.selfSize;
-  for (const child of node.children) visit(child);
+  for (const child of node.children) visit(child, url === "" ? caller : own);
 };
-visit(profile.head);
+visit(profile.head, null);
 console.table(
   [...byFunction]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 20)
+    .slice(0, 25)
     .map(([where, bytes]) => ({
       where,
       MB: Math.round(bytes / 1e5) / 10,

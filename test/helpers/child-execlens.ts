@@ -15,6 +15,8 @@ export interface ChildExeclens {
   peakRss(): number;
   /** CPU time its threads have used so far, in nanoseconds, from /proc. */
   cpuNanos(): number;
+  /** CPU time so far in user space and in the kernel, in clock ticks (1/100 s), from /proc. */
+  cpuTicks(): { user: number; system: number };
   output(): { stdout: string; stderr: string };
 }
 
@@ -70,6 +72,12 @@ export function spawnExeclens(
     rss: () => procStatusBytes(child, "VmRSS"),
     peakRss: () => procStatusBytes(child, "VmHWM"),
     cpuNanos: () => procCpuNanos(child),
+    cpuTicks: () => {
+      // after "pid (comm) ", utime and stime are fields 14 and 15
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return { user: Number(fields[11]), system: Number(fields[12]) };
+    },
     output: () => ({ stdout, stderr }),
   };
 }
