@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { procStat } from "../test/helpers/proc-stat.js";
 
 /**
  * CPU time, in nanoseconds, that the PostgreSQL server on this machine has used so far: user and
@@ -18,18 +19,11 @@ export function postgresCpuNanos(): number | null {
     return null;
   }
   for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue; // exited meanwhile
-    }
-    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    if (name !== "postgres") continue;
+    const stat = procStat(pid);
+    // gone meanwhile, or another program
+    if (stat === null || stat.name !== "postgres") continue;
     seen = true;
-    // after "pid (comm) ": state is field 3; utime, stime, cutime, cstime are fields 14–17
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    for (const index of [11, 12, 13, 14]) ticks += Number(fields[index]);
+    ticks += stat.user + stat.system + stat.childrenUser + stat.childrenSystem;
   }
   return seen ? ticks * ticksToNanos : null;
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { procStat } from "./proc-stat.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -73,10 +74,9 @@ export function spawnExeclens(
     peakRss: () => procStatusBytes(child, "VmHWM"),
     cpuNanos: () => procCpuNanos(child),
     cpuTicks: () => {
-      // after "pid (comm) ", utime and stime are fields 14 and 15
-      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return { user: Number(fields[11]), system: Number(fields[12]) };
+      const stat = procStat(child.pid as number);
+      if (stat === null) throw new Error(`execlens (pid ${child.pid}) has exited`);
+      return { user: stat.user, system: stat.system };
     },
     output: () => ({ stdout, stderr }),
   };
