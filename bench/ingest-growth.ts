@@ -16,6 +16,7 @@ import pg from "pg";
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { benchDatabase, ensureVolume } from "./bench-database.js";
 import { freshDatabase } from "./fresh-database.js";
+import { median } from "./median.js";
 import { sendBodies } from "./send.js";
 import { ROWS_PER_TRACE, workloadBodies } from "./workload.js";
 
@@ -79,7 +80,6 @@ await execlens.exited;
 await client.end();
 
 const rates = rounds.map((r) => r["rows/s"]);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const m = median(rates);
 const ends = Math.min(5, Math.floor(rates.length / 2));
 const summary = {

@@ -2,8 +2,9 @@
  * `npm run bench:ingest`: N concurrent senders POST the workload to a running execlens on the
  * PostgreSQL server until every request is acknowledged, then the rows are checked. In the same
  * run, on fresh databases of the same schema: the same rows written with one COPY stream per
- * table (the limit: the median of three runs), and the seed's own way — each execution inserted `pending`, updated to
- * `running`, then to `completed`, one statement at a time through drizzle (the naive baseline).
+ * table (the limit: the median of three runs), and the seed's own way — each execution inserted
+ * `pending`, updated to `running`, then to `completed`, one statement at a time through drizzle
+ * (the naive baseline).
  * Also the same ingest on embedded PGlite (reported). SMOKE=1 runs a small version.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -24,6 +25,7 @@ import {
 } from "../src/store/index.js";
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { freshDatabase } from "./fresh-database.js";
+import { median } from "./median.js";
 import { postgresCpuNanos } from "./postgres-cpu.js";
 import { sendBodies } from "./send.js";
 import { ROWS_PER_TRACE, SPANS_PER_TRACE, type Workload, workloadBodies } from "./workload.js";
@@ -356,8 +358,7 @@ async function againstCopy(workload: Workload) {
   for (let run = 0; run < COPY_RUNS; run++) {
     copyRuns.push(await copyIngest(await freshDatabase("execlens_bench_copy"), all));
   }
-  const copyMs = [...copyRuns].sort((a, b) => a - b)[Math.floor(copyRuns.length / 2)] as number;
-  return { bodies, all, ingest, copyMs, copyRuns, writes };
+  return { bodies, all, ingest, copyMs: median(copyRuns), copyRuns, writes };
 }
 
 const { bodies, all, ingest, copyMs, copyRuns, writes } = await againstCopy("ai");

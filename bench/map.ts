@@ -6,6 +6,7 @@
  */
 import { decodeProtobufRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
+import { median } from "./median.js";
 import { type Workload, workloadBodies } from "./workload.js";
 
 const TRACES = Number(process.env.TRACES ?? 500);
@@ -35,17 +36,16 @@ const requests = bodies.map((body) => decodeProtobufRequest(body).spans);
 const micros = cpuMicrosPerSpan(() => {
   for (const request of requests) mapSpans(request);
 });
-const median = (values: number[]) =>
-  Number(([...values].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)] as number).toFixed(1));
+const medianOf = (values: number[]) => Number(median(values).toFixed(1));
 const best = (values: number[]) => Number(Math.min(...values).toFixed(1));
 console.log(
   JSON.stringify({
     workload,
     spans,
     rounds: ROUNDS,
-    cpuMicrosPerSpanMedian: median(micros),
+    cpuMicrosPerSpanMedian: medianOf(micros),
     cpuMicrosPerSpanBest: best(micros),
-    decodeCpuMicrosPerSpanMedian: median(decodeMicros),
+    decodeCpuMicrosPerSpanMedian: medianOf(decodeMicros),
     decodeCpuMicrosPerSpanBest: best(decodeMicros),
   }),
 );

@@ -13,6 +13,7 @@ import { deleteExpired, openDatabase, walBudget as walBudgetOf } from "../src/st
 import { spawnExeclens } from "../test/helpers/child-execlens.js";
 import { ensureVolume } from "./bench-database.js";
 import { freshDatabase } from "./fresh-database.js";
+import { median } from "./median.js";
 import { sendBodies } from "./send.js";
 import { ROWS_PER_TRACE, workloadBodies } from "./workload.js";
 
@@ -158,7 +159,6 @@ await handle.close();
 const after = await census();
 console.table({ before, after });
 console.table(await tables());
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 /** An ingest rate as a share of the baseline's median, to two decimals. */
 const ofBaseline = (rowsPerSecond: number) => Math.round((rowsPerSecond / median(baseline)) * 100) / 100;
 const deletedRows = deleted.skills + deleted.workflows + deleted.steps;
