@@ -3,7 +3,8 @@
  * from its children (progress, failed step, intermediate results, tokens, cost, ai_sdk_*,
  * performance, retrievals/guardrails/evaluations) in memory, from the batch's rows; otherwise
  * PostgreSQL derives it from the stored children. Both must give the same row: here the same
- * traces are written whole, and with the children first and the workflow spans after them.
+ * traces are written whole, and with the children first and the workflow spans after them. A
+ * skill's performance and cost likewise: written whole, and with the skill spans last.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
@@ -11,8 +12,9 @@ import { expect, it } from "vitest";
 import { decodeJsonRequest } from "../src/collector/index.js";
 import { mapSpans } from "../src/mappers/index.js";
 import { type AttributeValue, type Span, SpanKind } from "../src/model/index.js";
-import { deriveInBatch } from "../src/store/batch-derivation.js";
-import { writeChanges } from "../src/store/index.js";
+import { deriveInBatch, roundedAsNumeric } from "../src/store/batch-derivation.js";
+import { type Database, writeChanges } from "../src/store/index.js";
+import { deriveSkillsInBatch } from "../src/store/skill-derivation.js";
 import { describeEachDatabase, useOpenDatabase } from "./helpers/databases.js";
 import { datasetSpans } from "./helpers/dataset.js";
 import { snapshot } from "./helpers/rows.js";
@@ -145,13 +147,25 @@ function childrenFirst(spans: readonly Span[]): [Span[], Span[]] {
   return [spans.filter((s) => !roots.includes(s)), roots];
 }
 
+/** The traces both derivations are compared on. */
+const traces = () => [richTrace(), fixtureSpans(), ...datasetSpans({ seed: 5, traces: 12 })];
+
+/** The stored text of a metadata number of each skill that has it (PostgreSQL keeps a numeric's scale). */
+async function storedNumbers(db: Database, path: string): Promise<Map<string, string>> {
+  const { rows } = (await db.execute(
+    sql`SELECT exec_span_id AS span, exec_attributes #>> ${path}::text[] AS n FROM "SkillExecutions"
+        WHERE exec_attributes #>> ${path}::text[] IS NOT NULL`,
+  )) as unknown as { rows: Array<{ span: string; n: string }> };
+  return new Map(rows.map((r) => [r.span, r.n]));
+}
+
 describeEachDatabase("workflow derivation in the batch", (kind) => {
   const whole = useOpenDatabase(kind);
   const split = useOpenDatabase(kind);
+  const skillsLast = useOpenDatabase(kind);
 
   it("derives the same rows in memory as PostgreSQL does from the stored children", async () => {
-    const traces = [richTrace(), fixtureSpans(), ...datasetSpans({ seed: 5, traces: 12 })];
-    for (const spans of traces) {
+    for (const spans of traces()) {
       await writeChanges(whole.handle.db, mapSpans(spans));
       const [children, roots] = childrenFirst(spans);
       await writeChanges(split.handle.db, mapSpans(children));
@@ -169,6 +183,63 @@ describeEachDatabase("workflow derivation in the batch", (kind) => {
     expect(metadata.performance).toEqual({ dbQueries: 2, apiCalls: 2, cacheHits: 3 });
   });
 
+  it("derives a skill's performance and cost in memory as PostgreSQL does from the stored calls", async () => {
+    const db = skillsLast.handle.db;
+    for (const spans of traces()) {
+      const skills = new Set(mapSpans(spans).skills.map((s) => s.spanId));
+      await writeChanges(db, mapSpans(spans.filter((s) => !skills.has(s.spanId))));
+      await writeChanges(db, mapSpans(spans.filter((s) => skills.has(s.spanId))));
+    }
+    const expected = await snapshot(db);
+    expect((await snapshot(whole.handle.db)).skills).toEqual(expected.skills);
+    const derived = expected.skills?.filter((k) => {
+      const { metadata } = k.exec_attributes as { metadata: Record<string, unknown> };
+      return metadata.performance !== undefined && metadata.cost !== undefined;
+    });
+    expect(derived?.length).toBeGreaterThan(1);
+    // both ways ran: the batch writes the same numbers without the scale PostgreSQL's numerics keep
+    const dbTime = "{metadata,performance,dbQueryTime}";
+    const cost = "{metadata,cost,estimatedCost}";
+    const [inMemory, inDatabase] = [
+      await storedNumbers(whole.handle.db, dbTime),
+      await storedNumbers(db, dbTime),
+    ];
+    expect(inMemory.size).toBeGreaterThan(1);
+    expect([...inMemory.values()]).toContain("40.25");
+    expect([...inDatabase.values()]).toContain("40.250");
+    const [costInMemory, costInDatabase] = [
+      await storedNumbers(whole.handle.db, cost),
+      await storedNumbers(db, cost),
+    ];
+    expect([...costInMemory.keys()].sort()).toEqual([...costInDatabase.keys()].sort());
+    for (const [span, n] of costInMemory) expect(Number(n)).toBe(Number(costInDatabase.get(span)));
+  });
+
+  it("a skill span delivered again after its trace left the index keeps what its stored calls give it", async () => {
+    const db = whole.handle.db;
+    const before = await snapshot(db);
+    await db.execute(sql`DELETE FROM "SpanIndex" WHERE trace_id = decode(${TRACE}, 'hex')`);
+    await db.execute(sql`DELETE FROM "TraceIndex" WHERE trace_id = decode(${TRACE}, 'hex')`);
+    const spans = richTrace();
+    const skills = new Set(mapSpans(spans).skills.map((s) => s.spanId));
+    await writeChanges(db, mapSpans(spans.filter((s) => skills.has(s.spanId))));
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it("rounds a cost as PostgreSQL's round(float8::numeric, 8) does", async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    const values = [0.1 + 0.2, 0.000000125, -0.000000125, 0.000000135, 1e-9, 5e-9, 123.456789125, 0, 2.5e-7];
+    for (let i = 0; i < 300; i++) values.push(random() * 10 ** Math.floor(random() * 8 - 6));
+    const { rows } = (await whole.handle.db.execute(
+      sql`SELECT round(v::numeric, 8)::text AS r FROM unnest(${`{${values.map(String).join(",")}}`}::float8[]) WITH ORDINALITY AS x(v, i) ORDER BY i`,
+    )) as unknown as { rows: Array<{ r: string }> };
+    expect(values.map((v) => roundedAsNumeric(v, 8))).toEqual(rows.map((r) => Number(r.r)));
+  });
+
   it("a workflow span delivered again after its trace left the index keeps what its stored children give it", async () => {
     const db = whole.handle.db;
     const before = await snapshot(db);
@@ -178,6 +249,38 @@ describeEachDatabase("workflow derivation in the batch", (kind) => {
     await writeChanges(db, mapSpans(roots));
     expect(await snapshot(db)).toEqual(before);
   });
+});
+
+it("derives a skill in memory only where its metadata and times are as PostgreSQL would take them", () => {
+  const changes = mapSpans(richTrace());
+  const skill = changes.skills[0];
+  if (skill === undefined) throw new Error("no skill");
+  const call = (kind: "db" | "http", startedAt: string, completedAt: string) => ({
+    traceId: skill.traceId,
+    spanId: "00000000000000c1",
+    kind,
+    startedAt,
+    completedAt,
+    durationMs: 1,
+    cacheHit: null,
+    detail: null,
+    wkexId: null,
+    execId: skill.execId,
+  });
+  const derive = (
+    attributes = skill.attributes,
+    clientCalls = [call("db", skill.startedAt, skill.startedAt)],
+  ) => deriveSkillsInBatch([{ ...skill, attributes }], { llmCalls: [], clientCalls }).get(skill.execId);
+  expect(derive()?.metadata.performance).toMatchObject({ dbQueries: 1, apiCalls: 0, dbQueryTime: 0 });
+  expect(derive(skill.attributes, [])?.metadata).toEqual(skill.attributes.metadata);
+  const performanceNotAnObject = {
+    ...skill.attributes,
+    metadata: { ...skill.attributes.metadata, performance: "fast" },
+  };
+  expect(derive(performanceNotAnObject)).toBeUndefined();
+  expect(
+    derive(skill.attributes, [call("http", skill.startedAt, "+275760-09-13T00:00:00.000000Z")]),
+  ).toBeUndefined();
 });
 
 it("derives in memory only what JavaScript orders as PostgreSQL does", () => {

@@ -59,7 +59,18 @@ export interface BatchDerivation {
 /** Timestamps and span ids that compare as text the way PostgreSQL orders the columns. */
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
-const comparableTime = (value: string | null) => value === null || TIMESTAMP.test(value);
+export const comparableTime = (value: string | null) => value === null || TIMESTAMP.test(value);
+
+/** A float8 as PostgreSQL's `round(x::numeric, scale)`: 15 significant digits (float8_numeric), then half away from zero. */
+export function roundedAsNumeric(value: number, scale: number): number {
+  const [, sign, lead, fraction = "", exponent] =
+    /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(value.toExponential(14)) ?? [];
+  const digits = BigInt(`${lead}${fraction}`);
+  const shift = Number(exponent) - fraction.length + scale;
+  const divisor = 10n ** BigInt(Math.max(0, -shift));
+  const units = shift >= 0 ? digits * 10n ** BigInt(shift) : (digits + divisor / 2n) / divisor;
+  return ((sign === "-" ? -1 : 1) * Number(units)) / 10 ** scale;
+}
 
 /** Ascending, nulls last (PostgreSQL's default for ASC); text compares as bytes (ASCII values only). */
 function ascending<T extends string | number>(a: T | null, b: T | null): number {

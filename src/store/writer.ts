@@ -19,6 +19,7 @@ import { upsert, upsertRows } from "./insert-rows.js";
 import { derivedSkillMetadata } from "./recompute-skills.js";
 import { inheritedIds } from "./recompute-workflows.js";
 import { clientCalls, llmCalls, skillExecutions, workflowStepExecutions } from "./schema/index.js";
+import { deriveSkillsInBatch } from "./skill-derivation.js";
 import { sqlState } from "./sql-state.js";
 import { pgArray } from "./sql-values.js";
 import type { Transaction } from "./transaction.js";
@@ -88,8 +89,16 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
   // the calls first: a skill row is written with what it derives from the calls below it
   await upsertLlmCalls(tx, llmRows);
   await upsertClientCalls(tx, callRows);
-  await upsertSkills(tx, skills);
   const storedTraces = new Set([...stored.indexedTraces, ...stored.openTraces, ...stored.settledTraces]);
+  const nothingStored = (traceId: string) => !storedTraces.has(traceId);
+  await upsertSkills(
+    tx,
+    skills,
+    deriveSkillsInBatch(
+      skills.filter((s) => nothingStored(s.traceId)),
+      { llmCalls: llmRows, clientCalls: callRows },
+    ),
+  );
   return applyResolution(tx, resolution, rows, {
     openTraceIds: traceIds.filter((id) => stored.openTraces.has(id)),
     entrySpans: changes.entrySpans.length > 0 || stored.enteredTraces.size > 0,
@@ -99,7 +108,7 @@ async function writeInTransaction(tx: Transaction, changes: ExecutionChanges): P
     workflows,
     batch: {
       children: { steps: changes.steps, skills, llmCalls: llmRows, clientCalls: callRows },
-      nothingStored: (traceId) => !storedTraces.has(traceId),
+      nothingStored,
     },
   });
 }
@@ -218,26 +227,32 @@ function skillRows(
 
 type SkillRow = SkillChange & { readonly wkexId: string | null };
 
+/** The ids a stored skill row took from its workflow, which the span does not say again. */
+const KEPT_INHERITED_IDS = sql`jsonb_strip_nulls(jsonb_build_object(
+  'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}'))`;
+
 /** Where the place in the trace is not known yet, and for ids the span lacked, a skill row keeps what it had. */
+const SKILL_RULES = {
+  execId: "stored",
+  createdAt: "stored",
+  // the place in the trace (workflow, step number) and ids the span lacked: what is known
+  wkexId: "coalesce",
+  stepNumber: "coalesce",
+  companionId: "coalesce",
+  userId: "coalesce",
+  organizationId: "coalesce",
+  sessionId: "coalesce",
+  conversationId: "coalesce",
+} as const;
+
+/** Skills derived by PostgreSQL: the performance and cost are derived afresh, from every call stored by then. */
 const SKILLS = upsert(
   skillExecutions,
   ["execId"],
   {
-    execId: "stored",
-    createdAt: "stored",
-    // the place in the trace (workflow, step number) and ids the span lacked: what is known
-    wkexId: "coalesce",
-    stepNumber: "coalesce",
-    companionId: "coalesce",
-    userId: "coalesce",
-    organizationId: "coalesce",
-    sessionId: "coalesce",
-    conversationId: "coalesce",
-    // what execlens derived and the span does not say again: the ids it took from its workflow
-    // (the performance and cost are derived afresh below, from every call stored by then)
+    ...SKILL_RULES,
     attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', (excluded.exec_attributes -> 'metadata')
-      || jsonb_strip_nulls(jsonb_build_object(
-        'inherited_ids', ${skillExecutions.attributes} #> '{metadata,inherited_ids}')))`,
+      || ${KEPT_INHERITED_IDS})`,
   },
   {
     attributes: (row) =>
@@ -250,8 +265,34 @@ const SKILLS = upsert(
   },
 );
 
-async function upsertSkills(tx: Transaction, rows: readonly SkillRow[]): Promise<void> {
-  await upsertRows(tx, SKILLS, rows);
+/**
+ * Skills whose metadata the batch derived (deriveSkillsInBatch): written as they are. A row that
+ * is stored after all (its trace left the index) is derived again, from every call stored by then.
+ */
+const SKILLS_DERIVED_IN_BATCH = upsert(skillExecutions, ["execId"], {
+  ...SKILL_RULES,
+  attributes: sql`jsonb_set(excluded.exec_attributes, '{metadata}', ${derivedSkillMetadata({
+    execId: sql`excluded.exec_id`,
+    startedAt: sql`excluded.exec_started_at`,
+    completedAt: sql`excluded.exec_completed_at`,
+    metadata: sql`excluded.exec_attributes -> 'metadata'`,
+  })} || ${KEPT_INHERITED_IDS})`,
+});
+
+async function upsertSkills(
+  tx: Transaction,
+  rows: readonly SkillRow[],
+  derived: ReadonlyMap<string, SkillChange["attributes"]>,
+): Promise<void> {
+  const inBatch: SkillRow[] = [];
+  const inDatabase: SkillRow[] = [];
+  for (const row of rows) {
+    const attributes = derived.get(row.execId);
+    if (attributes === undefined) inDatabase.push(row);
+    else inBatch.push({ ...row, attributes });
+  }
+  await upsertRows(tx, SKILLS_DERIVED_IN_BATCH, inBatch);
+  await upsertRows(tx, SKILLS, inDatabase);
 }
 
 /**
