@@ -1,6 +1,12 @@
 import { type SQL, type SQLChunk, sql } from "drizzle-orm";
-import { ERROR_STATUSES, type SkillChange, type WorkflowChange } from "../model/index.js";
-import { AI_STEPS_LISTED, type BatchDerivation } from "./batch-derivation.js";
+import {
+  ERROR_STATUSES,
+  type JsonObject,
+  type SkillChange,
+  type WorkflowAttributes,
+  type WorkflowChange,
+} from "../model/index.js";
+import { AI_STEPS_LISTED, type BatchDerivation, roundedAsNumeric } from "./batch-derivation.js";
 import { arrayParameters, keysOf, unnestSource } from "./insert-rows.js";
 import { sqlList } from "./schema/columns.js";
 import { skillExecutions, workflowExecutions } from "./schema/index.js";
@@ -134,7 +140,8 @@ derived AS (
       AS metadata_patch,
     (SELECT s2.wstp_step_id FROM "WorkflowStepExecutions" s2
       WHERE s2.wkex_id = w.wkex_id AND s2.wstp_step_order = sk.failed_step_number
-      ORDER BY s2.wstp_id LIMIT 1) AS failed_skill_step_id
+      ORDER BY s2.wstp_id LIMIT 1) AS failed_skill_step_id,
+    false AS finished, NULL::jsonb AS sorted_models
   FROM ${workflows}
   LEFT JOIN st ON st.wkex_id = w.wkex_id
   LEFT JOIN sk ON sk.wkex_id = w.wkex_id
@@ -173,12 +180,14 @@ const DERIVED_COLUMNS: ReadonlyArray<readonly [string, SQL]> = (() => {
     ["wkex_cost_usd", sql`CASE WHEN d.has_llm THEN d.cost ELSE w.wkex_cost_usd END`],
     [
       "wkex_attributes",
-      sql`jsonb_set(
+      sql`CASE WHEN d.finished AND d.sorted_models IS NULL THEN w.wkex_attributes
+    WHEN d.finished THEN jsonb_set(w.wkex_attributes, '{metadata,cost,models}', d.sorted_models)
+    ELSE jsonb_set(
     jsonb_set(
       CASE WHEN w.wkex_span_received OR d.p_execution_config IS NULL THEN w.wkex_attributes
            ELSE jsonb_set(w.wkex_attributes, '{execution_config}', d.p_execution_config) END,
       '{intermediate_results}', coalesce(d.results, '{}'::jsonb)) || d.ai_sdk,
-    '{metadata}', coalesce(w.wkex_attributes -> 'metadata', '{}'::jsonb) || d.metadata_patch)`,
+    '{metadata}', coalesce(w.wkex_attributes -> 'metadata', '{}'::jsonb) || d.metadata_patch) END`,
     ],
     [
       "wkex_started_at",
@@ -236,7 +245,7 @@ WHERE w.wkex_id = d.target_id`);
 }
 
 /** A workflow execution's row as its own span gives it (what it derives from its children aside). */
-function workflowRow(w: WorkflowChange) {
+function workflowRow(w: WorkflowChange, attributes = w.attributes) {
   return {
     wkexId: w.wkexId,
     executionId: w.executionId,
@@ -254,41 +263,83 @@ function workflowRow(w: WorkflowChange) {
     totalDurationMs: w.durationMs,
     debugMode: w.debugMode,
     logLevel: w.logLevel,
-    attributes: w.attributes,
+    attributes,
     traceId: w.traceId,
     spanId: w.spanId,
     spanReceived: true,
   };
 }
 
+/** The fields of a {@link BatchDerivation} the statement reads; the rest is in the finished attributes. */
+const DERIVATION_FIELDS = [
+  "target_id",
+  "status",
+  "seen_steps",
+  "completed_steps",
+  "step_ms_sum",
+  "step_ms_count",
+  "current_step_id",
+  "current_step_order",
+  "failed_step_id",
+  "failed_step_error",
+  "failed_step_number",
+  "failed_skill",
+  "failed_skill_error",
+  "failed_skill_step_id",
+  "has_llm",
+  "tokens",
+  "cost",
+  "models",
+] satisfies ReadonlyArray<keyof BatchDerivation>;
+
+/**
+ * A workflow's attributes finished in memory with what the batch derived (wkex_attributes of
+ * {@link DERIVED_COLUMNS}, made without rebuilding the document in PostgreSQL four times): the
+ * intermediate results, ai_sdk_*, and the metadata patch with the cost, its estimate rounded as
+ * PostgreSQL rounds it. The models are left null for PostgreSQL to order (its collation).
+ */
+function finishedAttributes(attributes: WorkflowAttributes, d: BatchDerivation): WorkflowAttributes {
+  const cost: JsonObject = d.has_llm
+    ? {
+        cost: {
+          ...d.cost_metadata,
+          estimatedCost: d.cost === undefined || d.cost === null ? null : roundedAsNumeric(d.cost, 8),
+          models: null,
+        },
+      }
+    : {};
+  return {
+    ...attributes,
+    intermediate_results: d.results ?? {},
+    ...(d.ai_sdk as Partial<WorkflowAttributes> | undefined),
+    metadata: { ...attributes.metadata, ...cost, ...d.patch },
+  };
+}
+
 /**
  * The `derived` CTE from derivations made in memory ({@link BatchDerivation}), `derivations`
- * their JSON array: the same columns as {@link derivation}'s, for workflows whose own span is in
- * the batch (so what only a workflow without one derives is null). PostgreSQL finishes what
- * depends on its arithmetic and collation: the average step duration, the cost's rounding, the
- * models in order.
+ * their JSON array ({@link DERIVATION_FIELDS}): the same columns as {@link derivation}'s, for
+ * workflows whose own span is in the batch (so what only a workflow without one derives is null),
+ * and whose attributes are finished ({@link finishedAttributes}). PostgreSQL finishes what depends
+ * on its arithmetic and collation: the average step duration, the models in order.
  */
 function derivedInBatch(derivations: SQLChunk): SQL {
   return sql`derived AS (
   SELECT v.target_id, v.status, v.seen_steps, v.completed_steps,
     (v.step_ms_sum::numeric / nullif(v.step_ms_count, 0))::real AS avg_step_ms,
-    v.current_step_id, v.current_step_order, v.failed_step_id, v.failed_step_error, v.results,
+    v.current_step_id, v.current_step_order, v.failed_step_id, v.failed_step_error, NULL::jsonb AS results,
     NULL::text AS p_execution_id, NULL::text AS p_workflow_id, NULL::text AS p_name, NULL::int AS p_total_steps,
     NULL::text AS p_companion_id, NULL::text AS p_user_id, NULL::text AS p_organization_id, NULL::text AS p_session_id,
     NULL::text AS p_conversation_id, NULL::jsonb AS p_execution_config,
     NULL::timestamptz AS first_start, NULL::timestamptz AS skill_first_start,
     v.failed_step_number, v.failed_skill, v.failed_skill_error, v.has_llm, v.tokens, v.cost,
-    coalesce(v.ai_sdk, '{}'::jsonb) AS ai_sdk,
-    CASE WHEN v.has_llm THEN jsonb_build_object('cost', v.cost_metadata || jsonb_build_object(
-        'estimatedCost', round(v.cost::numeric, 8),
-        'models', (SELECT to_jsonb(array_agg(DISTINCT m.model)) FROM jsonb_array_elements_text(v.models) AS m(model))))
-      ELSE '{}'::jsonb END || v.patch AS metadata_patch,
-    v.failed_skill_step_id
+    '{}'::jsonb AS ai_sdk, '{}'::jsonb AS metadata_patch, v.failed_skill_step_id, true AS finished,
+    (SELECT to_jsonb(array_agg(DISTINCT m.model)) FROM jsonb_array_elements_text(v.models) AS m(model)) AS sorted_models
   FROM jsonb_to_recordset(${derivations}::jsonb) AS v(target_id uuid, status text, seen_steps int,
     completed_steps int, step_ms_sum bigint, step_ms_count int, current_step_id text, current_step_order int,
-    failed_step_id text, failed_step_error text, results jsonb, failed_step_number int, failed_skill text,
+    failed_step_id text, failed_step_error text, failed_step_number int, failed_skill text,
     failed_skill_error text, failed_skill_step_id text, has_llm boolean, tokens bigint, cost double precision,
-    cost_metadata jsonb, models jsonb, ai_sdk jsonb, patch jsonb)
+    models jsonb)
 )`;
 }
 
@@ -341,7 +392,11 @@ async function writeWorkflowRows(
   derivedFrom: DerivedFrom,
   { onlyNew = false } = {},
 ): Promise<string[]> {
-  const rows = workflows.map(workflowRow);
+  const rows = workflows.map((w, i) =>
+    derivedFrom.from === "stored"
+      ? workflowRow(w)
+      : workflowRow(w, finishedAttributes(w.attributes, derivedFrom.derivations[i] as BatchDerivation)),
+  );
   const keys = keysOf(workflowExecutions, rows);
   const statement = WORKFLOW_WRITES.statement(
     `${derivedFrom.from}${onlyNew ? ", new only" : ""}: ${keys.join(",")}`,
@@ -355,7 +410,7 @@ async function writeWorkflowRows(
       ...arrayParameters(workflowExecutions, keys, rows),
       derivedFrom.from === "stored"
         ? pgArray(workflows.map((w) => w.wkexId))
-        : JSON.stringify(derivedFrom.derivations),
+        : JSON.stringify(derivedFrom.derivations, DERIVATION_FIELDS),
     ],
   );
   return (await queryRows<{ id: string }>(tx, statement)).map((row) => row.id);
