@@ -78,3 +78,11 @@ export function timestampMicros(timestamp: Timestamp): bigint {
   const millis = BigInt(Date.parse(timestamp));
   return millis * MICROS_PER_MILLI + BigInt(timestamp.slice(23, 26));
 }
+
+/**
+ * Microseconds from `from` to `to`, as a number: whole milliseconds apart, then the microseconds,
+ * exact in a double for spans of up to 285 years (no BigInt on a path run per call written).
+ */
+export function microsBetween(from: Timestamp, to: Timestamp): number {
+  return (Date.parse(to) - Date.parse(from)) * 1000 + Number(to.slice(23, 26)) - Number(from.slice(23, 26));
+}

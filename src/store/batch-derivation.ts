@@ -63,13 +63,19 @@ export const comparableTime = (value: string | null) => value === null || TIMEST
 
 /** A float8 as PostgreSQL's `round(x::numeric, scale)`: 15 significant digits (float8_numeric), then half away from zero. */
 export function roundedAsNumeric(value: number, scale: number): number {
-  const [, sign, lead, fraction = "", exponent] =
-    /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(value.toExponential(14)) ?? [];
-  const digits = BigInt(`${lead}${fraction}`);
-  const shift = Number(exponent) - fraction.length + scale;
-  const divisor = 10n ** BigInt(Math.max(0, -shift));
-  const units = shift >= 0 ? digits * 10n ** BigInt(shift) : (digits + divisor / 2n) / divisor;
-  return ((sign === "-" ? -1 : 1) * Number(units)) / 10 ** scale;
+  // "d.dddddddddddddde±x": the 15 significant digits, value = digits × 10^(x − 14)
+  const text = Math.abs(value).toExponential(14);
+  const digits = `${text[0]}${text.slice(2, 16)}`;
+  const shift = Number(text.slice(17)) - 14 + scale;
+  // units of 10^−scale; the first digit dropped decides, half away from zero
+  const kept = 15 + shift;
+  const units =
+    shift >= 0
+      ? Number(digits) * 10 ** shift
+      : kept < 0
+        ? 0
+        : (kept === 0 ? 0 : Number(digits.slice(0, kept))) + (digits.charCodeAt(kept) >= 53 ? 1 : 0);
+  return units === 0 ? 0 : ((value < 0 ? -1 : 1) * units) / 10 ** scale;
 }
 
 /** Ascending, nulls last (PostgreSQL's default for ASC); text compares as bytes (ASCII values only). */

@@ -1,9 +1,9 @@
 import {
   type JsonObject,
   type JsonValue,
+  microsBetween,
   type SkillAttributes,
   type Timestamp,
-  timestampMicros,
 } from "../model/index.js";
 import { type BatchChildren, comparableTime, roundedAsNumeric } from "./batch-derivation.js";
 
@@ -30,7 +30,7 @@ const isObject = (value: JsonValue | undefined): value is JsonObject =>
 function micros(from: Timestamp | null, to: Timestamp | null): number | null | undefined {
   if (from === null || to === null) return null;
   if (!comparableTime(from) || !comparableTime(to)) return undefined;
-  return Number(timestampMicros(to) - timestampMicros(from));
+  return microsBetween(from, to);
 }
 
 /** What `derivedSkillMetadata` adds from db and HTTP calls: undefined when PostgreSQL must derive it. */
