@@ -105,7 +105,7 @@ function groupByExecution<T extends { readonly execId: string | null }>(
  * The attributes of `skills` (rows of traces nothing of which is stored yet: every call below them
  * is in the batch) with the metadata derivedSkillMetadata (recompute-skills.ts) would give them,
  * computed from the batch's call rows, by exec_id: the skill upsert then writes them as they are,
- * where PostgreSQL would rebuild each document three times over. A skill whose metadata or
+ * where PostgreSQL would look the calls up and rebuild the metadata and the document. A skill whose metadata or
  * times PostgreSQL would treat otherwise (a metadata.performance that is not an object, times out
  * of the usual range) is left out: the database derives it. The numbers are PostgreSQL's
  * (exact milliseconds, the cost's float sum rounded as numeric), written without its trailing zeros.
