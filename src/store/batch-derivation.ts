@@ -103,19 +103,24 @@ function first<T>(rows: readonly T[], compare: (a: T, b: T) => number): T | unde
   return best;
 }
 
-function groupBy<T extends { readonly wkexId: string | null }>(
+/** The rows whose `key` is one of `ids`, by that key. */
+export function groupBy<T>(
   rows: readonly T[],
+  key: (row: T) => string | null,
   ids: ReadonlySet<string>,
 ): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
-    if (row.wkexId === null || !ids.has(row.wkexId)) continue;
-    const group = groups.get(row.wkexId);
-    if (group === undefined) groups.set(row.wkexId, [row]);
+    const id = key(row);
+    if (id === null || !ids.has(id)) continue;
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, [row]);
     else group.push(row);
   }
   return groups;
 }
+
+const byWorkflow = (row: { readonly wkexId: string | null }) => row.wkexId;
 
 /** Steps are ordered by their order (nulls last), start and id. */
 const stepOrder = (a: StepChange, b: StepChange) =>
@@ -313,13 +318,14 @@ export function deriveInBatch(
   children: BatchChildren,
 ): Map<string, BatchDerivation> {
   const ids = new Set(workflows.map((w) => w.wkexId));
-  const steps = groupBy(children.steps, ids);
-  const skills = groupBy(children.skills, ids);
+  const steps = groupBy(children.steps, byWorkflow, ids);
+  const skills = groupBy(children.skills, byWorkflow, ids);
   const llmCalls = groupBy(
     children.llmCalls.filter((c) => c.leaf),
+    byWorkflow,
     ids,
   );
-  const clientCalls = groupBy(children.clientCalls, ids);
+  const clientCalls = groupBy(children.clientCalls, byWorkflow, ids);
   const derived = new Map<string, BatchDerivation>();
   for (const workflow of workflows) {
     const own = {

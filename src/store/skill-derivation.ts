@@ -5,7 +5,7 @@ import {
   type SkillAttributes,
   type Timestamp,
 } from "../model/index.js";
-import { type BatchChildren, comparableTime, roundedAsNumeric } from "./batch-derivation.js";
+import { type BatchChildren, comparableTime, groupBy, roundedAsNumeric } from "./batch-derivation.js";
 
 /** A skill row as the writer writes it: what its derived metadata is computed from. */
 interface SkillParts {
@@ -88,25 +88,12 @@ function costOf(calls: CallRows["llmCalls"]): JsonObject | null {
   };
 }
 
-function groupByExecution<T extends { readonly execId: string | null }>(
-  rows: readonly T[],
-): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    if (row.execId === null) continue;
-    const group = groups.get(row.execId);
-    if (group === undefined) groups.set(row.execId, [row]);
-    else group.push(row);
-  }
-  return groups;
-}
-
 /**
  * The attributes of `skills` (rows of traces nothing of which is stored yet: every call below them
  * is in the batch) with the metadata derivedSkillMetadata (recompute-skills.ts) would give them,
  * computed from the batch's call rows, by exec_id: the skill upsert then writes them as they are,
- * where PostgreSQL would look the calls up and rebuild the metadata and the document. A skill whose metadata or
- * times PostgreSQL would treat otherwise (a metadata.performance that is not an object, times out
+ * where PostgreSQL would look the calls up and rebuild the metadata and the document. A skill
+ * whose metadata or times PostgreSQL would treat otherwise (a metadata.performance that is not an object, times out
  * of the usual range) is left out: the database derives it. The numbers are PostgreSQL's
  * (exact milliseconds, the cost's float sum rounded as numeric), written without its trailing zeros.
  */
@@ -116,8 +103,10 @@ export function deriveSkillsInBatch(
 ): Map<string, SkillAttributes> {
   const derived = new Map<string, SkillAttributes>();
   if (skills.length === 0) return derived;
-  const clientCalls = groupByExecution(calls.clientCalls);
-  const llmCalls = groupByExecution(calls.llmCalls);
+  const ids = new Set(skills.map((s) => s.execId));
+  const byExecution = (row: { readonly execId: string | null }) => row.execId;
+  const clientCalls = groupBy(calls.clientCalls, byExecution, ids);
+  const llmCalls = groupBy(calls.llmCalls, byExecution, ids);
   for (const skill of skills) {
     const own = skill.attributes.metadata;
     const performance = performanceOf(skill, clientCalls.get(skill.execId) ?? [], own.performance);
