@@ -6,6 +6,7 @@ import {
   type Results,
   type Transaction,
 } from "@electric-sql/pglite";
+import { executeMessages } from "./pglite-execute-messages.js";
 import { PREPARED_PER_CONNECTION, statementName } from "./statement-names.js";
 
 const { serialize } = protocol;
@@ -56,17 +57,15 @@ export class PreparingPGlite extends PGlite {
     options: QueryOptions | undefined,
   ): Promise<Results<R>> {
     const prepared = known ?? (await this.#prepare(text, options));
-    const values = params.map((value, i) => {
+    const values = params.map((value, i): string | null => {
       if (value === null || value === undefined) return null;
       const type = prepared.parameterTypes[i] as number;
       const serializer = options?.serializers?.[type] ?? this.serializers[type];
       return serializer ? serializer(value) : String(value);
     });
-    const messages = await this.#send(
-      serialize.bind({ statement: prepared.name, values }),
-      serialize.describe({ type: "P" }),
-      serialize.execute({}),
-    );
+    const messages = await this.execProtocolStream(executeMessages(prepared.name, values), {
+      syncToFs: false,
+    });
     return parse.parseResults(messages, this.parsers, options)[0] as Results<R>;
   }
 
