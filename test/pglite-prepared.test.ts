@@ -63,6 +63,23 @@ describe("PGlite transactions with prepared statements", () => {
     expect(await preparedOnce(text)).toBe(1);
   });
 
+  it("parses with the options' parsers over PGlite's, as PGlite's own statements do (drizzle passes some)", async () => {
+    const text = "SELECT $1::timestamptz AS at, $2::int AS n, $3::jsonb AS doc, $4::text AS label";
+    const values = ["2026-12-01T10:00:00.123456Z", 7, { a: 1 }, "x"];
+    const options = {
+      parsers: { 1184: (value: string) => `at ${value}`, 23: (value: string) => Number(value) * 2 },
+    };
+    const own = await db.query(text, values, options);
+    const named = await db.transaction((tx) => tx.query(text, values, options));
+    expect(named.rows).toEqual(own.rows);
+    expect(named.rows).toEqual([
+      { at: "at 2026-12-01 10:00:00.123456+00", n: 14, doc: { a: 1 }, label: "x" },
+    ]);
+    const plain = await db.transaction((tx) => tx.query<{ at: unknown }>(text, values));
+    expect(plain.rows[0]?.at).toEqual(new Date("2026-12-01T10:00:00.123Z"));
+    expect(await preparedOnce(text)).toBe(1);
+  });
+
   it("keeps statements without parameters, and those outside transactions, as PGlite runs them", async () => {
     const before = await prepared();
     await db.transaction((tx) => tx.query("INSERT INTO t (id) VALUES (1)"));

@@ -66,7 +66,18 @@ export class PreparingPGlite extends PGlite {
     const messages = await this.execProtocolStream(executeMessages(prepared.name, values), {
       syncToFs: false,
     });
-    return parse.parseResults(messages, this.parsers, options)[0] as Results<R>;
+    // PGlite's parseResults copies its ~300 type parsers into a new object whenever the options
+    // bring parsers of their own (drizzle's do, on every statement): the options' parsers over
+    // PGlite's, by prototype, read the same and cost nothing to make
+    const parsers =
+      options?.parsers === undefined
+        ? this.parsers
+        : Object.assign(Object.create(this.parsers), options.parsers);
+    return parse.parseResults(
+      messages,
+      parsers,
+      options && { ...options, parsers: undefined },
+    )[0] as Results<R>;
   }
 
   async #prepare(text: string, options: QueryOptions | undefined): Promise<Prepared> {
