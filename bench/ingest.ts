@@ -5,7 +5,8 @@
  * table (the limit: the median of three runs), and the seed's own way — each execution inserted
  * `pending`, updated to `running`, then to `completed`, one statement at a time through drizzle
  * (the naive baseline).
- * Also the same ingest on embedded PGlite (reported). SMOKE=1 runs a small version.
+ * Also the same ingest on embedded PGlite (reported). SMOKE=1 runs a small version; PROCESSES=n
+ * runs n execlens processes on the PostgreSQL database, the senders split between them.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,6 +34,8 @@ import { ROWS_PER_TRACE, SPANS_PER_TRACE, type Workload, workloadBodies } from "
 const smoke = process.env.SMOKE === "1";
 const TRACES = smoke ? 60 : Number(process.env.TRACES ?? 2000);
 const SENDERS = Number(process.env.SENDERS ?? 4);
+/** execlens processes sharing the PostgreSQL database (PGlite: always one, its data dir is locked). */
+const PROCESSES = Number(process.env.PROCESSES ?? 1);
 const NAIVE_TRACES = smoke ? 20 : 200;
 /**
  * COPY of the rows takes about a second, and one run moved between 13.8k and 22.7k rows/s within
@@ -60,33 +63,54 @@ async function counts(url: string) {
 }
 
 /**
- * The bodies sent to a fresh execlens, with the CPU time the execlens process and (when local)
+ * The bodies sent to fresh execlens processes (`processes` of them on one database, each sent
+ * every processes-th body by its share of the senders), with the CPU time they and (when local)
  * the PostgreSQL server used from the first request to the last answer.
  */
-async function execlensIngest(bodies: Uint8Array[], env: Record<string, string>) {
-  const child = spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env);
-  const { otlpHttp } = await child.ready(60_000);
-  const [execlensBefore, postgresBefore, ticksBefore] = [
-    child.cpuNanos(),
-    postgresCpuNanos(),
-    child.cpuTicks(),
-  ];
+async function execlensIngest(bodies: Uint8Array[], env: Record<string, string>, processes = 1) {
+  const children = Array.from({ length: processes }, () =>
+    spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env),
+  );
+  const urls = await Promise.all(children.map(async (child) => (await child.ready(60_000)).otlpHttp));
+  const cpu = () => children.reduce((n, child) => n + child.cpuNanos(), 0);
+  const ticks = () =>
+    children.reduce(
+      (sum, child) => {
+        const t = child.cpuTicks();
+        return { user: sum.user + t.user, system: sum.system + t.system };
+      },
+      { user: 0, system: 0 },
+    );
+  const [execlensBefore, postgresBefore, ticksBefore] = [cpu(), postgresCpuNanos(), ticks()];
   const sampling = env.DATABASE_URL === undefined ? undefined : sampleBackends(env.DATABASE_URL);
-  const result = await sendBodies(otlpHttp, bodies, SENDERS);
+  const began = performance.now();
+  const sent = await Promise.all(
+    urls.map((url, i) =>
+      sendBodies(
+        url,
+        bodies.filter((_, b) => b % processes === i),
+        Math.max(1, Math.round(SENDERS / processes)),
+      ),
+    ),
+  );
+  const ms = performance.now() - began;
+  const statuses: Record<string, number> = {};
+  for (const [status, n] of sent.flatMap((s) => Object.entries(s.statuses)))
+    statuses[status] = (statuses[status] ?? 0) + n;
   const backends = await sampling?.stop();
-  const execlensNanos = child.cpuNanos() - execlensBefore;
-  const ticks = child.cpuTicks();
-  const [user, system] = [ticks.user - ticksBefore.user, ticks.system - ticksBefore.system];
+  const execlensNanos = cpu() - execlensBefore;
+  const after = ticks();
+  const [user, system] = [after.user - ticksBefore.user, after.system - ticksBefore.system];
   // the kernel's share: what the process's socket writes cost (a CPU profile counts the time a
   // write waits for the CPU, preempted by the backend it woke, as time in writev)
   const execlensKernelShare = Math.round((system / Math.max(1, user + system)) * 1000) / 10;
-  child.child.kill("SIGTERM");
-  await child.exited;
+  for (const child of children) child.child.kill("SIGTERM");
+  await Promise.all(children.map((child) => child.exited));
   // its backends have exited and been reaped: their time is the postmaster's children's
   const postgresAfter = postgresCpuNanos();
   const postgresNanos =
     postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore;
-  return { ...result, execlensNanos, execlensKernelShare, postgresNanos, backends };
+  return { ms, statuses, execlensNanos, execlensKernelShare, postgresNanos, backends };
 }
 
 /**
@@ -348,7 +372,7 @@ async function againstCopy(workload: Workload) {
   const bodies = await workloadBodies(TRACES, 42, workload);
   const all = mergeChanges(bodies.map((b) => mapSpans(decodeProtobufRequest(b).spans)));
   const url = await freshDatabase(`execlens_bench_ingest_${workload}`);
-  const ingest = await execlensIngest(bodies, { DATABASE_URL: url });
+  const ingest = await execlensIngest(bodies, { DATABASE_URL: url }, PROCESSES);
   const stored = await counts(url);
   const writes = await rowWritesPerTrace(url, TRACES);
   if (stored.workflows !== TRACES || stored.steps !== 4 * TRACES || stored.skills !== 4 * TRACES) {
@@ -386,6 +410,7 @@ const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000);
 const summary = {
   traces: TRACES,
   senders: SENDERS,
+  processes: PROCESSES,
   requests: bodies.length,
   execlens: {
     ms: Math.round(ingest.ms),
