@@ -32,4 +32,15 @@ describeEachDatabase("array literals", (kind) => {
     expect(row?.texts).toEqual(texts);
     expect(row?.numbers).toEqual([0, -1.5, 42]);
   });
+
+  it("carry no items, and one item of each kind", async () => {
+    const cases: Array<Array<string | number | null>> = [[], [null], ["one"], ['a "quoted", word'], [7]];
+    for (const items of cases) {
+      const [row] = await queryRows<{ items: Array<string | null> }>(
+        database.handle.db,
+        sql`SELECT ${pgArray(items)}::text[] AS items`,
+      );
+      expect(row?.items).toEqual(items.map((item) => (item === null ? null : String(item))));
+    }
+  });
 });

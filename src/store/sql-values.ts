@@ -13,6 +13,7 @@ const BARE = /^[\w.:+-]+$/;
  * is joined flat in one step (the driver would flatten a concatenated one again).
  */
 export function pgArray(values: ReadonlyArray<string | number | null>): string {
+  if (values.length === 0) return "{}";
   const items = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as string | number | null;
@@ -25,7 +26,11 @@ export function pgArray(values: ReadonlyArray<string | number | null>): string {
             ? value
             : `"${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_SPECIALS, "\\$&") : value}"`;
   }
-  return `{${items.join(",")}}`;
+  // the braces go on the end items: around the joined text they would make a rope (a "{" + text +
+  // "}" string) that the driver copies flat again to measure
+  items[0] = `{${items[0]}`;
+  items[items.length - 1] = `${items[items.length - 1]}}`;
+  return items.join(",");
 }
 
 /**
