@@ -12,10 +12,12 @@ describe("/metrics", () => {
       const w = t.start("workflow", { "workflow.name": "report" });
       const ok = t.start("skill", { "skill.name": "search" }, w);
       ok.end();
-      const bad = t.start("skill", { "skill.name": "fetch" }, w);
+      // 4 ms by the span's own clock, however loaded the machine: the bucket below is asserted
+      const began = Date.now();
+      const bad = t.start("skill", { "skill.name": "fetch" }, w, began);
       t.fail(bad, "refused");
-      bad.end();
-      w.end();
+      bad.end(began + 4);
+      w.end(began + 10);
       // a step whose workflow never ends: its workflow execution stays running
       const unfinished = t.start("w2", {});
       t.start("step", { "workflow.step.id": "s1", "workflow.name": "stuck" }, unfinished).end();
