@@ -64,8 +64,8 @@ async function counts(url: string) {
 
 /**
  * The bodies sent to fresh execlens processes (`processes` of them on one database, each sent
- * every processes-th body by its share of the senders), with the CPU time they and (when local)
- * the PostgreSQL server used from the first request to the last answer.
+ * every processes-th body by its share of the SENDERS senders), with the CPU time they and (when
+ * local) the PostgreSQL server used from the first request to the last answer.
  */
 async function execlensIngest(bodies: Uint8Array[], env: Record<string, string>, processes = 1) {
   const children = Array.from({ length: processes }, () =>
@@ -89,7 +89,8 @@ async function execlensIngest(bodies: Uint8Array[], env: Record<string, string>,
       sendBodies(
         url,
         bodies.filter((_, b) => b % processes === i),
-        Math.max(1, Math.round(SENDERS / processes)),
+        // SENDERS in all, the remainder to the first processes (at least one each)
+        Math.max(1, Math.floor(SENDERS / processes) + (i < SENDERS % processes ? 1 : 0)),
       ),
     ),
   );
