@@ -88,14 +88,17 @@ function costOf(calls: CallRows["llmCalls"]): JsonObject | null {
   };
 }
 
+const byExecution = (row: { readonly execId: string | null }) => row.execId;
+
 /**
  * The attributes of `skills` (rows of traces nothing of which is stored yet: every call below them
  * is in the batch) with the metadata derivedSkillMetadata (recompute-skills.ts) would give them,
  * computed from the batch's call rows, by exec_id: the skill upsert then writes them as they are,
  * where PostgreSQL would look the calls up and rebuild the metadata and the document. A skill
- * whose metadata or times PostgreSQL would treat otherwise (a metadata.performance that is not an object, times out
- * of the usual range) is left out: the database derives it. The numbers are PostgreSQL's
- * (exact milliseconds, the cost's float sum rounded as numeric), written without its trailing zeros.
+ * whose metadata or times PostgreSQL would treat otherwise (a metadata.performance that is not an
+ * object, times out of the usual range) is left out: the database derives it. The numbers are
+ * PostgreSQL's (exact milliseconds, the cost's float sum rounded as numeric), written without its
+ * trailing zeros.
  */
 export function deriveSkillsInBatch(
   skills: readonly SkillParts[],
@@ -104,7 +107,6 @@ export function deriveSkillsInBatch(
   const derived = new Map<string, SkillAttributes>();
   if (skills.length === 0) return derived;
   const ids = new Set(skills.map((s) => s.execId));
-  const byExecution = (row: { readonly execId: string | null }) => row.execId;
   const clientCalls = groupBy(calls.clientCalls, byExecution, ids);
   const llmCalls = groupBy(calls.llmCalls, byExecution, ids);
   for (const skill of skills) {

@@ -10,7 +10,8 @@ const BARE = /^[\w.:+-]+$/;
  * A PostgreSQL array literal, passed as one parameter and cast in SQL (`::uuid[]`, `::int[]`):
  * one statement carries a whole column of rows. null is SQL NULL. It runs for every column of
  * every row written: most items (ids, timestamps) go as they are, without quotes, and the literal
- * is joined flat in one step (the driver would flatten a concatenated one again).
+ * is joined flat in one step, its braces on the end items ("{" + joined + "}" would be a rope the
+ * driver copies flat again to measure).
  */
 export function pgArray(values: ReadonlyArray<string | number | null>): string {
   if (values.length === 0) return "{}";
@@ -26,8 +27,6 @@ export function pgArray(values: ReadonlyArray<string | number | null>): string {
             ? value
             : `"${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_SPECIALS, "\\$&") : value}"`;
   }
-  // the braces go on the end items: around the joined text they would make a rope (a "{" + text +
-  // "}" string) that the driver copies flat again to measure
   items[0] = `{${items[0]}`;
   items[items.length - 1] = `${items[items.length - 1]}}`;
   return items.join(",");
