@@ -79,6 +79,10 @@ describe("the settings that change the footprint", () => {
     expect(() => loadConfig({ EXECLENS_PGLITE_SETTINGS: "shared_buffers" }, [])).toThrow(
       /EXECLENS_PGLITE_SETTINGS: each setting must be name=value/,
     );
+    // the pair at fault, then the whole value, each named once
+    expect(() => loadConfig({ EXECLENS_PGLITE_SETTINGS: "work_mem=2MB,shared_buffers" }, [])).toThrow(
+      /^EXECLENS_PGLITE_SETTINGS: each setting must be name=value, and "shared_buffers" is not \(got "work_mem=2MB,shared_buffers"\)$/,
+    );
     expect(() => loadConfig({ EXECLENS_PGLITE_SETTINGS: "Shared Buffers=1" }, [])).toThrow(
       /EXECLENS_PGLITE_SETTINGS: "Shared Buffers" is not a PostgreSQL setting name/,
     );
