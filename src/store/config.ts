@@ -21,7 +21,8 @@ function parsePostgresSettings(text: string): Record<string, string> {
   for (const pair of text.split(",")) {
     if (pair.trim() === "") continue;
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new Error(`each setting must be name=value, and ${JSON.stringify(pair.trim())} is not`);
+    if (eq <= 0)
+      throw new Error(`each setting must be name=value, and ${JSON.stringify(pair.trim())} is not`);
     const name = pair.slice(0, eq).trim();
     if (!SETTING_NAME.test(name)) throw new Error(`${JSON.stringify(name)} is not a PostgreSQL setting name`);
     settings[name] = pair.slice(eq + 1).trim();
