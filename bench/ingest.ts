@@ -111,7 +111,9 @@ async function execlensIngest(
   const execlensNanos = cpu() - execlensBefore;
   const after = ticks();
   const warmBegan = performance.now();
-  await Promise.all(urls.map((url) => sendBodies(url, afterwards, Math.max(1, Math.floor(SENDERS / processes)))));
+  await Promise.all(
+    urls.map((url) => sendBodies(url, afterwards, Math.max(1, Math.floor(SENDERS / processes)))),
+  );
   const afterwardsMs = performance.now() - warmBegan;
   const [user, system] = [after.user - ticksBefore.user, after.system - ticksBefore.system];
   // the kernel's share: what the process's socket writes cost (a CPU profile counts the time a
