@@ -10,6 +10,7 @@ import { PGLITE_DEFAULT_SETTINGS } from "./config.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import type { Database, DatabaseHandle, OpenOptions } from "./database.js";
 import { pgliteNotifications } from "./notifications.js";
+import { DURABLE_START_PARAMS, DurableNodeFS, syncDataDir } from "./pglite-durable-fs.js";
 import { PreparingPGlite } from "./pglite-prepared.js";
 import * as schema from "./schema/index.js";
 import { MIGRATIONS_FOLDER, migrationsPending } from "./schema-version.js";
@@ -21,6 +22,7 @@ export async function openPglite(
 ): Promise<DatabaseHandle> {
   const startParams = [
     ...PGlite.defaultStartParams,
+    ...(dataDir === undefined ? [] : DURABLE_START_PARAMS),
     ...Object.entries({ ...PGLITE_DEFAULT_SETTINGS, ...options.pgliteSettings }).flatMap(([name, value]) => [
       "-c",
       `${name}=${value}`,
@@ -28,12 +30,16 @@ export async function openPglite(
   ];
   const unlock = dataDir === undefined ? () => undefined : lockDataDir(dataDir);
   try {
-    if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION")))
+    if (dataDir !== undefined && !existsSync(join(dataDir, "PG_VERSION"))) {
       await prepare(dataDir, startParams);
+      syncDataDir(dataDir);
+    }
+    // commits reach the disk before they are answered (see DurableNodeFS)
+    const fs = dataDir === undefined ? undefined : new DurableNodeFS(dataDir);
     const client =
       options.preparedStatements === false
-        ? new PGlite({ dataDir, startParams })
-        : new PreparingPGlite({ dataDir, startParams });
+        ? new PGlite({ fs, startParams })
+        : new PreparingPGlite({ fs, startParams });
     const db = drizzle({ client, schema });
     await migrated(client, db, dataDir);
     return {
