@@ -1,6 +1,7 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import { ConfigError } from "./config.js";
+import { serializeError } from "./log-error.js";
 import { SELF_TELEMETRY_ATTRIBUTE } from "./model/index.js";
 
 const TRACES_EXPORTERS = new Set(["otlp", "console", "zipkin", "none"]);
@@ -74,16 +75,21 @@ export async function startSelfTelemetry(env: NodeJS.ProcessEnv): Promise<SelfTe
   return { shutdown: () => sdk.shutdown() };
 }
 
-/** JSON logs on stdout; a line written inside a traced request carries its trace and span id. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON logs on stdout; a line written inside a traced request carries its trace and span id. Errors
+ * are logged without the values of a failed statement (serializeError).
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: "execlens" },
+    serializers: { err: serializeError },
     mixin() {
       const span = trace.getActiveSpan()?.spanContext();
       return span !== undefined && isSpanContextValid(span)
         ? { trace_id: span.traceId, span_id: span.spanId }
         : {};
     },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
