@@ -65,11 +65,10 @@ async function counts(url: string) {
 /**
  * The bodies sent to fresh execlens processes (`processes` of them on one database, each sent
  * every processes-th body by its share of the SENDERS senders), with the CPU time they and (when
- * local) the PostgreSQL server used from the first request to the last answer.
- */
-/**
- * The workload sent to `processes` fresh execlens processes, timed; then, when given, `afterwards`
- * sent to the same processes and timed on its own (the rate once started and warmed up).
+ * local) the PostgreSQL server used from the first request to the last answer. Then, when given,
+ * `afterwards` is sent to the same processes the same way and timed on its own (the rate once
+ * started and warmed up); the PostgreSQL server's CPU, read once the processes have exited,
+ * includes that phase.
  */
 async function execlensIngest(
   bodies: Uint8Array[],
@@ -81,6 +80,17 @@ async function execlensIngest(
     spawnExeclens(["--otlp-http-port=0", "--otlp-grpc-port=0", "--api-port=0"], env),
   );
   const urls = await Promise.all(children.map(async (child) => (await child.ready(60_000)).otlpHttp));
+  const sendAll = (all: readonly Uint8Array[]) =>
+    Promise.all(
+      urls.map((url, i) =>
+        sendBodies(
+          url,
+          all.filter((_, b) => b % processes === i),
+          // SENDERS in all, the remainder to the first processes (at least one each)
+          Math.max(1, Math.floor(SENDERS / processes) + (i < SENDERS % processes ? 1 : 0)),
+        ),
+      ),
+    );
   const cpu = () => children.reduce((n, child) => n + child.cpuNanos(), 0);
   const ticks = () =>
     children.reduce(
@@ -93,16 +103,7 @@ async function execlensIngest(
   const [execlensBefore, postgresBefore, ticksBefore] = [cpu(), postgresCpuNanos(), ticks()];
   const sampling = env.DATABASE_URL === undefined ? undefined : sampleBackends(env.DATABASE_URL);
   const began = performance.now();
-  const sent = await Promise.all(
-    urls.map((url, i) =>
-      sendBodies(
-        url,
-        bodies.filter((_, b) => b % processes === i),
-        // SENDERS in all, the remainder to the first processes (at least one each)
-        Math.max(1, Math.floor(SENDERS / processes) + (i < SENDERS % processes ? 1 : 0)),
-      ),
-    ),
-  );
+  const sent = await sendAll(bodies);
   const ms = performance.now() - began;
   const statuses: Record<string, number> = {};
   for (const [status, n] of sent.flatMap((s) => Object.entries(s.statuses)))
@@ -111,9 +112,7 @@ async function execlensIngest(
   const execlensNanos = cpu() - execlensBefore;
   const after = ticks();
   const warmBegan = performance.now();
-  await Promise.all(
-    urls.map((url) => sendBodies(url, afterwards, Math.max(1, Math.floor(SENDERS / processes)))),
-  );
+  await sendAll(afterwards);
   const afterwardsMs = performance.now() - warmBegan;
   const [user, system] = [after.user - ticksBefore.user, after.system - ticksBefore.system];
   // the kernel's share: what the process's socket writes cost (a CPU profile counts the time a

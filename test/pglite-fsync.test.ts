@@ -26,6 +26,16 @@ async function fsyncedDuring(run: () => Promise<void>): Promise<string[]> {
   return synced;
 }
 
+/** The files fsync()ed by a transaction that inserts one row, in a table made beforehand. */
+async function fsyncedByCommit(handle: DatabaseHandle): Promise<string[]> {
+  await handle.db.execute(sql`CREATE TABLE acked (id int)`);
+  return fsyncedDuring(() =>
+    handle.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO acked VALUES (${1})`);
+    }),
+  );
+}
+
 async function setting(handle: DatabaseHandle, name: "fsync" | "wal_sync_method"): Promise<string> {
   const [row] = await queryRows<Record<string, string>>(handle.db, sql.raw(`SHOW ${name}`));
   return row?.[name] as string;
@@ -48,12 +58,7 @@ describe("PGlite on a data dir: commits reach the disk", () => {
 
   it("fsyncs the WAL before a transaction's COMMIT returns (PGlite alone never does)", async () => {
     const { dir, handle } = await open();
-    await handle.db.execute(sql`CREATE TABLE acked (id int)`);
-    const synced = await fsyncedDuring(() =>
-      handle.db.transaction(async (tx) => {
-        await tx.execute(sql`INSERT INTO acked VALUES (${1})`);
-      }),
-    );
+    const synced = await fsyncedByCommit(handle);
     expect(synced.filter((path) => path.startsWith(join(dir, "pg_wal"))).length).toBeGreaterThan(0);
     expect(await setting(handle, "fsync")).toBe("on");
     expect(await setting(handle, "wal_sync_method")).toBe("fsync");
@@ -61,12 +66,7 @@ describe("PGlite on a data dir: commits reach the disk", () => {
 
   it("leaves the choice to EXECLENS_PGLITE_SETTINGS: fsync=off flushes nothing", async () => {
     const { handle } = await open({ fsync: "off" });
-    await handle.db.execute(sql`CREATE TABLE acked (id int)`);
-    const synced = await fsyncedDuring(() =>
-      handle.db.transaction(async (tx) => {
-        await tx.execute(sql`INSERT INTO acked VALUES (${1})`);
-      }),
-    );
+    const synced = await fsyncedByCommit(handle);
     expect(synced).toEqual([]);
     expect(await setting(handle, "fsync")).toBe("off");
   });
